@@ -1,0 +1,704 @@
+package sparkgru.engine.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import sparkgru.engine.linalg.Activation;
+import sparkgru.engine.linalg.Blas;
+import sparkgru.engine.linalg.Tensor;
+
+/**
+ * {@code keras.layers.GRU}: the sequence loop and back-propagation through time.
+ *
+ * <p>One step, with gate columns in Keras' order z | r | h, {@code σ} the recurrent activation
+ * and {@code φ} the activation:
+ * <pre>
+ *   z  = σ(x·W_z + b_z + h·U_z + b'_z)
+ *   r  = σ(x·W_r + b_r + h·U_r + b'_r)
+ *   ĥ  = φ(x·W_h + b_h + r ⊙ (h·U_h + b'_h))      reset_after = true  (bias [2, 3*units]: b; b')
+ *   ĥ  = φ(x·W_h + b_h + (r ⊙ h)·U_h)             reset_after = false (bias [3*units]: b only)
+ *   h' = z ⊙ h + (1 − z) ⊙ ĥ
+ * </pre>
+ * Weights: {@code kernel} W [input_dim, 3*units], {@code recurrent_kernel} U [units, 3*units],
+ * {@code bias}, exactly Keras' shapes and layout.
+ *
+ * <p>Masking (Keras semantics): at a masked step the state is carried unchanged and the output
+ * repeats the previous output (zeros before the first real step). {@code go_backwards} reads
+ * the steps last to first and returns the outputs in that processing order. Dropout follows
+ * Keras: with {@code recurrent_dropout == 0} one input mask [batch, input_dim] is drawn per
+ * batch; with {@code recurrent_dropout > 0} (Keras' implementation 1) three input masks and three
+ * recurrent masks [batch, units}, one per gate; masks are reused at every step, scaled by
+ * 1/(1-rate), and drawn only in training.
+ *
+ * <p>Speed: the input projection of all steps is one GEMM; each step runs one recurrent GEMM
+ * (two for reset_after = false); weight gradients are GEMMs over all steps at once. All buffers
+ * are kept between calls and grow only when a larger batch arrives.
+ */
+public final class GruLayer extends Layer {
+
+  /** The forward result: the output and the final state {@code [batch, units]}. */
+  public record Output(Tensor output, Tensor state) {}
+
+  /** Gradients with respect to the layer's inputs and its initial state. */
+  public record InputGradients(Tensor input, Tensor initialState) {}
+
+  private static final int KERNEL = 0;
+  private static final int RECURRENT = 1;
+  private static final int BIAS = 2;
+
+  private final GruConfig config;
+  private final Activation act;
+  private final Activation ract;
+  private int inputDim = -1;
+  private List<VariableSpec> variables = List.of();
+  private SplittableRandom random = new SplittableRandom(0);
+
+  // Stateful carry.
+  private int statefulBatch = -1;
+  private float[] carriedState;
+
+  // The last forward pass: shapes, input, masks.
+  private int batch;
+  private int steps;
+  private float[] x;
+  private boolean[] stepMask;
+  private int inputMaskCount;
+  private int recurrentMaskCount;
+  private float[][] inputMasks = new float[3][];
+  private float[][] recurrentMasks = new float[3][];
+  private float[][] fixedInputMasks;
+  private float[][] fixedRecurrentMasks;
+  private double activityPenalty;
+
+  // Activations, batch-major; "s" is the processing step, "tau" the input time index.
+  private float[][] maskedInputs = new float[3][]; // [B, T, D] per input mask
+  private float[] xp;        // [B, T, 3H] input projections (+ input bias), input order
+  private float[] hp;        // [B, T, 3H] recurrent projections (+ recurrent bias), processing order
+  private float[] pre;       // [B, T, 3H] gate pre-activations z | r | h
+  private float[] gates;     // [B, T, 3H] z | r | ĥ
+  private float[] hPrev;     // [B, T, H] state before step s
+  private float[] rh;        // [B, T, H] r ⊙ h (⊙ recurrent mask), reset_after = false only
+  private float[] out;       // [B, T, H] or [B, H]
+  private float[] finalState; // [B, H]
+  private float[] stepTmp;   // [B, H]
+
+  // Backward.
+  private float[] dXp;       // [B, T, 3H] input order
+  private float[] dHp;       // [B, T, 3H] processing order
+  private float[] dH;        // [B, H]
+  private float[] dHNext;    // [B, H]
+  private float[] dOutCarry; // [B, H]
+  private float[] dRh;       // [B, H]
+  private float[] dX;        // [B, T, D]
+  private float[] bigTmp;    // [B, T, max(H, D)]
+  private float[] dOutWork;  // activity-regularised copy of dOut
+  private float[] dStateWork;
+
+  /** A GRU with this configuration. */
+  public GruLayer(GruConfig config) {
+    this.config = config;
+    this.act = config.activation();
+    this.ract = config.recurrentActivation();
+  }
+
+  /** Keras' defaults with this many units. */
+  public static GruLayer of(int units) {
+    return new GruLayer(GruConfig.builder(units).build());
+  }
+
+  /** The configuration. */
+  public GruConfig config() {
+    return config;
+  }
+
+  @Override
+  public String typeName() {
+    return "GRU";
+  }
+
+  @Override
+  public int[] build(int[] inputShape) {
+    if (inputShape.length != 2) {
+      throw new IllegalArgumentException(label() + " expects input of shape [batch, steps, features] (rank 3), got rank "
+          + (inputShape.length + 1) + " " + Layer.kerasShape(inputShape)
+          + "; a GRU needs a steps axis: put sequences as [batch, steps, features]");
+    }
+    if (inputShape[1] < 1) {
+      throw new IllegalArgumentException(label() + " needs at least one input feature, got " + inputShape[1]);
+    }
+    inputDim = inputShape[1];
+    int h = config.units();
+    List<VariableSpec> vars = new ArrayList<>();
+    vars.add(new VariableSpec("kernel", new int[] {inputDim, 3 * h}, config.kernelInitializer(),
+        config.kernelRegularizer(), config.kernelConstraint()));
+    vars.add(new VariableSpec("recurrent_kernel", new int[] {h, 3 * h}, config.recurrentInitializer(),
+        config.recurrentRegularizer(), config.recurrentConstraint()));
+    if (config.useBias()) {
+      int[] biasShape = config.resetAfter() ? new int[] {2, 3 * h} : new int[] {3 * h};
+      vars.add(new VariableSpec("bias", biasShape, config.biasInitializer(), config.biasRegularizer(),
+          config.biasConstraint()));
+    }
+    variables = List.copyOf(vars);
+    return config.returnSequences() ? new int[] {inputShape[0], h} : new int[] {h};
+  }
+
+  @Override
+  public List<VariableSpec> variables() {
+    return variables;
+  }
+
+  /** Per-gate column blocks of the weights reach up to 2 * units past the recurrent kernel. */
+  @Override
+  public int trailingSlack() {
+    return 2 * config.units();
+  }
+
+  @Override
+  public void seed(long seed) {
+    random = new SplittableRandom(config.seed() != null ? config.seed() : seed);
+  }
+
+  @Override
+  public void resetStates() {
+    if (carriedState != null) {
+      Arrays.fill(carriedState, 0f);
+    }
+  }
+
+  /**
+   * Uses these dropout masks instead of random ones while training, for gradient checks:
+   * {@code input} holds 1 (shared) or 3 (per gate z, r, h) masks of {@code batch * input_dim}
+   * values, {@code recurrent} 3 masks of {@code batch * units} (or null for none).
+   */
+  void setFixedDropoutMasks(float[][] input, float[][] recurrent) {
+    this.fixedInputMasks = input;
+    this.fixedRecurrentMasks = recurrent;
+  }
+
+  @Override
+  public Tensor forward(Tensor input, boolean training) {
+    return forward(input, null, training).output();
+  }
+
+  @Override
+  public double activityPenalty() {
+    return activityPenalty;
+  }
+
+  /**
+   * Runs the layer. {@code initialState} is {@code [batch, units]} or {@code null} for zeros
+   * (or, when stateful, the carried state). The returned tensors view buffers reused by the next
+   * call; the output carries the input's mask when {@code return_sequences} is set.
+   */
+  public Output forward(Tensor input, Tensor initialState, boolean training) {
+    if (inputDim < 0) {
+      throw new IllegalStateException(label() + " is not built: add it to a model, or call build(new int[] {steps, features})");
+    }
+    checkInput(input, 3, inputDim);
+    final int b = input.dim(0);
+    final int t = input.dim(1);
+    final int d = inputDim;
+    final int h = config.units();
+    final int g = 3 * h;
+    if (t < 1) {
+      throw new IllegalArgumentException(label() + " needs sequences of at least one step, got " + t + " steps");
+    }
+    checkFinite(input);
+    float[] init = initialState(initialState, b, h);
+    batch = b;
+    steps = t;
+    x = input.data();
+    stepMask = input.mask();
+    allocate(b, t, d, h);
+    drawMasks(training, b, d, h);
+
+    // Input projection of all steps at once: xp = x̃ · W (+ input bias).
+    float[] w = values();
+    int kOff = offsetOf(KERNEL);
+    if (inputMaskCount == 3) {
+      for (int gate = 0; gate < 3; gate++) {
+        maskInputs(maskedInputs[gate], inputMasks[gate], b, t, d);
+        Blas.gemm(false, false, b * t, h, d, 1f, maskedInputs[gate], 0, d, w, kOff + gate * h, g, 0f, xp, gate * h, g);
+      }
+    } else {
+      float[] xIn = x;
+      if (inputMaskCount == 1) {
+        maskInputs(maskedInputs[0], inputMasks[0], b, t, d);
+        xIn = maskedInputs[0];
+      }
+      Blas.gemm(false, false, b * t, g, d, 1f, xIn, 0, d, w, kOff, g, 0f, xp, 0, g);
+    }
+    if (config.useBias()) {
+      addRowVector(xp, b * t, g, w, offsetOf(BIAS));
+    }
+
+    for (int i = 0; i < b; i++) {
+      if (init == null) {
+        Arrays.fill(hPrev, i * t * h, i * t * h + h, 0f);
+      } else {
+        System.arraycopy(init, i * h, hPrev, i * t * h, h);
+      }
+    }
+    Arrays.fill(out, 0, config.returnSequences() ? b * t * h : b * h, 0f);
+    for (int s = 0; s < t; s++) {
+      step(s, b, t, h);
+    }
+    if (config.stateful()) {
+      System.arraycopy(finalState, 0, carriedState, 0, b * h);
+    }
+
+    Tensor output = config.returnSequences()
+        ? Tensor.view(out, stepMask, b, t, h)
+        : Tensor.view(out, null, b, h);
+    Tensor state = Tensor.view(finalState, null, b, h);
+    activityPenalty = 0;
+    Regularizer activity = config.activityRegularizer();
+    if (activity != null) {
+      activityPenalty = activity.penalty(out, 0, output.size()) / b;
+      if (config.returnState()) {
+        activityPenalty += activity.penalty(finalState, 0, b * h) / b;
+      }
+    }
+    return new Output(output, state);
+  }
+
+  /** One time step s (processing order) for the whole batch. */
+  private void step(int s, int b, int t, int h) {
+    final int g = 3 * h;
+    final int tau = config.goBackwards() ? t - 1 - s : s;
+    final float[] w = values();
+    final int uOff = offsetOf(RECURRENT);
+    final int hOff = s * h;          // hPrev/rh at step s, leading dimension t*h
+    final int gOff = s * g;          // hp/pre/gates at step s, leading dimension t*g
+    final boolean resetAfter = config.resetAfter();
+
+    // Recurrent projections: hp_s = h̃ · U (+ recurrent bias); the candidate column block waits
+    // for r when the reset gate comes first.
+    int recurrentGates = resetAfter ? 3 : 2;
+    if (recurrentMaskCount == 0) {
+      Blas.gemm(false, false, b, recurrentGates * h, h, 1f, hPrev, hOff, t * h, w, uOff, g, 0f, hp, gOff, t * g);
+    } else {
+      for (int gate = 0; gate < recurrentGates; gate++) {
+        maskRows(hPrev, hOff, t * h, recurrentMasks[gate], stepTmp, b, h);
+        Blas.gemm(false, false, b, h, h, 1f, stepTmp, 0, h, w, uOff + gate * h, g, 0f, hp, gOff + gate * h, t * g);
+      }
+    }
+    if (config.useBias() && resetAfter) {
+      int rb = offsetOf(BIAS) + g;
+      for (int i = 0; i < b; i++) {
+        int row = i * t * g + gOff;
+        for (int j = 0; j < g; j++) {
+          hp[row + j] += w[rb + j];
+        }
+      }
+    }
+
+    // Gates z and r.
+    for (int i = 0; i < b; i++) {
+      int row = i * t * g + gOff;
+      int xRow = i * t * g + tau * g;
+      for (int j = 0; j < 2 * h; j++) {
+        float a = xp[xRow + j] + hp[row + j];
+        pre[row + j] = a;
+        gates[row + j] = ract.apply(a);
+      }
+    }
+
+    if (!resetAfter) {
+      // rh = r ⊙ h̃_h, then the candidate's recurrent term (r ⊙ h̃_h) · U_h.
+      float[] recMask = recurrentMaskCount == 0 ? null : recurrentMasks[2];
+      for (int i = 0; i < b; i++) {
+        int row = i * t * g + gOff;
+        int hRow = i * t * h + hOff;
+        for (int j = 0; j < h; j++) {
+          float hv = hPrev[hRow + j];
+          if (recMask != null) {
+            hv *= recMask[i * h + j];
+          }
+          rh[hRow + j] = gates[row + h + j] * hv;
+        }
+      }
+      Blas.gemm(false, false, b, h, h, 1f, rh, hOff, t * h, w, uOff + 2 * h, g, 0f, hp, gOff + 2 * h, t * g);
+    }
+
+    // Candidate, new state, masking and outputs.
+    final boolean returnSequences = config.returnSequences();
+    for (int i = 0; i < b; i++) {
+      int row = i * t * g + gOff;
+      int xRow = i * t * g + tau * g;
+      int hRow = i * t * h + hOff;
+      int nextRow = s + 1 < t ? hRow + h : -1;
+      float[] next = nextRow >= 0 ? hPrev : finalState;
+      int nextOff = nextRow >= 0 ? nextRow : i * h;
+      boolean real = stepMask == null || stepMask[i * t + tau];
+      int outOff = returnSequences ? i * t * h + s * h : i * h;
+      for (int j = 0; j < h; j++) {
+        float recurrentH = hp[row + 2 * h + j];
+        float a = resetAfter ? xp[xRow + 2 * h + j] + gates[row + h + j] * recurrentH : xp[xRow + 2 * h + j] + recurrentH;
+        float cand = act.apply(a);
+        pre[row + 2 * h + j] = a;
+        gates[row + 2 * h + j] = cand;
+        float z = gates[row + j];
+        float prev = hPrev[hRow + j];
+        float hNew = z * prev + (1f - z) * cand;
+        next[nextOff + j] = real ? hNew : prev;
+        if (real) {
+          out[outOff + j] = hNew;
+        } else if (returnSequences && s > 0) {
+          out[outOff + j] = out[outOff - h + j];
+        }
+      }
+    }
+  }
+
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    return backward(gradOutput, null).input();
+  }
+
+  /**
+   * Back-propagates through time. {@code gradOutput} has the output's shape; {@code gradState}
+   * ({@code [batch, units]}, or null for zero) is dLoss/dFinalState when the state is used.
+   * Adds the weight gradients into the model's gradient array.
+   */
+  public InputGradients backward(Tensor gradOutput, Tensor gradState) {
+    final int b = batch;
+    final int t = steps;
+    final int d = inputDim;
+    final int h = config.units();
+    final int g = 3 * h;
+    final boolean returnSequences = config.returnSequences();
+    final boolean resetAfter = config.resetAfter();
+    int outSize = returnSequences ? b * t * h : b * h;
+    if (gradOutput.size() != outSize) {
+      throw new IllegalArgumentException(label() + " backward: gradient of shape " + Arrays.toString(gradOutput.shape())
+          + " does not match the output of the last forward pass " + Arrays.toString(returnSequences
+          ? new int[] {b, t, h} : new int[] {b, h}));
+    }
+    float[] dOut = gradOutput.data();
+    Arrays.fill(dH, 0, b * h, 0f);
+    if (gradState != null) {
+      System.arraycopy(gradState.data(), 0, dH, 0, b * h);
+    }
+    Regularizer activity = config.activityRegularizer();
+    if (activity != null) {
+      dOutWork = ensure(dOutWork, outSize);
+      System.arraycopy(dOut, 0, dOutWork, 0, outSize);
+      activity.addGradient(out, 0, outSize, dOutWork, 0, 1.0 / b);
+      dOut = dOutWork;
+      if (config.returnState()) {
+        activity.addGradient(finalState, 0, b * h, dH, 0, 1.0 / b);
+      }
+    }
+    if (returnSequences) {
+      Arrays.fill(dOutCarry, 0, b * h, 0f);
+    } else {
+      System.arraycopy(dOut, 0, dOutCarry, 0, b * h);
+    }
+
+    float[] w = values();
+    int uOff = offsetOf(RECURRENT);
+    for (int s = t - 1; s >= 0; s--) {
+      final int tau = config.goBackwards() ? t - 1 - s : s;
+      final int gOff = s * g;
+      final int hOff = s * h;
+      for (int i = 0; i < b; i++) {
+        int row = i * t * g + gOff;
+        int xRow = i * t * g + tau * g;
+        int hRow = i * t * h + hOff;
+        boolean real = stepMask == null || stepMask[i * t + tau];
+        int outOff = i * t * h + s * h;
+        for (int j = 0; j < h; j++) {
+          int k = i * h + j;
+          float dO = dOutCarry[k] + (returnSequences ? dOut[outOff + j] : 0f);
+          float dNew;
+          if (real) {
+            dNew = dH[k] + dO;
+            dOutCarry[k] = 0f;
+          } else {
+            dNew = 0f;
+            dOutCarry[k] = dO;
+          }
+          float z = gates[row + j];
+          float r = gates[row + h + j];
+          float cand = gates[row + 2 * h + j];
+          float prev = hPrev[hRow + j];
+          float daz = dNew * (prev - cand) * ract.derivative(pre[row + j], z);
+          float dah = dNew * (1f - z) * act.derivative(pre[row + 2 * h + j], cand);
+          dXp[xRow + j] = daz;
+          dHp[row + j] = daz;
+          dXp[xRow + 2 * h + j] = dah;
+          if (resetAfter) {
+            float dar = dah * hp[row + 2 * h + j] * ract.derivative(pre[row + h + j], r);
+            dXp[xRow + h + j] = dar;
+            dHp[row + h + j] = dar;
+            dHp[row + 2 * h + j] = dah * r;
+          } else {
+            dHp[row + 2 * h + j] = dah;
+          }
+          dHNext[k] = real ? dNew * z : dH[k];
+        }
+      }
+      if (!resetAfter) {
+        // d(rh) = dah · U_hᵀ; then dr = d(rh) ⊙ h̃_h and dh += d(rh) ⊙ r ⊙ mask_h.
+        Blas.gemm(false, true, b, h, h, 1f, dHp, gOff + 2 * h, t * g, w, uOff + 2 * h, g, 0f, dRh, 0, h);
+        float[] recMask = recurrentMaskCount == 0 ? null : recurrentMasks[2];
+        for (int i = 0; i < b; i++) {
+          int row = i * t * g + gOff;
+          int xRow = i * t * g + tau * g;
+          int hRow = i * t * h + hOff;
+          for (int j = 0; j < h; j++) {
+            int k = i * h + j;
+            float m = recMask == null ? 1f : recMask[k];
+            float r = gates[row + h + j];
+            float dar = dRh[k] * hPrev[hRow + j] * m * ract.derivative(pre[row + h + j], r);
+            dXp[xRow + h + j] = dar;
+            dHp[row + h + j] = dar;
+            dHNext[k] += dRh[k] * r * m;
+          }
+        }
+      }
+      // dh += dHp_s · Uᵀ over the gates whose recurrent term uses h directly.
+      int recurrentGates = resetAfter ? 3 : 2;
+      if (recurrentMaskCount == 0) {
+        Blas.gemm(false, true, b, h, recurrentGates * h, 1f, dHp, gOff, t * g, w, uOff, g, 1f, dHNext, 0, h);
+      } else {
+        for (int gate = 0; gate < recurrentGates; gate++) {
+          Blas.gemm(false, true, b, h, h, 1f, dHp, gOff + gate * h, t * g, w, uOff + gate * h, g, 0f, stepTmp, 0, h);
+          float[] m = recurrentMasks[gate];
+          for (int k = 0; k < b * h; k++) {
+            dHNext[k] += stepTmp[k] * m[k];
+          }
+        }
+      }
+      float[] swap = dH;
+      dH = dHNext;
+      dHNext = swap;
+    }
+
+    accumulateWeightGradients(b, t, d, h);
+    Tensor dInput = inputGradient(b, t, d, h);
+    return new InputGradients(dInput, Tensor.view(dH, null, b, h));
+  }
+
+  private void accumulateWeightGradients(int b, int t, int d, int h) {
+    final int g = 3 * h;
+    final int n = b * t;
+    float[] grad = gradients();
+    int kOff = offsetOf(KERNEL);
+    int uOff = offsetOf(RECURRENT);
+    // Kernel: dW += x̃ᵀ · dXp.
+    if (inputMaskCount == 3) {
+      for (int gate = 0; gate < 3; gate++) {
+        Blas.gemm(true, false, d, h, n, 1f, maskedInputs[gate], 0, d, dXp, gate * h, g, 1f, grad, kOff + gate * h, g);
+      }
+    } else {
+      float[] xIn = inputMaskCount == 1 ? maskedInputs[0] : x;
+      Blas.gemm(true, false, d, g, n, 1f, xIn, 0, d, dXp, 0, g, 1f, grad, kOff, g);
+    }
+    // Recurrent kernel: dU += h̃ᵀ · dHp over all steps (and rhᵀ · dHp_h when reset comes first).
+    boolean resetAfter = config.resetAfter();
+    int directGates = resetAfter ? 3 : 2;
+    if (recurrentMaskCount == 0) {
+      Blas.gemm(true, false, h, directGates * h, n, 1f, hPrev, 0, h, dHp, 0, g, 1f, grad, uOff, g);
+    } else {
+      for (int gate = 0; gate < directGates; gate++) {
+        float[] m = recurrentMasks[gate];
+        for (int i = 0; i < b; i++) {
+          for (int s = 0; s < t; s++) {
+            int off = (i * t + s) * h;
+            for (int j = 0; j < h; j++) {
+              bigTmp[off + j] = hPrev[off + j] * m[i * h + j];
+            }
+          }
+        }
+        Blas.gemm(true, false, h, h, n, 1f, bigTmp, 0, h, dHp, gate * h, g, 1f, grad, uOff + gate * h, g);
+      }
+    }
+    if (!resetAfter) {
+      Blas.gemm(true, false, h, h, n, 1f, rh, 0, h, dHp, 2 * h, g, 1f, grad, uOff + 2 * h, g);
+    }
+    if (config.useBias()) {
+      int bOff = offsetOf(BIAS);
+      addColumnSums(dXp, n, g, grad, bOff);
+      if (resetAfter) {
+        addColumnSums(dHp, n, g, grad, bOff + g);
+      }
+    }
+  }
+
+  private Tensor inputGradient(int b, int t, int d, int h) {
+    final int g = 3 * h;
+    final int n = b * t;
+    float[] w = values();
+    int kOff = offsetOf(KERNEL);
+    if (inputMaskCount == 3) {
+      Arrays.fill(dX, 0, n * d, 0f);
+      for (int gate = 0; gate < 3; gate++) {
+        Blas.gemm(false, true, n, d, h, 1f, dXp, gate * h, g, w, kOff + gate * h, g, 0f, bigTmp, 0, d);
+        float[] m = inputMasks[gate];
+        for (int i = 0; i < b; i++) {
+          for (int s = 0; s < t; s++) {
+            int off = (i * t + s) * d;
+            for (int j = 0; j < d; j++) {
+              dX[off + j] += bigTmp[off + j] * m[i * d + j];
+            }
+          }
+        }
+      }
+    } else {
+      Blas.gemm(false, true, n, d, g, 1f, dXp, 0, g, w, kOff, g, 0f, dX, 0, d);
+      if (inputMaskCount == 1) {
+        maskInputs(dX, inputMasks[0], b, t, d);
+      }
+    }
+    return Tensor.view(dX, stepMask, b, t, d);
+  }
+
+  /** The initial state to use, or {@code null} for zeros. */
+  private float[] initialState(Tensor initialState, int b, int h) {
+    if (config.stateful()) {
+      if (statefulBatch < 0) {
+        statefulBatch = b;
+        carriedState = new float[b * h];
+      } else if (b != statefulBatch) {
+        throw new IllegalArgumentException(label() + " is stateful with batch size " + statefulBatch + ", got a batch of "
+            + b + "; a stateful layer carries sample i to sample i of the next batch, so every batch must have "
+            + statefulBatch + " sequences (use a batch size that divides the number of samples, or a new model)");
+      }
+    }
+    if (initialState != null) {
+      if (initialState.rank() != 2 || initialState.dim(0) != b || initialState.dim(1) != h) {
+        throw new IllegalArgumentException(label() + " initial_state must have shape [" + b + ", " + h + "] (batch, units), got "
+            + Arrays.toString(initialState.shape()));
+      }
+      checkFinite(initialState);
+      return initialState.data();
+    }
+    return config.stateful() ? carriedState : null;
+  }
+
+  /**
+   * Sizes the buffers. Buffers read as strided per-step blocks get one extra row stride of
+   * slack: netlib's argument check wants offset + rows * ld to fit, a full stride past the last
+   * element actually touched.
+   */
+  private void allocate(int b, int t, int d, int h) {
+    int g = 3 * h;
+    xp = ensure(xp, b * t * g + g);
+    hp = ensure(hp, (b + 1) * t * g);
+    pre = ensure(pre, b * t * g);
+    gates = ensure(gates, b * t * g);
+    hPrev = ensure(hPrev, (b + 1) * t * h);
+    if (!config.resetAfter()) {
+      rh = ensure(rh, (b + 1) * t * h);
+    }
+    out = ensure(out, config.returnSequences() ? b * t * h : b * h);
+    finalState = ensure(finalState, b * h);
+    stepTmp = ensure(stepTmp, b * h);
+    dXp = ensure(dXp, b * t * g + g);
+    dHp = ensure(dHp, (b + 1) * t * g);
+    dH = ensure(dH, b * h);
+    dHNext = ensure(dHNext, b * h);
+    dOutCarry = ensure(dOutCarry, b * h);
+    dRh = ensure(dRh, b * h);
+    dX = ensure(dX, b * t * d);
+  }
+
+  private void drawMasks(boolean training, int b, int d, int h) {
+    inputMaskCount = 0;
+    recurrentMaskCount = 0;
+    if (!training) {
+      return;
+    }
+    boolean inputDrop = config.dropout() > 0 || fixedInputMasks != null;
+    boolean recurrentDrop = config.recurrentDropout() > 0 || fixedRecurrentMasks != null;
+    if (inputDrop) {
+      inputMaskCount = fixedInputMasks != null ? fixedInputMasks.length : (recurrentDrop ? 3 : 1);
+      for (int k = 0; k < inputMaskCount; k++) {
+        inputMasks[k] = ensure(inputMasks[k], b * d);
+        if (fixedInputMasks != null) {
+          System.arraycopy(fixedInputMasks[k], 0, inputMasks[k], 0, b * d);
+        } else {
+          drawDropoutMask(inputMasks[k], b * d, config.dropout(), random);
+        }
+        maskedInputs[k] = ensure(maskedInputs[k], b * steps * d);
+      }
+    }
+    if (recurrentDrop) {
+      recurrentMaskCount = 3;
+      for (int k = 0; k < 3; k++) {
+        recurrentMasks[k] = ensure(recurrentMasks[k], b * h);
+        if (fixedRecurrentMasks != null) {
+          System.arraycopy(fixedRecurrentMasks[k], 0, recurrentMasks[k], 0, b * h);
+        } else {
+          drawDropoutMask(recurrentMasks[k], b * h, config.recurrentDropout(), random);
+        }
+      }
+    }
+    if (inputMaskCount == 3 || recurrentMaskCount == 3) {
+      bigTmp = ensure(bigTmp, b * steps * Math.max(h, d));
+    }
+  }
+
+  /** dst[b, t, :] = x[b, t, :] ⊙ mask[b, :] (dst may be x's own gradient buffer). */
+  private void maskInputs(float[] dst, float[] mask, int b, int t, int d) {
+    float[] src = dst == dX ? dX : x;
+    for (int i = 0; i < b; i++) {
+      for (int s = 0; s < t; s++) {
+        int off = (i * t + s) * d;
+        for (int j = 0; j < d; j++) {
+          dst[off + j] = src[off + j] * mask[i * d + j];
+        }
+      }
+    }
+  }
+
+  /** dst[i, :] = src[off + i * ld, :] ⊙ mask[i, :] for a [b, h] block. */
+  private static void maskRows(float[] src, int off, int ld, float[] mask, float[] dst, int b, int h) {
+    for (int i = 0; i < b; i++) {
+      for (int j = 0; j < h; j++) {
+        dst[i * h + j] = src[off + i * ld + j] * mask[i * h + j];
+      }
+    }
+  }
+
+  /** Adds the row vector v[vOff .. vOff + cols) to each of the first rows of m [rows, cols]. */
+  private static void addRowVector(float[] m, int rows, int cols, float[] v, int vOff) {
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      for (int j = 0; j < cols; j++) {
+        m[off + j] += v[vOff + j];
+      }
+    }
+  }
+
+  /** dst[dOff + j] += sum over rows of m[r, j] for m [rows, cols]. */
+  private static void addColumnSums(float[] m, int rows, int cols, float[] dst, int dOff) {
+    for (int r = 0; r < rows; r++) {
+      int off = r * cols;
+      for (int j = 0; j < cols; j++) {
+        dst[dOff + j] += m[off + j];
+      }
+    }
+  }
+
+  private void checkFinite(Tensor tensor) {
+    float[] v = tensor.data();
+    int n = tensor.size();
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(v[i])) {
+        int[] shape = tensor.shape();
+        int[] index = new int[shape.length];
+        int rest = i;
+        for (int k = shape.length - 1; k >= 0; k--) {
+          index[k] = rest % shape[k];
+          rest /= shape[k];
+        }
+        throw new IllegalArgumentException(label() + " input contains " + v[i] + " at index " + Arrays.toString(index)
+            + " of shape " + Arrays.toString(shape) + "; clean or impute missing values before training or predicting");
+      }
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package sparkgru.engine.loss;
+
+import java.util.Locale;
+
+/**
+ * Keras metrics accumulated over an epoch: a weighted sum and a weight, so the epoch value is
+ * the mean over all rows seen (masked rows weigh 0), not a mean of batch means.
+ */
+public enum Metric {
+  /** Mean absolute error. */
+  MAE("mae") {
+    @Override double rowValue(float[] p, float[] t, int off, int lastDim) {
+      double s = 0;
+      for (int j = 0; j < lastDim; j++) {
+        s += Math.abs((double) p[off + j] - t[off + j]);
+      }
+      return s / lastDim;
+    }
+  },
+  /** Root mean squared error: sqrt of the epoch's mean squared error. */
+  RMSE("rmse") {
+    @Override double rowValue(float[] p, float[] t, int off, int lastDim) {
+      double s = 0;
+      for (int j = 0; j < lastDim; j++) {
+        double e = (double) p[off + j] - t[off + j];
+        s += e * e;
+      }
+      return s / lastDim;
+    }
+    @Override public double result(double[] acc) { return Math.sqrt(super.result(acc)); }
+  },
+  /** Fraction of values where {@code (pred > 0.5) == target}. */
+  BINARY_ACCURACY("binary_accuracy") {
+    @Override double rowValue(float[] p, float[] t, int off, int lastDim) {
+      double s = 0;
+      for (int j = 0; j < lastDim; j++) {
+        float predicted = p[off + j] > 0.5f ? 1f : 0f;
+        s += predicted == t[off + j] ? 1 : 0;
+      }
+      return s / lastDim;
+    }
+  };
+
+  private final String kerasName;
+
+  Metric(String kerasName) {
+    this.kerasName = kerasName;
+  }
+
+  /** Keras' name, used as the key in histories. */
+  public String kerasName() {
+    return kerasName;
+  }
+
+  abstract double rowValue(float[] pred, float[] target, int off, int lastDim);
+
+  /** Adds n predictions (rows of lastDim) to {@code acc = [weighted sum, weight]}. */
+  public void accumulate(float[] pred, float[] target, int n, int lastDim, boolean[] rowMask, double[] acc) {
+    for (int r = 0, rows = n / lastDim; r < rows; r++) {
+      if (rowMask == null || rowMask[r]) {
+        acc[0] += rowValue(pred, target, r * lastDim, lastDim);
+        acc[1] += 1;
+      }
+    }
+  }
+
+  /** The metric from an accumulator. */
+  public double result(double[] acc) {
+    return acc[1] == 0 ? Double.NaN : acc[0] / acc[1];
+  }
+
+  /** The metric with this Keras name. */
+  public static Metric parse(String name) {
+    String wanted = name.trim().toLowerCase(Locale.ROOT);
+    for (Metric m : values()) {
+      if (m.kerasName.equals(wanted)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got '" + name + "'");
+  }
+}

@@ -1,0 +1,431 @@
+package sparkgru.engine.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import sparkgru.engine.layers.GruLayer;
+import sparkgru.engine.layers.Layer;
+import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.loss.Loss;
+import sparkgru.engine.loss.Metric;
+import sparkgru.engine.optim.Optimizer;
+
+/**
+ * A stack of layers, as {@code keras.Sequential}: build it with {@link #builder}, then
+ * {@link #compile}, {@link #fit}, {@link #predict} and {@link #evaluate}.
+ *
+ * <p>Inputs are {@code [samples, steps, features]} tensors (optionally with a step mask);
+ * targets have the model's output shape with the samples first. All weights live in one flat
+ * array ({@link #parameters()}). {@link #trainOnBatch} is one optimiser step: forward, loss
+ * (plus weight and activity regularisation), backward, clipping, update, constraints; it is
+ * what a Spark task runs over its partition.
+ */
+public final class Sequential {
+  private final List<Layer> layers;
+  private final int[] inputShape;
+  private final int[] outputShape;
+  private final List<int[]> layerOutputShapes = new ArrayList<>();
+  private final Parameters parameters;
+
+  private Loss loss;
+  private Optimizer optimizer;
+  private List<Metric> metrics = List.of();
+
+  private float[] xBatch;
+  private boolean[] maskBatch;
+  private float[] yBatch;
+  private float[] lossGradient;
+
+  private Sequential(List<Layer> layers, int[] inputShape, long seed) {
+    this.layers = List.copyOf(layers);
+    this.inputShape = inputShape.clone();
+    Map<String, Integer> counts = new HashMap<>();
+    int[] shape = inputShape.clone();
+    for (int i = 0; i < this.layers.size(); i++) {
+      Layer layer = this.layers.get(i);
+      String base = layer.typeName().toLowerCase(Locale.ROOT);
+      int n = counts.merge(base, 1, Integer::sum) - 1;
+      layer.setName(n == 0 ? base : base + "_" + n);
+      if (layer instanceof GruLayer gru && gru.config().returnState()) {
+        throw new IllegalArgumentException(layer.name() + ": gru.return_state is not supported inside a Sequential "
+            + "model (the next layer takes one tensor); call GruLayer.forward directly to get the state");
+      }
+      shape = layer.build(shape);
+      layerOutputShapes.add(shape.clone());
+      layer.seed(Seeds.derive(seed, 1_000_000L + i));
+    }
+    this.outputShape = shape;
+    this.parameters = Parameters.layOut(this.layers);
+    this.parameters.initialize(seed);
+  }
+
+  /**
+   * A builder for inputs of {@code [batch, steps, features]}; {@code steps} may be -1 to accept
+   * sequences of any length.
+   */
+  public static Builder builder(int steps, int features) {
+    return new Builder(steps, features);
+  }
+
+  /** Collects layers, then builds and initialises the model. */
+  public static final class Builder {
+    private final int steps;
+    private final int features;
+    private final List<Layer> layers = new ArrayList<>();
+
+    private Builder(int steps, int features) {
+      if (steps == 0 || steps < -1) {
+        throw new IllegalArgumentException("input steps must be >= 1, or -1 for any length, got " + steps);
+      }
+      if (features < 1) {
+        throw new IllegalArgumentException("input features must be >= 1, got " + features);
+      }
+      this.steps = steps;
+      this.features = features;
+    }
+
+    /** Appends a layer. */
+    public Builder add(Layer layer) {
+      layers.add(layer);
+      return this;
+    }
+
+    /** Builds the model; {@code seed} fixes the initial weights and every dropout stream. */
+    public Sequential build(long seed) {
+      if (layers.isEmpty()) {
+        throw new IllegalArgumentException("a model needs at least one layer");
+      }
+      return new Sequential(layers, new int[] {steps, features}, seed);
+    }
+  }
+
+  /** Sets the loss, the optimiser and the metrics reported by fit and evaluate. */
+  public Sequential compile(Loss loss, Optimizer optimizer, Metric... metrics) {
+    if (loss == null || optimizer == null) {
+      throw new IllegalArgumentException("compile needs a loss and an optimizer, got loss=" + loss + ", optimizer=" + optimizer);
+    }
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.metrics = List.of(metrics);
+    return this;
+  }
+
+  /** The layers, named as Keras names them ({@code gru}, {@code gru_1}, ...). */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** All weights, one flat array. */
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /** The optimiser set by {@link #compile}, or null. */
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Output shape without the batch, e.g. {@code [1]} or {@code [steps, units]}. */
+  public int[] outputShape() {
+    return outputShape.clone();
+  }
+
+  /** Clears the carried states of stateful layers (Keras' {@code reset_states}). */
+  public void resetStates() {
+    for (Layer layer : layers) {
+      layer.resetStates();
+    }
+  }
+
+  /**
+   * Runs all layers over one batch. The result views the last layer's buffer, valid until the
+   * next call.
+   */
+  public Tensor forward(Tensor x, boolean training) {
+    Tensor t = x;
+    for (Layer layer : layers) {
+      t = layer.forward(t, training);
+    }
+    return t;
+  }
+
+  /** Back-propagates dLoss/dOutput of the last {@link #forward}, accumulating weight gradients. */
+  public Tensor backward(Tensor gradOutput) {
+    Tensor g = gradOutput;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
+  /**
+   * One optimiser step on one batch; returns the batch loss including regularisation, as Keras'
+   * {@code train_on_batch}.
+   */
+  public double trainOnBatch(Tensor x, Tensor y) {
+    requireCompiled();
+    checkData(x, y, "x", "y");
+    return step(x, y.data(), null);
+  }
+
+  private double step(Tensor x, float[] y, double[][] metricAcc) {
+    Tensor out = forward(x, true);
+    int n = out.size();
+    lossGradient = ensure(lossGradient, n);
+    int lastDim = out.dim(out.rank() - 1);
+    boolean[] rowMask = out.rank() == 3 ? out.mask() : null;
+    double value = loss.evaluate(out.data(), y, n, lastDim, rowMask, lossGradient);
+    for (int m = 0; metricAcc != null && m < metrics.size(); m++) {
+      metrics.get(m).accumulate(out.data(), y, n, lastDim, rowMask, metricAcc[m]);
+    }
+    parameters.zeroGradients();
+    backward(Tensor.view(lossGradient, null, out.shape()));
+    value += parameters.applyRegularizers() + activityPenalty();
+    optimizer.apply(parameters.values(), parameters.gradients(), parameters.offsets());
+    parameters.applyConstraints();
+    return value;
+  }
+
+  private double activityPenalty() {
+    double p = 0;
+    for (Layer layer : layers) {
+      p += layer.activityPenalty();
+    }
+    return p;
+  }
+
+  /**
+   * Trains for {@code options.epochs()} epochs and returns the per-epoch history. Each epoch's
+   * loss is the mean of the batch losses weighted by batch size, as Keras reports it.
+   */
+  public History fit(Tensor x, Tensor y, FitOptions options) {
+    requireCompiled();
+    checkData(x, y, "x", "y");
+    if (options.validationX() != null) {
+      checkData(options.validationX(), options.validationY(), "validation x", "validation y");
+    }
+    int samples = x.dim(0);
+    int[] order = new int[samples];
+    for (int i = 0; i < samples; i++) {
+      order[i] = i;
+    }
+    History history = new History();
+    for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+      if (options.shuffle()) {
+        shuffle(order, new SplittableRandom(Seeds.derive(options.seed(), epoch)));
+      }
+      double lossSum = 0;
+      double[][] acc = new double[metrics.size()][2];
+      for (int from = 0; from < samples; from += options.batchSize()) {
+        int to = Math.min(samples, from + options.batchSize());
+        Tensor xb = gatherX(x, order, from, to);
+        float[] yb = gatherY(y, order, from, to);
+        lossSum += step(xb, yb, acc) * (to - from);
+      }
+      Map<String, Double> logs = new LinkedHashMap<>();
+      logs.put("loss", lossSum / samples);
+      for (int m = 0; m < metrics.size(); m++) {
+        logs.put(metrics.get(m).kerasName(), metrics.get(m).result(acc[m]));
+      }
+      if (options.validationX() != null) {
+        evaluate(options.validationX(), options.validationY(), options.batchSize())
+            .forEach((k, v) -> logs.put("val_" + k, v));
+      }
+      history.add(logs);
+      if (options.listener() != null) {
+        options.listener().onEpochEnd(epoch, logs);
+      }
+    }
+    return history;
+  }
+
+  /** Loss (regularisation included, as Keras) and metrics over a data set, in inference mode. */
+  public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    requireCompiled();
+    checkData(x, y, "x", "y");
+    checkBatchSize(batchSize);
+    int samples = x.dim(0);
+    double lossSum = 0;
+    double[][] acc = new double[metrics.size()][2];
+    int perSample = y.size() / samples;
+    for (int from = 0; from < samples; from += batchSize) {
+      int to = Math.min(samples, from + batchSize);
+      Tensor out = forward(gatherX(x, null, from, to), false);
+      int n = out.size();
+      int lastDim = out.dim(out.rank() - 1);
+      boolean[] rowMask = out.rank() == 3 ? out.mask() : null;
+      float[] yb = Arrays.copyOfRange(y.data(), from * perSample, to * perSample);
+      double value = loss.evaluate(out.data(), yb, n, lastDim, rowMask, null)
+          + parameters.regularizationPenalty() + activityPenalty();
+      lossSum += value * (to - from);
+      for (int m = 0; m < metrics.size(); m++) {
+        metrics.get(m).accumulate(out.data(), yb, n, lastDim, rowMask, acc[m]);
+      }
+    }
+    Map<String, Double> logs = new LinkedHashMap<>();
+    logs.put("loss", lossSum / samples);
+    for (int m = 0; m < metrics.size(); m++) {
+      logs.put(metrics.get(m).kerasName(), metrics.get(m).result(acc[m]));
+    }
+    return logs;
+  }
+
+  /** Outputs for every sample, in inference mode, computed {@code batchSize} samples at a time. */
+  public Tensor predict(Tensor x, int batchSize) {
+    checkInput(x, "x");
+    checkBatchSize(batchSize);
+    int samples = x.dim(0);
+    int[] shape = new int[outputShape.length + 1];
+    shape[0] = samples;
+    for (int i = 0; i < outputShape.length; i++) {
+      shape[i + 1] = outputShape[i] < 0 ? x.dim(1) : outputShape[i];
+    }
+    int perSample = 1;
+    for (int i = 1; i < shape.length; i++) {
+      perSample *= shape[i];
+    }
+    float[] result = new float[Math.multiplyExact(samples, perSample)];
+    for (int from = 0; from < samples; from += batchSize) {
+      int to = Math.min(samples, from + batchSize);
+      Tensor out = forward(gatherX(x, null, from, to), false);
+      System.arraycopy(out.data(), 0, result, from * perSample, (to - from) * perSample);
+    }
+    return Tensor.of(result, shape);
+  }
+
+  private Tensor gatherX(Tensor x, int[] order, int from, int to) {
+    int steps = x.dim(1);
+    int row = steps * x.dim(2);
+    int b = to - from;
+    xBatch = ensure(xBatch, b * row);
+    boolean[] mask = x.mask();
+    if (mask != null && (maskBatch == null || maskBatch.length != b * steps)) {
+      maskBatch = new boolean[b * steps];
+    }
+    for (int i = 0; i < b; i++) {
+      int src = order == null ? from + i : order[from + i];
+      System.arraycopy(x.data(), src * row, xBatch, i * row, row);
+      if (mask != null) {
+        System.arraycopy(mask, src * steps, maskBatch, i * steps, steps);
+      }
+    }
+    return Tensor.view(xBatch, mask == null ? null : maskBatch, b, steps, x.dim(2));
+  }
+
+  private float[] gatherY(Tensor y, int[] order, int from, int to) {
+    int per = y.size() / y.dim(0);
+    yBatch = ensure(yBatch, (to - from) * per);
+    for (int i = 0; i < to - from; i++) {
+      System.arraycopy(y.data(), order[from + i] * per, yBatch, i * per, per);
+    }
+    return yBatch;
+  }
+
+  private static void shuffle(int[] a, SplittableRandom random) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = a[i];
+      a[i] = a[j];
+      a[j] = tmp;
+    }
+  }
+
+  private void checkInput(Tensor x, String name) {
+    if (x.rank() != 3) {
+      throw new IllegalArgumentException(name + " must have shape [samples, steps, features] (rank 3), got rank " + x.rank()
+          + " " + Arrays.toString(x.shape()) + (x.rank() == 2 ? "; reshape a single sequence to [1, steps, features]" : ""));
+    }
+    if (x.dim(2) != inputShape[1]) {
+      throw new IllegalArgumentException(name + " has " + x.dim(2) + " features per step, the model expects "
+          + inputShape[1] + " (shape " + Arrays.toString(x.shape()) + ")");
+    }
+    if (inputShape[0] > 0 && x.dim(1) != inputShape[0]) {
+      throw new IllegalArgumentException(name + " has " + x.dim(1) + " steps, the model was built for " + inputShape[0]
+          + " (build it with steps -1 to accept any length)");
+    }
+    if (x.dim(0) < 1 || x.dim(1) < 1) {
+      throw new IllegalArgumentException(name + " is empty: shape " + Arrays.toString(x.shape()));
+    }
+    checkFinite(x, name);
+  }
+
+  private void checkData(Tensor x, Tensor y, String xName, String yName) {
+    checkInput(x, xName);
+    if (y.rank() < 1 || y.dim(0) != x.dim(0)) {
+      throw new IllegalArgumentException(yName + " has " + (y.rank() < 1 ? 0 : y.dim(0)) + " samples but " + xName + " has "
+          + x.dim(0) + "; inputs and targets must pair up sample by sample");
+    }
+    int[] expected = new int[outputShape.length + 1];
+    expected[0] = x.dim(0);
+    for (int i = 0; i < outputShape.length; i++) {
+      expected[i + 1] = outputShape[i] < 0 ? x.dim(1) : outputShape[i];
+    }
+    if (!Arrays.equals(expected, y.shape())) {
+      throw new IllegalArgumentException(yName + " has shape " + Arrays.toString(y.shape()) + ", the model outputs "
+          + Arrays.toString(expected) + (expected.length != y.rank()
+          ? " (a GRU with return_sequences=true outputs one vector per step)" : ""));
+    }
+    checkFinite(y, yName);
+  }
+
+  private static void checkFinite(Tensor t, String name) {
+    float[] v = t.data();
+    int per = t.size() / t.dim(0);
+    for (int i = 0, n = t.size(); i < n; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw new IllegalArgumentException(name + " contains " + v[i] + " in sample " + (i / per) + " (value " + (i % per)
+            + " of " + per + "); clean or impute missing values before training or predicting");
+      }
+    }
+  }
+
+  private static void checkBatchSize(int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+    }
+  }
+
+  private void requireCompiled() {
+    if (loss == null) {
+      throw new IllegalStateException("the model is not compiled: call compile(loss, optimizer, metrics...) first");
+    }
+  }
+
+  private static float[] ensure(float[] buffer, int size) {
+    return buffer != null && buffer.length >= size ? buffer : new float[size];
+  }
+
+  /** A Keras-like summary: each layer's name, type, output shape and parameter count. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    String rule = "-".repeat(72) + "\n";
+    sb.append("Model: \"sequential\"\n").append(rule);
+    sb.append(String.format(Locale.ROOT, "%-32s%-26s%14s%n", "Layer (type)", "Output Shape", "Param #"));
+    sb.append("=".repeat(72)).append('\n');
+    long total = 0;
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      long count = layer.variables().stream().mapToLong(v -> v.size()).sum();
+      total += count;
+      sb.append(String.format(Locale.ROOT, "%-32s%-26s%,14d%n", layer.name() + " (" + layer.typeName() + ")",
+          Layer.kerasShape(layerOutputShapes.get(i)), count));
+    }
+    sb.append("=".repeat(72)).append('\n');
+    sb.append(String.format(Locale.ROOT, "Total params: %,d (%s)%n", total, bytes(total * 4)));
+    sb.append(String.format(Locale.ROOT, "Trainable params: %,d (%s)%n", total, bytes(total * 4)));
+    sb.append("Non-trainable params: 0 (0.00 B)\n");
+    return sb.toString();
+  }
+
+  private static String bytes(long b) {
+    if (b < 1024) {
+      return String.format(Locale.ROOT, "%.2f B", (double) b);
+    }
+    return b < 1024 * 1024 ? String.format(Locale.ROOT, "%.2f KB", b / 1024.0) : String.format(Locale.ROOT, "%.2f MB", b / 1048576.0);
+  }
+}
