@@ -67,8 +67,6 @@ public final class GruLayer extends Layer {
   private int recurrentMaskCount;
   private float[][] inputMasks = new float[3][];
   private float[][] recurrentMasks = new float[3][];
-  private float[][] fixedInputMasks;
-  private float[][] fixedRecurrentMasks;
   private double activityPenalty;
 
   // Activations, batch-major; "s" is the processing step, "tau" the input time index.
@@ -164,16 +162,6 @@ public final class GruLayer extends Layer {
     if (carriedState != null) {
       Arrays.fill(carriedState, 0f);
     }
-  }
-
-  /**
-   * Uses these dropout masks instead of random ones while training, for gradient checks:
-   * {@code input} holds 1 (shared) or 3 (per gate z, r, h) masks of {@code batch * input_dim}
-   * values, {@code recurrent} 3 masks of {@code batch * units} (or null for none).
-   */
-  void setFixedDropoutMasks(float[][] input, float[][] recurrent) {
-    this.fixedInputMasks = input;
-    this.fixedRecurrentMasks = recurrent;
   }
 
   @Override
@@ -612,17 +600,12 @@ public final class GruLayer extends Layer {
     if (!training) {
       return;
     }
-    boolean inputDrop = config.dropout() > 0 || fixedInputMasks != null;
-    boolean recurrentDrop = config.recurrentDropout() > 0 || fixedRecurrentMasks != null;
-    if (inputDrop) {
-      inputMaskCount = fixedInputMasks != null ? fixedInputMasks.length : (recurrentDrop ? 3 : 1);
+    boolean recurrentDrop = config.recurrentDropout() > 0;
+    if (config.dropout() > 0) {
+      inputMaskCount = recurrentDrop ? 3 : 1;
       for (int k = 0; k < inputMaskCount; k++) {
         inputMasks[k] = ensure(inputMasks[k], b * d);
-        if (fixedInputMasks != null) {
-          System.arraycopy(fixedInputMasks[k], 0, inputMasks[k], 0, b * d);
-        } else {
-          drawDropoutMask(inputMasks[k], b * d, config.dropout(), random);
-        }
+        drawDropoutMask(inputMasks[k], b * d, config.dropout(), random);
         maskedInputs[k] = ensure(maskedInputs[k], b * steps * d);
       }
     }
@@ -630,11 +613,7 @@ public final class GruLayer extends Layer {
       recurrentMaskCount = 3;
       for (int k = 0; k < 3; k++) {
         recurrentMasks[k] = ensure(recurrentMasks[k], b * h);
-        if (fixedRecurrentMasks != null) {
-          System.arraycopy(fixedRecurrentMasks[k], 0, recurrentMasks[k], 0, b * h);
-        } else {
-          drawDropoutMask(recurrentMasks[k], b * h, config.recurrentDropout(), random);
-        }
+        drawDropoutMask(recurrentMasks[k], b * h, config.recurrentDropout(), random);
       }
     }
     if (inputMaskCount == 3 || recurrentMaskCount == 3) {

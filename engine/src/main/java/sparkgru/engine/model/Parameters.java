@@ -70,6 +70,22 @@ public final class Parameters {
     return p;
   }
 
+  /**
+   * Builds one layer on its own (outside a model) for inputs of {@code inputShape} (batch
+   * excluded), lays out and initialises its weights, and binds it: for using a GRU's
+   * {@code return_state} or initial state directly.
+   */
+  public static Parameters forLayer(Layer layer, int[] inputShape, long seed) {
+    if (layer.name() == null) {
+      layer.setName(layer.typeName().toLowerCase(java.util.Locale.ROOT));
+    }
+    layer.build(inputShape);
+    layer.seed(Seeds.derive(seed, 1_000_000L));
+    Parameters p = layOut(List.of(layer));
+    p.initialize(seed);
+    return p;
+  }
+
   /** Fills every variable with its initializer; variable i draws from a stream derived from seed and i. */
   void initialize(long seed) {
     for (int i = 0; i < variables.size(); i++) {

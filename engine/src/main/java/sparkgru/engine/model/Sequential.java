@@ -366,9 +366,16 @@ public final class Sequential {
       expected[i + 1] = outputShape[i] < 0 ? x.dim(1) : outputShape[i];
     }
     if (!Arrays.equals(expected, y.shape())) {
+      String hint = "";
+      if (y.rank() > expected.length) {
+        hint = "; the targets have a steps axis but the model outputs one vector per sample (set "
+            + "return_sequences=true on the last GRU to predict every step)";
+      } else if (y.rank() < expected.length) {
+        hint = "; the model outputs one vector per step (return_sequences=true on the last GRU): give targets per "
+            + "step, or set return_sequences=false";
+      }
       throw new IllegalArgumentException(yName + " has shape " + Arrays.toString(y.shape()) + ", the model outputs "
-          + Arrays.toString(expected) + (expected.length != y.rank()
-          ? " (a GRU with return_sequences=true outputs one vector per step)" : ""));
+          + Arrays.toString(expected) + hint);
     }
     checkFinite(y, yName);
   }

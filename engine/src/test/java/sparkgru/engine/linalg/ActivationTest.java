@@ -1,0 +1,46 @@
+package sparkgru.engine.linalg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Activations: Keras' definitions at known points, and derivatives against central differences. */
+class ActivationTest {
+
+  @Test
+  void knownValues() {
+    assertEquals(0.7615941559557649, Activation.TANH.apply(1f), 1e-7);
+    assertEquals(0.7310585786300049, Activation.SIGMOID.apply(1f), 1e-7);
+    assertEquals(0.5 + 1.0 / 6, Activation.HARD_SIGMOID.apply(1f), 1e-7, "Keras 3: x/6 + 1/2");
+    assertEquals(1f, Activation.HARD_SIGMOID.apply(3.5f));
+    assertEquals(0f, Activation.HARD_SIGMOID.apply(-3.5f));
+    assertEquals(0f, Activation.RELU.apply(-2f));
+    assertEquals(-0.6666667f, Activation.SOFTSIGN.apply(-2f), 1e-7);
+    assertEquals(Math.expm1(-1.0), Activation.ELU.apply(-1f), 1e-7);
+    assertEquals(1.0507009873554805 * 1.6732632423543772 * Math.expm1(-1.0), Activation.SELU.apply(-1f), 1e-6);
+    // Exact GELU, x * Phi(x), at points where Phi is tabulated.
+    assertEquals(0.8413447460685429, Activation.GELU.apply(1f), 1e-7);
+    assertEquals(-2 * 0.022750131948179195, Activation.GELU.apply(-2f), 1e-9);
+    assertEquals(-5 * 2.866515718791939e-7, Activation.GELU.apply(-5f), 1e-13, "relative accuracy in the tail");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Activation.class)
+  void derivativeMatchesCentralDifferencesAwayFromKinks(Activation a) {
+    for (double x = -4.05; x < 4.1; x += 0.1) {
+      double h = 1e-3;
+      double numeric = (a.apply((float) (x + h)) - (double) a.apply((float) (x - h))) / (2 * h);
+      float fx = (float) x;
+      assertEquals(numeric, a.derivative(fx, a.apply(fx)), 2e-3 * Math.max(1, Math.abs(numeric)), a + " at " + x);
+    }
+  }
+
+  @Test
+  void namesAreKeras() {
+    assertSame(Activation.HARD_SIGMOID, Activation.fromKerasName("hard_sigmoid", "f"));
+    assertSame(Activation.LINEAR, Activation.fromKerasName(null, "f"), "None means linear in Keras");
+  }
+}

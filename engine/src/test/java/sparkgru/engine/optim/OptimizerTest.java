@@ -1,0 +1,90 @@
+package sparkgru.engine.optim;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Optimiser rules on single weights, computed by hand from Keras' formulas (whole trajectories
+ * against Keras' own fit are in the golden tests), clipping, schedules and averaging.
+ */
+class OptimizerTest {
+
+  @Test
+  void adamFirstStepMovesEachWeightByTheLearningRate() {
+    Adam adam = new Adam(0.1);
+    float[] w = {1f, -1f};
+    adam.apply(w, new float[] {0.5f, -2f}, new int[] {0, 1, 2});
+    // m = 0.1 g, v = 0.001 g^2, alpha = 0.1 sqrt(0.001) / 0.1: the step is 0.1 * sign(g) (up to epsilon).
+    assertArrayEquals(new float[] {0.9f, -0.9f}, w, 1e-5f);
+    assertEquals(1, adam.iterations());
+    assertEquals(4, adam.state().length, "m and v, one flat array");
+  }
+
+  @Test
+  void sgdWithNesterovMomentum() {
+    Sgd sgd = new Sgd(new LearningRateSchedule.Constant(0.1), 0.9, true, GradientClipping.NONE, 0);
+    float[] w = {1f};
+    sgd.apply(w, new float[] {1f}, new int[] {0, 1});
+    // m = -0.1; w += 0.9 * m - 0.1 = -0.19
+    assertEquals(0.81f, w[0], 1e-7f);
+  }
+
+  @Test
+  void adamWDecaysWeightsBeforeTheUpdate() {
+    Adam adamW = new Adam(new LearningRateSchedule.Constant(0.1), 0.9, 0.999, 1e-7, GradientClipping.NONE, 0.5);
+    float[] w = {2f};
+    adamW.apply(w, new float[] {0f}, new int[] {0, 1});
+    assertEquals(2f - 2f * 0.5f * 0.1f, w[0], 1e-6f);
+    assertEquals("adamw", adamW.name());
+  }
+
+  @Test
+  void clippingFollowsKeras() {
+    float[] g = {3, 4, 1};
+    new GradientClipping(1.0, 0, 0).apply(g, new int[] {0, 2, 3});
+    assertArrayEquals(new float[] {0.6f, 0.8f, 1f}, g, 1e-6f, "clipnorm: per variable");
+    float[] h = {3, 4, 12};
+    new GradientClipping(0, 6.5, 0).apply(h, new int[] {0, 2, 3});
+    assertArrayEquals(new float[] {1.5f, 2f, 6f}, h, 1e-6f, "global_clipnorm: joint norm 13 -> 6.5");
+    float[] v = {-3, 0.2f};
+    new GradientClipping(0, 0, 0.5).apply(v, new int[] {0, 2});
+    assertArrayEquals(new float[] {-0.5f, 0.2f}, v);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new GradientClipping(1, 1, 0));
+    assertEquals("only one of clipnorm, global_clipnorm and clipvalue can be set, got clipnorm=1.0, "
+        + "global_clipnorm=1.0, clipvalue=0.0", e.getMessage());
+  }
+
+  @Test
+  void schedulesFollowKeras() {
+    var exp = new LearningRateSchedule.ExponentialDecay(0.1, 10, 0.5, false);
+    assertEquals(0.1 * Math.pow(0.5, 0.5), exp.at(5), 1e-8);
+    assertEquals(0.1f, new LearningRateSchedule.ExponentialDecay(0.1, 10, 0.5, true).at(9), 0f);
+    var cos = new LearningRateSchedule.CosineDecay(1.0, 10, 0.1);
+    assertEquals(1.0f, cos.at(0), 0f);
+    assertEquals(0.1f, cos.at(10), 1e-7f);
+    assertEquals(0.1f, cos.at(50), 1e-7f, "constant after decay_steps");
+    assertEquals(0.55f, cos.at(5), 1e-6f);
+  }
+
+  @Test
+  void invalidHyperparametersAreRejected() {
+    assertEquals("learning_rate must be a finite number > 0, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> new Adam(0)).getMessage());
+    assertEquals("sgd.momentum must be in [0, 1], got 1.5",
+        assertThrows(IllegalArgumentException.class, () -> new Sgd(new LearningRateSchedule.Constant(0.1), 1.5, false,
+            GradientClipping.NONE, 0)).getMessage());
+  }
+
+  @Test
+  void parameterAveragingIsAWeightedMeanThatIgnoresEmptyPartitions() {
+    ParameterAveraging left = new ParameterAveraging(2).add(new float[] {1, 2}, 3).add(new float[] {9, 9}, 0);
+    ParameterAveraging right = new ParameterAveraging(2).add(new float[] {5, 6}, 1);
+    assertArrayEquals(new float[] {2, 3}, left.merge(right).mean());
+    assertEquals(4, left.totalWeight());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ParameterAveraging(1).mean());
+    assertEquals("no samples were processed by any worker: every partition was empty", e.getMessage());
+  }
+}
