@@ -1,6 +1,6 @@
 package sparkgru.engine.examples;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +44,7 @@ public final class Tutorial {
   public record Result(History history, int[] sequenceShape, int[] stateShape) {}
 
   /** Runs the tutorial, printing to {@code out}. */
-  public static Result run(long seed, PrintStream out) {
+  public static Result run(long seed, PrintWriter out) {
     out.println("BLAS implementation: " + Blas.implementationName());
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = new float[SAMPLES * STEPS * FEATURES];
@@ -74,7 +74,10 @@ public final class Tutorial {
     out.print(model.summary());
     int epochs = 10;
     History history = model.fit(xs, ys, FitOptions.epochs(epochs).batchSize(16).seed(seed)
-        .listener((epoch, logs) -> out.println(format(epoch, epochs, logs))));
+        .listener((epoch, logs) -> {
+          out.println(format(epoch, epochs, logs));
+          out.flush();
+        }));
 
     GruLayer layer = new GruLayer(GruConfig.builder(50).returnSequences(true).returnState(true).build());
     Parameters.forLayer(layer, new int[] {STEPS, FEATURES}, seed);
@@ -82,6 +85,7 @@ public final class Tutorial {
     GruLayer.Output output = layer.forward(first5, null, false);
     out.println("whole_sequence_output shape: " + Arrays.toString(output.output().shape()));
     out.println("final_state shape: " + Arrays.toString(output.state().shape()));
+    out.flush();
     return new Result(history, output.output().shape(), output.state().shape());
   }
 
@@ -93,6 +97,6 @@ public final class Tutorial {
 
   /** Runs the tutorial with seed 42. */
   public static void main(String[] args) {
-    run(42, System.out);
+    run(42, new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8));
   }
 }

@@ -2,6 +2,10 @@ package sparkgru.engine.linalg;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 
 /**
  * The one wrapper around {@code dev.ludovic.netlib} BLAS, in row-major terms.
@@ -28,20 +32,45 @@ public final class Blas {
   private Blas() {}
 
   private static dev.ludovic.netlib.blas.BLAS load() {
-    dev.ludovic.netlib.blas.BLAS blas = dev.ludovic.netlib.blas.BLAS.getInstance();
+    // netlib logs each implementation it fails to load (VectorBLAS fails without the incubator
+    // module even when JNIBLAS then loads). Keep those records and show them only if we end up
+    // on the Java fallback, where they explain why native loading failed.
+    java.util.logging.Logger netlib = java.util.logging.Logger.getLogger("dev.ludovic.netlib.blas.InstanceBuilder");
+    List<LogRecord> failures = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override public void publish(LogRecord r) { failures.add(r); }
+      @Override public void flush() { }
+      @Override public void close() { }
+    };
+    boolean useParent = netlib.getUseParentHandlers();
+    netlib.setUseParentHandlers(false);
+    netlib.addHandler(capture);
+    dev.ludovic.netlib.blas.BLAS blas;
+    try {
+      blas = dev.ludovic.netlib.blas.BLAS.getInstance();
+    } finally {
+      netlib.removeHandler(capture);
+      netlib.setUseParentHandlers(useParent);
+    }
     String name = blas.getClass().getSimpleName();
     if (blas instanceof dev.ludovic.netlib.blas.NativeBLAS) {
       LOG.log(Level.INFO, "BLAS: native implementation " + name + " loaded");
-    } else {
-      String message = "BLAS: native BLAS did not load, using the pure-Java " + name
-          + " (several times slower). Install OpenBLAS (Debian/Ubuntu: apt-get install -y "
-          + "libopenblas0-pthread) and keep net.sourceforge.f2j:arpack_combined_all on the "
-          + "class path.";
-      if ("1".equals(System.getenv(REQUIRE_NATIVE_ENV))) {
-        throw new IllegalStateException(message + " (" + REQUIRE_NATIVE_ENV + "=1 forbids the fallback)");
-      }
-      LOG.log(Level.WARNING, message);
+      return blas;
     }
+    StringBuilder causes = new StringBuilder();
+    for (LogRecord r : failures) {
+      causes.append("\n  ").append(r.getMessage());
+      if (r.getThrown() != null) {
+        causes.append(": ").append(r.getThrown());
+      }
+    }
+    String message = "BLAS: native BLAS did not load, using the pure-Java " + name
+        + " (several times slower). Install OpenBLAS (Debian/Ubuntu: apt-get install -y libopenblas0-pthread) and "
+        + "keep net.sourceforge.f2j:arpack_combined_all on the class path." + causes;
+    if ("1".equals(System.getenv(REQUIRE_NATIVE_ENV))) {
+      throw new IllegalStateException(message + "\n(" + REQUIRE_NATIVE_ENV + "=1 forbids the fallback)");
+    }
+    LOG.log(Level.WARNING, message);
     return blas;
   }
 

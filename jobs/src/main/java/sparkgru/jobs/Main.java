@@ -1,0 +1,54 @@
+package sparkgru.jobs;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sparkgru.engine.examples.Tutorial;
+
+/**
+ * {@code spark-gru}: the command-line entry point. Today it runs the engine's tutorial locally;
+ * the Spark jobs (train, forecast, evaluate, predict, export) join it as they are built.
+ */
+@Command(name = "spark-gru", mixinStandardHelpOptions = true, version = "spark-gru 0.1.0-SNAPSHOT",
+    description = "Keras-exact GRU networks trained on Apache Spark.",
+    subcommands = {Main.TutorialCommand.class})
+public final class Main implements Runnable {
+
+  @Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit status (0 on success). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: choose one of "
+        + spec.subcommands().keySet());
+  }
+
+  /** The brief's tutorial: a GRU(50) x 2 binary classifier trained locally, then return_state. */
+  @Command(name = "tutorial", mixinStandardHelpOptions = true,
+      description = "Train the tutorial model (GRU(50, return_sequences) -> GRU(50) -> Dense(1, sigmoid)) on "
+          + "generated data, locally, printing loss and accuracy per epoch.")
+  static final class TutorialCommand implements Runnable {
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the data, the weights and the shuffling "
+        + "(default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Override
+    public void run() {
+      Tutorial.run(seed, spec.commandLine().getOut());
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The command line: the tutorial runs and prints its epochs; bad usage exits non-zero with a message. */
+class MainTest {
+
+  private static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+
+  @Test
+  void tutorialPrintsEveryEpochAndTheShapes() {
+    String[] r = run("tutorial", "--seed", "7");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("Epoch 10/10 - loss: "), r[1]);
+    assertTrue(r[1].contains("final_state shape: [5, 50]"), r[1]);
+  }
+
+  @Test
+  void unknownCommandsAndMissingCommandsFail() {
+    String[] unknown = run("trian");
+    assertNotEquals("0", unknown[0]);
+    assertTrue(unknown[2].contains("Unmatched argument at index 0: 'trian'"), unknown[2]);
+    String[] none = run();
+    assertNotEquals("0", none[0]);
+    assertTrue(none[2].contains("missing command: choose one of [tutorial]"), none[2]);
+    String[] badSeed = run("tutorial", "--seed", "abc");
+    assertNotEquals("0", badSeed[0]);
+    assertTrue(badSeed[2].contains("Invalid value for option '--seed': 'abc' is not a long"), badSeed[2]);
+  }
+}
