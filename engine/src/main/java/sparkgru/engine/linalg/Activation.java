@@ -12,9 +12,23 @@ import java.util.stream.Collectors;
  * (sigmoid and tanh need only y). Values are computed in double and rounded to float.
  */
 public enum Activation {
-  /** {@code tanh(x)}. */
+  /**
+   * {@code tanh(x)}, as {@code (e - 1) / (e + 1)} with {@code e = exp(2x)} in double: Math.exp is
+   * an intrinsic, Math.tanh is not (about 4x slower). The cancellation in {@code e - 1} costs at
+   * most ~4e-16 / |x| relative, below float32 rounding for |x| &gt; 1e-8; below that tanh(x) = x
+   * in float32.
+   */
   TANH("tanh") {
-    @Override public float apply(float x) { return (float) Math.tanh(x); }
+    @Override public float apply(float x) {
+      if (Math.abs(x) < 1e-8f) {
+        return x;
+      }
+      if (Math.abs(x) > 20f) {
+        return Math.signum(x);
+      }
+      double e = Math.exp(2.0 * x);
+      return (float) ((e - 1.0) / (e + 1.0));
+    }
     @Override public float derivative(float x, float y) { return 1f - y * y; }
   },
   /** {@code 1 / (1 + exp(-x))}. */

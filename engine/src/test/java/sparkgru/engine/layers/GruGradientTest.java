@@ -21,15 +21,6 @@ import sparkgru.engine.model.Sequential;
 class GruGradientTest {
   static final double TOLERANCE = 1e-2;
 
-  private static Tensor input(int b, int t, int d, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] x = new float[b * t * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (random.nextDouble() * 2 - 1);
-    }
-    return Tensor.of(x, b, t, d);
-  }
-
   private static Sequential gru(int t, int d, UnaryOperator<GruConfig.Builder> options, Layer... after) {
     Sequential.Builder b = Sequential.builder(t, d).add(new GruLayer(options.apply(
         GruConfig.builder(4).biasInitializer("random_uniform:-0.5:0.5")).build()));
@@ -46,37 +37,37 @@ class GruGradientTest {
 
   @Test
   void resetAfterReturningSequences() {
-    assertGradients("reset_after", gru(5, 3, o -> o.returnSequences(true)), input(3, 5, 3, 1), false);
+    assertGradients("reset_after", gru(5, 3, o -> o.returnSequences(true)), Inputs.uniform(3, 5, 3, 1), false);
   }
 
   @Test
   void resetBeforeReturningSequences() {
-    assertGradients("reset_before", gru(5, 3, o -> o.resetAfter(false).returnSequences(true)), input(3, 5, 3, 2), false);
+    assertGradients("reset_before", gru(5, 3, o -> o.resetAfter(false).returnSequences(true)), Inputs.uniform(3, 5, 3, 2), false);
   }
 
   @Test
   void lastOutputOnly() {
-    assertGradients("last output", gru(6, 2, o -> o), input(2, 6, 2, 3), false);
+    assertGradients("last output", gru(6, 2, o -> o), Inputs.uniform(2, 6, 2, 3), false);
   }
 
   @ParameterizedTest
   @EnumSource(value = Activation.class, names = {"TANH", "SIGMOID", "LINEAR", "SOFTSIGN", "ELU", "GELU"})
   void everySmoothActivation(Activation a) {
-    assertGradients("activation " + a, gru(4, 3, o -> o.activation(a).returnSequences(true)), input(2, 4, 3, 4), false);
+    assertGradients("activation " + a, gru(4, 3, o -> o.activation(a).returnSequences(true)), Inputs.uniform(2, 4, 3, 4), false);
     assertGradients("activation " + a + " reset_before",
-        gru(4, 3, o -> o.activation(a).resetAfter(false)), input(2, 4, 3, 5), false);
+        gru(4, 3, o -> o.activation(a).resetAfter(false)), Inputs.uniform(2, 4, 3, 5), false);
   }
 
   @ParameterizedTest
   @EnumSource(value = Activation.class, names = {"TANH", "SIGMOID", "SOFTSIGN", "ELU", "GELU"})
   void everySmoothRecurrentActivation(Activation a) {
     assertGradients("recurrent activation " + a, gru(4, 3, o -> o.recurrentActivation(a).returnSequences(true)),
-        input(2, 4, 3, 6), false);
+        Inputs.uniform(2, 4, 3, 6), false);
   }
 
   @Test
   void maskedStepsCarryStateAndOutput() {
-    Tensor x = input(3, 6, 2, 7).withMask(new boolean[] {
+    Tensor x = Inputs.uniform(3, 6, 2, 7).withMask(new boolean[] {
         true, true, true, true, true, true,
         false, true, true, false, true, false,
         true, true, true, true, false, false});
@@ -86,7 +77,7 @@ class GruGradientTest {
 
   @Test
   void goBackwards() {
-    Tensor x = input(2, 5, 3, 8).withMask(new boolean[] {true, true, true, false, false, true, false, true, true, true});
+    Tensor x = Inputs.uniform(2, 5, 3, 8).withMask(new boolean[] {true, true, true, false, false, true, false, true, true, true});
     assertGradients("go_backwards sequences", gru(5, 3, o -> o.goBackwards(true).returnSequences(true)), x, false);
     assertGradients("go_backwards last", gru(5, 3, o -> o.goBackwards(true).resetAfter(false)), x, false);
   }
@@ -99,44 +90,44 @@ class GruGradientTest {
         .add(new GruLayer(GruConfig.builder(3).build()))
         .add(Dense.of(2, Activation.TANH))
         .build(3);
-    assertGradients("stacked", model, input(3, 5, 3, 9), false);
+    assertGradients("stacked", model, Inputs.uniform(3, 5, 3, 9), false);
   }
 
   @Test
   void inputDropoutWithOneSharedMask() {
-    assertGradients("dropout", gru(5, 3, o -> o.dropout(0.3).returnSequences(true)), input(3, 5, 3, 10), true);
+    assertGradients("dropout", gru(5, 3, o -> o.dropout(0.3).returnSequences(true)), Inputs.uniform(3, 5, 3, 10), true);
   }
 
   @Test
   void inputAndRecurrentDropoutWithPerGateMasks() {
     assertGradients("dropout + recurrent_dropout",
-        gru(5, 3, o -> o.dropout(0.3).recurrentDropout(0.4).returnSequences(true)), input(3, 5, 3, 11), true);
+        gru(5, 3, o -> o.dropout(0.3).recurrentDropout(0.4).returnSequences(true)), Inputs.uniform(3, 5, 3, 11), true);
     assertGradients("recurrent_dropout reset_before",
-        gru(5, 3, o -> o.recurrentDropout(0.4).resetAfter(false)), input(3, 5, 3, 12), true);
+        gru(5, 3, o -> o.recurrentDropout(0.4).resetAfter(false)), Inputs.uniform(3, 5, 3, 12), true);
   }
 
   @Test
   void dropoutLayerAndDenseOnSequences() {
     assertGradients("Dropout layer", gru(4, 3, o -> o.returnSequences(true), new Dropout(0.5, null),
-        Dense.of(2, Activation.SIGMOID)), input(2, 4, 3, 13), true);
+        Dense.of(2, Activation.SIGMOID)), Inputs.uniform(2, 4, 3, 13), true);
   }
 
   @Test
   void activityRegularizer() {
     assertGradients("activity l1_l2", gru(4, 3, o -> o.returnSequences(true)
-        .activityRegularizer(new Regularizer(0.01, 0.02))), input(2, 4, 3, 14), false);
+        .activityRegularizer(new Regularizer(0.01, 0.02))), Inputs.uniform(2, 4, 3, 14), false);
   }
 
   @Test
   void noBias() {
-    assertGradients("use_bias false", gru(4, 3, o -> o.useBias(false).returnSequences(true)), input(2, 4, 3, 15), false);
+    assertGradients("use_bias false", gru(4, 3, o -> o.useBias(false).returnSequences(true)), Inputs.uniform(2, 4, 3, 15), false);
   }
 
   @Test
   void singleStepAndSingleSample() {
-    assertGradients("T=1", gru(1, 3, o -> o), input(3, 1, 3, 16), false);
-    assertGradients("B=1", gru(5, 3, o -> o.resetAfter(false).returnSequences(true)), input(1, 5, 3, 17), false);
-    assertGradients("T=1 B=1", gru(1, 2, o -> o.returnSequences(true)), input(1, 1, 2, 18), false);
+    assertGradients("T=1", gru(1, 3, o -> o), Inputs.uniform(3, 1, 3, 16), false);
+    assertGradients("B=1", gru(5, 3, o -> o.resetAfter(false).returnSequences(true)), Inputs.uniform(1, 5, 3, 17), false);
+    assertGradients("T=1 B=1", gru(1, 2, o -> o.returnSequences(true)), Inputs.uniform(1, 1, 2, 18), false);
   }
 
   @Test
@@ -151,11 +142,11 @@ class GruGradientTest {
       w[i] = (float) (random.nextDouble() - 0.5);
     }
     layer.bind(w, g, 0);
-    Tensor x = input(2, 4, 2, 19);
-    Tensor h0 = input(1, 2, 3, 20);
+    Tensor x = Inputs.uniform(2, 4, 2, 19);
+    Tensor h0 = Inputs.uniform(1, 2, 3, 20);
     Tensor init = Tensor.of(h0.toArray(), 2, 3);
-    float[] rOut = input(2, 4, 3, 21).toArray();
-    float[] rState = input(1, 2, 3, 22).toArray();
+    float[] rOut = Inputs.uniform(2, 4, 3, 21).toArray();
+    float[] rState = Inputs.uniform(1, 2, 3, 22).toArray();
     java.util.function.DoubleSupplier loss = () -> {
       GruLayer.Output out = layer.forward(x, init, false);
       double s = 0;

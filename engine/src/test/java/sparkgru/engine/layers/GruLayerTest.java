@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,15 +17,6 @@ class GruLayerTest {
   static final int T = 6;
   static final int D = 4;
   static final int H = 5;
-
-  private static Tensor input(int b, int t, int d, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] x = new float[b * t * d];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (random.nextDouble() * 2 - 1);
-    }
-    return Tensor.of(x, b, t, d);
-  }
 
   private static GruLayer layer(GruConfig.Builder builder, float[] weightsOrNull) {
     GruLayer layer = new GruLayer(builder.biasInitializer("random_uniform:-0.3:0.3").build());
@@ -58,7 +48,7 @@ class GruLayerTest {
   void steppingOneStepAtATimeWithCarriedStateEqualsTheWholeSequencePass(boolean resetAfter) {
     GruConfig.Builder cfg = GruConfig.builder(H).resetAfter(resetAfter).returnSequences(true);
     GruLayer whole = layer(cfg, null);
-    Tensor x = input(B, T, D, 1);
+    Tensor x = Inputs.uniform(B, T, D, 1);
     float[] expected = whole.forward(x, null, false).output().toArray();
 
     GruLayer stepper = layer(cfg, weights(cfg));
@@ -78,7 +68,7 @@ class GruLayerTest {
   void statefulBatchesEqualOneLongSequence() {
     GruConfig.Builder long1 = GruConfig.builder(H);
     float[] w = weights(long1);
-    Tensor x = input(B, T, D, 2);
+    Tensor x = Inputs.uniform(B, T, D, 2);
     float[] expected = layer(long1, w).forward(x, null, false).output().toArray();
 
     GruLayer stateful = layer(GruConfig.builder(H).stateful(true), w);
@@ -97,7 +87,7 @@ class GruLayerTest {
   void goBackwardsEqualsTheForwardPassOverReversedSteps() {
     GruConfig.Builder fwd = GruConfig.builder(H).returnSequences(true);
     float[] w = weights(fwd);
-    Tensor x = input(B, T, D, 3);
+    Tensor x = Inputs.uniform(B, T, D, 3);
     float[] reversed = new float[x.size()];
     for (int i = 0; i < B; i++) {
       for (int t = 0; t < T; t++) {
@@ -113,7 +103,7 @@ class GruLayerTest {
   void unrollGivesTheSameNumbers() {
     GruConfig.Builder plain = GruConfig.builder(H).returnSequences(true);
     float[] w = weights(plain);
-    Tensor x = input(B, T, D, 4);
+    Tensor x = Inputs.uniform(B, T, D, 4);
     assertArrayEquals(layer(plain, w).forward(x, false).toArray(),
         layer(GruConfig.builder(H).returnSequences(true).unroll(true), w).forward(x, false).toArray(), 0f);
   }
@@ -125,7 +115,7 @@ class GruLayerTest {
     Arrays.fill(mask, true);
     mask[T + 3] = false; // sample 1, step 3
     mask[2 * T] = false; // sample 2, step 0
-    GruLayer.Output out = gru.forward(input(B, T, D, 5).withMask(mask), null, false);
+    GruLayer.Output out = gru.forward(Inputs.uniform(B, T, D, 5).withMask(mask), null, false);
     float[] y = out.output().toArray();
     for (int j = 0; j < H; j++) {
       assertEquals(y[(T + 2) * H + j], y[(T + 3) * H + j], 0f, "masked step repeats the previous output");
@@ -136,7 +126,7 @@ class GruLayerTest {
   @Test
   void dropoutIsInactiveAtInferenceAndChangesOutputsInTraining() {
     GruLayer gru = layer(GruConfig.builder(H).dropout(0.5).recurrentDropout(0.5).seed(3), null);
-    Tensor x = input(B, T, D, 6);
+    Tensor x = Inputs.uniform(B, T, D, 6);
     float[] a = gru.forward(x, false).toArray();
     float[] b = gru.forward(x, false).toArray();
     assertArrayEquals(a, b, 0f);
@@ -171,7 +161,7 @@ class GruLayerTest {
   @Test
   void nanInTheInputIsReportedWithItsPosition() {
     GruLayer gru = layer(GruConfig.builder(H), null);
-    Tensor x = input(2, 3, D, 7);
+    Tensor x = Inputs.uniform(2, 3, D, 7);
     x.data()[(1 * 3 + 2) * D + 1] = Float.NaN;
     assertMessage("gru input contains NaN at index [1, 2, 1] of shape [2, 3, 4]; clean or impute missing values before "
         + "training or predicting", () -> gru.forward(x, false));
@@ -180,17 +170,17 @@ class GruLayerTest {
   @Test
   void statefulLayerRejectsADifferentBatchSize() {
     GruLayer gru = layer(GruConfig.builder(H).stateful(true), null);
-    gru.forward(input(4, 3, D, 8), false);
+    gru.forward(Inputs.uniform(4, 3, D, 8), false);
     assertMessage("gru is stateful with batch size 4, got a batch of 3; a stateful layer carries sample i to sample i "
         + "of the next batch, so every batch must have 4 sequences (use a batch size that divides the number of "
-        + "samples, or a new model)", () -> gru.forward(input(3, 3, D, 9), false));
+        + "samples, or a new model)", () -> gru.forward(Inputs.uniform(3, 3, D, 9), false));
   }
 
   @Test
   void initialStateOfTheWrongShapeIsRejected() {
     GruLayer gru = layer(GruConfig.builder(H), null);
     assertMessage("gru initial_state must have shape [3, 5] (batch, units), got [3, 4]",
-        () -> gru.forward(input(3, 2, D, 10), Tensor.zeros(3, 4), false));
+        () -> gru.forward(Inputs.uniform(3, 2, D, 10), Tensor.zeros(3, 4), false));
   }
 
   static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {

@@ -39,6 +39,19 @@ class ActivationTest {
   }
 
   @Test
+  void tanhIsCorrectlyRoundedToFloatAcrossItsRange() {
+    double worst = 0;
+    for (float x = -25f; x < 25f; x += 0.00731f) {
+      double exact = Math.tanh(x);
+      worst = Math.max(worst, Math.abs(Activation.TANH.apply(x) - exact) / Math.max(Math.abs(exact), 1e-30));
+    }
+    for (float x = 1e-12f; x < 1f; x *= 1.37f) {
+      worst = Math.max(worst, Math.abs(Activation.TANH.apply(-x) - Math.tanh(-x)) / Math.tanh(x));
+    }
+    assertEquals(0, worst, 6e-8, "within float32 rounding (2^-24 = 6e-8) of Math.tanh");
+  }
+
+  @Test
   void namesAreKeras() {
     assertSame(Activation.HARD_SIGMOID, Activation.fromKerasName("hard_sigmoid", "f"));
     assertSame(Activation.LINEAR, Activation.fromKerasName(null, "f"), "None means linear in Keras");
