@@ -69,7 +69,10 @@ public sealed interface Constraint {
     }
 
     @Override public String describe() {
-      return unit ? name : name + ":" + minValue + ":" + maxValue + ":" + rate;
+      if (unit) {
+        return name;
+      }
+      return name.equals("max_norm") ? name + ":" + maxValue : name + ":" + minValue + ":" + maxValue + ":" + rate;
     }
   }
 

@@ -45,8 +45,9 @@ public final class Dense extends Layer {
     if (units < 1 || units > GruConfig.MAX_UNITS) {
       throw new IllegalArgumentException("dense.units must be in [1, " + GruConfig.MAX_UNITS + "], got " + units);
     }
-    if (activation == null) {
-      throw new IllegalArgumentException("dense.activation must be set, got null");
+    if (activation == null || kernelInitializer == null || biasInitializer == null) {
+      throw new IllegalArgumentException("dense.activation, dense.kernel_initializer and dense.bias_initializer must "
+          + "be set, got " + activation + ", " + kernelInitializer + ", " + biasInitializer);
     }
     this.units = units;
     this.activation = activation;

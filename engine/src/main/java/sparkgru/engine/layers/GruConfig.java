@@ -7,7 +7,7 @@ import sparkgru.engine.linalg.Activation;
  *
  * <p>Build one with {@link #builder(int)}; every setter is named after the Keras argument.
  *
- * @param units               positive state size, in [1, 65536]
+ * @param units               positive state size, in [1, 16384]
  * @param activation          candidate activation, default tanh
  * @param recurrentActivation gate activation, default sigmoid
  * @param useBias             default true
@@ -40,8 +40,8 @@ public record GruConfig(int units, Activation activation, Activation recurrentAc
     boolean returnSequences, boolean returnState, boolean goBackwards, boolean stateful, boolean unroll,
     Long seed) {
 
-  /** Largest accepted number of units. */
-  public static final int MAX_UNITS = 65536;
+  /** Largest accepted number of units: the recurrent kernel, 3 * units^2 floats, must fit a Java array. */
+  public static final int MAX_UNITS = 16384;
 
   /** Validates every argument. */
   public GruConfig {
@@ -73,34 +73,6 @@ public record GruConfig(int units, Activation activation, Activation recurrentAc
   /** A builder with Keras' defaults for a GRU of this many units. */
   public static Builder builder(int units) {
     return new Builder(units);
-  }
-
-  /** A builder starting from this config. */
-  public Builder toBuilder() {
-    Builder b = new Builder(units);
-    b.activation = activation;
-    b.recurrentActivation = recurrentActivation;
-    b.useBias = useBias;
-    b.kernelInitializer = kernelInitializer;
-    b.recurrentInitializer = recurrentInitializer;
-    b.biasInitializer = biasInitializer;
-    b.kernelRegularizer = kernelRegularizer;
-    b.recurrentRegularizer = recurrentRegularizer;
-    b.biasRegularizer = biasRegularizer;
-    b.activityRegularizer = activityRegularizer;
-    b.kernelConstraint = kernelConstraint;
-    b.recurrentConstraint = recurrentConstraint;
-    b.biasConstraint = biasConstraint;
-    b.dropout = dropout;
-    b.recurrentDropout = recurrentDropout;
-    b.resetAfter = resetAfter;
-    b.returnSequences = returnSequences;
-    b.returnState = returnState;
-    b.goBackwards = goBackwards;
-    b.stateful = stateful;
-    b.unroll = unroll;
-    b.seed = seed;
-    return b;
   }
 
   /** Mutable builder; {@link #build()} validates. Setters are named after Keras' arguments. */
@@ -161,12 +133,24 @@ public record GruConfig(int units, Activation activation, Activation recurrentAc
     public Builder biasInitializer(String v) { return biasInitializer(Initializer.parse(v, "gru.bias_initializer")); }
     /** Kernel penalty. */
     public Builder kernelRegularizer(Regularizer v) { this.kernelRegularizer = v; return this; }
+    /** Kernel penalty by Keras name, e.g. {@code l2:0.01}. */
+    public Builder kernelRegularizer(String v) { return kernelRegularizer(Regularizer.parse(v, "gru.kernel_regularizer")); }
     /** Recurrent kernel penalty. */
     public Builder recurrentRegularizer(Regularizer v) { this.recurrentRegularizer = v; return this; }
+    /** Recurrent kernel penalty by Keras name. */
+    public Builder recurrentRegularizer(String v) {
+      return recurrentRegularizer(Regularizer.parse(v, "gru.recurrent_regularizer"));
+    }
     /** Bias penalty. */
     public Builder biasRegularizer(Regularizer v) { this.biasRegularizer = v; return this; }
+    /** Bias penalty by Keras name. */
+    public Builder biasRegularizer(String v) { return biasRegularizer(Regularizer.parse(v, "gru.bias_regularizer")); }
     /** Output penalty. */
     public Builder activityRegularizer(Regularizer v) { this.activityRegularizer = v; return this; }
+    /** Output penalty by Keras name. */
+    public Builder activityRegularizer(String v) {
+      return activityRegularizer(Regularizer.parse(v, "gru.activity_regularizer"));
+    }
     /** Kernel constraint. */
     public Builder kernelConstraint(Constraint v) { this.kernelConstraint = v; return this; }
     /** Kernel constraint by Keras name, e.g. {@code max_norm:2}. */

@@ -28,11 +28,11 @@ import sparkgru.engine.linalg.Tensor;
  * the steps last to first and returns the outputs in that processing order. Dropout follows
  * Keras: with {@code recurrent_dropout == 0} one input mask [batch, input_dim] is drawn per
  * batch; with {@code recurrent_dropout > 0} (Keras' implementation 1) three input masks and three
- * recurrent masks [batch, units}, one per gate; masks are reused at every step, scaled by
+ * recurrent masks [batch, units], one per gate; masks are reused at every step, scaled by
  * 1/(1-rate), and drawn only in training.
  *
  * <p>Speed: the input projection of all steps is one GEMM; each step runs one recurrent GEMM
- * (two for reset_after = false); weight gradients are GEMMs over all steps at once. All buffers
+ * (two for reset_after = false, one per gate under recurrent dropout); weight gradients are GEMMs over all steps at once. All buffers
  * are kept between calls and grow only when a larger batch arrives.
  */
 public final class GruLayer extends Layer {
@@ -125,8 +125,16 @@ public final class GruLayer extends Layer {
     if (inputShape[1] < 1) {
       throw new IllegalArgumentException(label() + " needs at least one input feature, got " + inputShape[1]);
     }
+    if (config.unroll() && inputShape[0] < 0) {
+      throw new IllegalArgumentException(label() + ": gru.unroll=true needs a fixed number of steps, got any length; "
+          + "build the model with a step count or set unroll=false");
+    }
     inputDim = inputShape[1];
     int h = config.units();
+    if ((long) inputDim * 3 * h > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(label() + " kernel [" + inputDim + ", " + 3 * h + "] has more than 2^31 values; "
+          + "reduce the input features or gru.units");
+    }
     List<VariableSpec> vars = new ArrayList<>();
     vars.add(new VariableSpec("kernel", new int[] {inputDim, 3 * h}, config.kernelInitializer(),
         config.kernelRegularizer(), config.kernelConstraint()));
@@ -192,7 +200,11 @@ public final class GruLayer extends Layer {
     if (t < 1) {
       throw new IllegalArgumentException(label() + " needs sequences of at least one step, got " + t + " steps");
     }
-    checkFinite(input);
+    if ((long) (b + 1) * t * Math.max(g, d) > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException(label() + ": a batch of " + b + " sequences of " + t + " steps with " + h
+          + " units needs more than 2^31 activations per buffer; use a smaller batch size");
+    }
+    checkFinite(input, "input");
     float[] init = initialState(initialState, b, h);
     batch = b;
     steps = t;
@@ -351,6 +363,9 @@ public final class GruLayer extends Layer {
    * Adds the weight gradients into the model's gradient array.
    */
   public InputGradients backward(Tensor gradOutput, Tensor gradState) {
+    if (x == null) {
+      throw new IllegalStateException(label() + " backward needs a forward pass first");
+    }
     final int b = batch;
     final int t = steps;
     final int d = inputDim;
@@ -359,6 +374,10 @@ public final class GruLayer extends Layer {
     final boolean returnSequences = config.returnSequences();
     final boolean resetAfter = config.resetAfter();
     int outSize = returnSequences ? b * t * h : b * h;
+    if (gradState != null && (gradState.rank() != 2 || gradState.dim(0) != b || gradState.dim(1) != h)) {
+      throw new IllegalArgumentException(label() + " backward: state gradient must have shape [" + b + ", " + h
+          + "], got " + Arrays.toString(gradState.shape()));
+    }
     if (gradOutput.size() != outSize) {
       throw new IllegalArgumentException(label() + " backward: gradient of shape " + Arrays.toString(gradOutput.shape())
           + " does not match the output of the last forward pass " + Arrays.toString(returnSequences
@@ -561,7 +580,7 @@ public final class GruLayer extends Layer {
         throw new IllegalArgumentException(label() + " initial_state must have shape [" + b + ", " + h + "] (batch, units), got "
             + Arrays.toString(initialState.shape()));
       }
-      checkFinite(initialState);
+      checkFinite(initialState, "initial_state");
       return initialState.data();
     }
     return config.stateful() ? carriedState : null;
@@ -663,21 +682,22 @@ public final class GruLayer extends Layer {
     }
   }
 
-  private void checkFinite(Tensor tensor) {
-    float[] v = tensor.data();
-    int n = tensor.size();
-    for (int i = 0; i < n; i++) {
-      if (!Float.isFinite(v[i])) {
-        int[] shape = tensor.shape();
-        int[] index = new int[shape.length];
-        int rest = i;
-        for (int k = shape.length - 1; k >= 0; k--) {
-          index[k] = rest % shape[k];
-          rest /= shape[k];
-        }
-        throw new IllegalArgumentException(label() + " input contains " + v[i] + " at index " + Arrays.toString(index)
-            + " of shape " + Arrays.toString(shape) + "; clean or impute missing values before training or predicting");
-      }
+  private void checkFinite(Tensor tensor, String what) {
+    int i = tensor.indexOfNonFinite();
+    if (i < 0) {
+      return;
     }
+    int[] shape = tensor.shape();
+    int[] index = new int[shape.length];
+    int rest = i;
+    for (int k = shape.length - 1; k >= 0; k--) {
+      index[k] = rest % shape[k];
+      rest /= shape[k];
+    }
+    throw new IllegalArgumentException(label() + " " + what + " contains " + tensor.data()[i] + " at index "
+        + Arrays.toString(index) + " of shape " + Arrays.toString(shape) + "; if this is the data, clean or impute "
+        + "missing values; if it comes from an earlier layer, training diverged (lower the learning rate or clip "
+        + "gradients)");
   }
+
 }

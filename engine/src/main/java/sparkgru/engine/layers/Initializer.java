@@ -37,6 +37,12 @@ public sealed interface Initializer {
 
   /** A constant value. */
   record Constant(float value) implements Initializer {
+    /** Validates the value. */
+    public Constant {
+      if (!Float.isFinite(value)) {
+        throw new IllegalArgumentException("constant initializer value must be finite, got " + value);
+      }
+    }
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
       java.util.Arrays.fill(dst, off, off + size(shape), value);
     }
@@ -46,7 +52,7 @@ public sealed interface Initializer {
   /** Uniform on {@code [minval, maxval)}; Keras defaults -0.05 and 0.05. */
   record RandomUniform(double minval, double maxval) implements Initializer {
     public RandomUniform {
-      if (!(minval < maxval)) {
+      if (!(minval < maxval) || Double.isInfinite(minval) || Double.isInfinite(maxval)) {
         throw new IllegalArgumentException("random_uniform needs minval < maxval, got " + minval + " and " + maxval);
       }
     }
@@ -61,8 +67,9 @@ public sealed interface Initializer {
   /** Normal with mean and standard deviation; Keras defaults 0 and 0.05. */
   record RandomNormal(double mean, double stddev) implements Initializer {
     public RandomNormal {
-      if (!(stddev >= 0)) {
-        throw new IllegalArgumentException("random_normal needs stddev >= 0, got " + stddev);
+      if (!(stddev >= 0) || !Double.isFinite(stddev) || !Double.isFinite(mean)) {
+        throw new IllegalArgumentException("random_normal needs a finite mean and a finite stddev >= 0, got mean="
+            + mean + ", stddev=" + stddev);
       }
     }
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
@@ -81,6 +88,14 @@ public sealed interface Initializer {
   record VarianceScaling(String name, double scale, Mode mode, boolean uniform) implements Initializer {
     /** Which fan divides the scale. */
     public enum Mode { FAN_IN, FAN_OUT, FAN_AVG }
+
+    /** Validates the scale. */
+    public VarianceScaling {
+      if (!(scale > 0) || Double.isInfinite(scale) || mode == null) {
+        throw new IllegalArgumentException(name + " needs a finite scale > 0 and a mode, got scale=" + scale
+            + ", mode=" + mode);
+      }
+    }
 
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
       int[] fans = fans(shape);
@@ -116,7 +131,18 @@ public sealed interface Initializer {
    * cols, so that a GRU's [units, 3*units] recurrent kernel has orthonormal rows.
    */
   record Orthogonal(double gain) implements Initializer {
+    /** Validates the gain. */
+    public Orthogonal {
+      if (!Double.isFinite(gain)) {
+        throw new IllegalArgumentException("orthogonal gain must be finite, got " + gain);
+      }
+    }
+
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
+      if (shape.length < 2) {
+        throw new IllegalArgumentException("the orthogonal initializer needs a variable of at least 2 dimensions, got "
+            + "shape " + java.util.Arrays.toString(shape) + " (use it for kernels, not biases)");
+      }
       int rows = 1;
       for (int i = 0; i < shape.length - 1; i++) {
         rows *= shape[i];
@@ -168,6 +194,9 @@ public sealed interface Initializer {
    * @param field the config field, named in error messages
    */
   static Initializer parse(String spec, String field) {
+    if (spec == null) {
+      throw new IllegalArgumentException(field + " must be set, got null");
+    }
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
     try {
       return switch (parts[0]) {

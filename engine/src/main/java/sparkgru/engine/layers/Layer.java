@@ -3,6 +3,7 @@ package sparkgru.engine.layers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import sparkgru.engine.linalg.Buffers;
 import sparkgru.engine.linalg.Tensor;
 
 /**
@@ -71,6 +72,10 @@ public abstract class Layer {
    * positions of {@code gradients}, in the order of {@link #variables()}.
    */
   public final void bind(float[] values, float[] gradients, int offset) {
+    if (this.values != null) {
+      throw new IllegalStateException(label() + " is already bound to a model's weights; a layer instance belongs to "
+          + "one model (weight sharing is not supported): create a new layer");
+    }
     List<VariableSpec> vars = variables();
     this.values = values;
     this.gradients = gradients;
@@ -114,7 +119,12 @@ public abstract class Layer {
 
   /** Returns {@code buffer} if it holds {@code size} floats, else a new array of that size. */
   protected static float[] ensure(float[] buffer, int size) {
-    return buffer != null && buffer.length >= size ? buffer : new float[size];
+    return Buffers.ensure(buffer, size);
+  }
+
+  /** Whether {@link #bind} has run: a bound layer belongs to one model and cannot join another. */
+  public final boolean isBound() {
+    return values != null;
   }
 
   /** Fills {@code mask[0 .. n)} with Keras' inverted dropout: 0 with probability rate, else 1/(1-rate). */

@@ -30,8 +30,8 @@ public record Regularizer(double l1, double l2) {
   }
 
   /**
-   * Parses {@code l1[:f]}, {@code l2[:f]} (default factor 0.01, as Keras) or
-   * {@code l1_l2:l1:l2}; {@code null} or {@code none} give {@code null}.
+   * Parses {@code l1[:f]}, {@code l2[:f]} (default factor 0.01) or {@code l1_l2[:l1[:l2]]}
+   * (defaults 0, as Keras' {@code L1L2()}); {@code null} or {@code none} give {@code null}.
    */
   public static Regularizer parse(String spec, String field) {
     if (spec == null || spec.isBlank() || spec.trim().equalsIgnoreCase("none")) {
@@ -42,8 +42,8 @@ public record Regularizer(double l1, double l2) {
       return switch (parts[0]) {
         case "l1" -> l1(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01);
         case "l2" -> l2(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01);
-        case "l1_l2" -> new Regularizer(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01,
-            parts.length > 2 ? Double.parseDouble(parts[2]) : 0.01);
+        case "l1_l2" -> new Regularizer(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.0,
+            parts.length > 2 ? Double.parseDouble(parts[2]) : 0.0);
         default -> throw new IllegalArgumentException(field + " must be l1[:factor], l2[:factor] or l1_l2:l1:l2, got '" + spec + "'");
       };
     } catch (NumberFormatException e) {
@@ -74,9 +74,6 @@ public record Regularizer(double l1, double l2) {
 
   /** Keras-style description, e.g. {@code l1_l2:0.01:0.02}. */
   public String describe() {
-    if (l2 == 0) {
-      return "l1:" + l1;
-    }
-    return l1 == 0 ? "l2:" + l2 : "l1_l2:" + l1 + ":" + l2;
+    return "l1_l2:" + l1 + ":" + l2;
   }
 }

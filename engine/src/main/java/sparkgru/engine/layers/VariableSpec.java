@@ -25,7 +25,7 @@ public record VariableSpec(String name, int[] shape, Initializer initializer, Re
   public int size() {
     int n = 1;
     for (int d : shape) {
-      n *= d;
+      n = Math.multiplyExact(n, d);
     }
     return n;
   }

@@ -132,6 +132,16 @@ public final class Tensor {
     return data[flat];
   }
 
+  /** Flat index of the first NaN or infinite value, or -1 when all are finite. */
+  public int indexOfNonFinite() {
+    for (int i = 0, n = size(); i < n; i++) {
+      if (!Float.isFinite(data[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** A compact, independent copy (mask included). */
   public Tensor copy() {
     return new Tensor(Arrays.copyOf(data, size()), shape.clone(), mask == null ? null : mask.clone());

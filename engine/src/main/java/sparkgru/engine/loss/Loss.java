@@ -9,7 +9,7 @@ import java.util.Locale;
  * {@code [batch, steps, outputs]} flattened to batch * steps rows). Each row's loss is the mean
  * of {@link #elementLoss} over its values; the batch loss is the mean over rows. With a step
  * mask (sequence outputs of a masked model), Keras' masked mean applies:
- * {@code sum(mask * rowLoss) / (validRows + 1e-7)}.
+ * {@code sum(mask * rowLoss) / validRows}, 0 when no row is valid ({@code divide_no_nan}).
  */
 public sealed interface Loss {
 
@@ -41,7 +41,7 @@ public sealed interface Loss {
       for (int r = 0; r < rows; r++) {
         valid += rowMask[r] ? 1 : 0;
       }
-      rowWeight = 1.0 / (valid + EPSILON);
+      rowWeight = valid == 0 ? 0.0 : 1.0 / valid;
     }
     double total = 0;
     for (int r = 0; r < rows; r++) {

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Keras metrics accumulated over an epoch: a weighted sum and a weight, so the epoch value is
- * the mean over all rows seen (masked rows weigh 0), not a mean of batch means.
+ * the mean over all rows seen, not a mean of batch means. As in Keras 3, mae and
+ * binary_accuracy skip masked rows while rmse ignores the mask; an empty accumulator gives 0.
  */
 public enum Metric {
   /** Mean absolute error. */
@@ -28,6 +29,7 @@ public enum Metric {
       return s / lastDim;
     }
     @Override public double result(double[] acc) { return Math.sqrt(super.result(acc)); }
+    @Override boolean honoursMask() { return false; }
   },
   /** Fraction of values where {@code (pred > 0.5) == target}. */
   BINARY_ACCURACY("binary_accuracy") {
@@ -54,10 +56,15 @@ public enum Metric {
 
   abstract double rowValue(float[] pred, float[] target, int off, int lastDim);
 
+  /** Whether masked rows are left out (Keras passes the mask as sample weight to these). */
+  boolean honoursMask() {
+    return true;
+  }
+
   /** Adds n predictions (rows of lastDim) to {@code acc = [weighted sum, weight]}. */
   public void accumulate(float[] pred, float[] target, int n, int lastDim, boolean[] rowMask, double[] acc) {
     for (int r = 0, rows = n / lastDim; r < rows; r++) {
-      if (rowMask == null || rowMask[r]) {
+      if (rowMask == null || rowMask[r] || !honoursMask()) {
         acc[0] += rowValue(pred, target, r * lastDim, lastDim);
         acc[1] += 1;
       }
@@ -66,11 +73,14 @@ public enum Metric {
 
   /** The metric from an accumulator. */
   public double result(double[] acc) {
-    return acc[1] == 0 ? Double.NaN : acc[0] / acc[1];
+    return acc[1] == 0 ? 0.0 : acc[0] / acc[1];
   }
 
   /** The metric with this Keras name. */
   public static Metric parse(String name) {
+    if (name == null) {
+      throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got null");
+    }
     String wanted = name.trim().toLowerCase(Locale.ROOT);
     for (Metric m : values()) {
       if (m.kerasName.equals(wanted)) {

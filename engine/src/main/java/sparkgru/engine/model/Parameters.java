@@ -76,6 +76,9 @@ public final class Parameters {
    * {@code return_state} or initial state directly.
    */
   public static Parameters forLayer(Layer layer, int[] inputShape, long seed) {
+    if (layer.isBound()) {
+      throw new IllegalArgumentException(layer.name() + " already has weights; a layer instance belongs to one model");
+    }
     if (layer.name() == null) {
       layer.setName(layer.typeName().toLowerCase(java.util.Locale.ROOT));
     }

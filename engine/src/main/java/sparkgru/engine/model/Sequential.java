@@ -2,14 +2,18 @@ package sparkgru.engine.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import sparkgru.engine.layers.GruLayer;
 import sparkgru.engine.layers.Layer;
+import sparkgru.engine.linalg.Buffers;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.loss.Loss;
 import sparkgru.engine.loss.Metric;
@@ -45,9 +49,15 @@ public final class Sequential {
     this.layers = List.copyOf(layers);
     this.inputShape = inputShape.clone();
     Map<String, Integer> counts = new HashMap<>();
+    Set<Layer> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     int[] shape = inputShape.clone();
     for (int i = 0; i < this.layers.size(); i++) {
       Layer layer = this.layers.get(i);
+      if (!seen.add(layer) || layer.isBound()) {
+        throw new IllegalArgumentException("layer " + i + " (" + layer.typeName() + ") is already part of "
+            + (layer.isBound() ? "another model" : "this model") + "; a layer instance belongs to one model and one "
+            + "position (weight sharing is not supported): create a new layer");
+      }
       String base = layer.typeName().toLowerCase(Locale.ROOT);
       int n = counts.merge(base, 1, Integer::sum) - 1;
       layer.setName(n == 0 ? base : base + "_" + n);
@@ -91,6 +101,9 @@ public final class Sequential {
 
     /** Appends a layer. */
     public Builder add(Layer layer) {
+      if (layer == null) {
+        throw new IllegalArgumentException("cannot add a null layer");
+      }
       layers.add(layer);
       return this;
     }
@@ -108,6 +121,11 @@ public final class Sequential {
   public Sequential compile(Loss loss, Optimizer optimizer, Metric... metrics) {
     if (loss == null || optimizer == null) {
       throw new IllegalArgumentException("compile needs a loss and an optimizer, got loss=" + loss + ", optimizer=" + optimizer);
+    }
+    for (Metric m : metrics) {
+      if (m == null) {
+        throw new IllegalArgumentException("compile metrics must not contain null");
+      }
     }
     this.loss = loss;
     this.optimizer = optimizer;
@@ -175,20 +193,28 @@ public final class Sequential {
 
   private double step(Tensor x, float[] y, double[][] metricAcc) {
     Tensor out = forward(x, true);
-    int n = out.size();
-    lossGradient = ensure(lossGradient, n);
-    int lastDim = out.dim(out.rank() - 1);
-    boolean[] rowMask = out.rank() == 3 ? out.mask() : null;
-    double value = loss.evaluate(out.data(), y, n, lastDim, rowMask, lossGradient);
-    for (int m = 0; metricAcc != null && m < metrics.size(); m++) {
-      metrics.get(m).accumulate(out.data(), y, n, lastDim, rowMask, metricAcc[m]);
-    }
+    lossGradient = Buffers.ensure(lossGradient, out.size());
+    double value = lossAndMetrics(out, y, lossGradient, metricAcc);
     parameters.zeroGradients();
     backward(Tensor.view(lossGradient, null, out.shape()));
     value += parameters.applyRegularizers() + activityPenalty();
     optimizer.apply(parameters.values(), parameters.gradients(), parameters.offsets());
     parameters.applyConstraints();
     return value;
+  }
+
+  /**
+   * The data loss of a batch output against targets, accumulating metrics into {@code acc} (one
+   * accumulator per metric, or null) and writing dLoss/dOutput into {@code grad} unless null.
+   */
+  private double lossAndMetrics(Tensor out, float[] y, float[] grad, double[][] acc) {
+    int n = out.size();
+    int lastDim = out.dim(out.rank() - 1);
+    boolean[] rowMask = out.rank() == 3 ? out.mask() : null;
+    for (int m = 0; acc != null && m < metrics.size(); m++) {
+      metrics.get(m).accumulate(out.data(), y, n, lastDim, rowMask, acc[m]);
+    }
+    return loss.evaluate(out.data(), y, n, lastDim, rowMask, grad);
   }
 
   private double activityPenalty() {
@@ -205,9 +231,14 @@ public final class Sequential {
    */
   public History fit(Tensor x, Tensor y, FitOptions options) {
     requireCompiled();
+    if (options == null) {
+      throw new IllegalArgumentException("fit needs options, e.g. FitOptions.epochs(10), got null");
+    }
     checkData(x, y, "x", "y");
+    checkStatefulBatches(x.dim(0), options.batchSize(), "x");
     if (options.validationX() != null) {
       checkData(options.validationX(), options.validationY(), "validation x", "validation y");
+      checkStatefulBatches(options.validationX().dim(0), options.batchSize(), "validation x");
     }
     int samples = x.dim(0);
     int[] order = new int[samples];
@@ -256,16 +287,9 @@ public final class Sequential {
     for (int from = 0; from < samples; from += batchSize) {
       int to = Math.min(samples, from + batchSize);
       Tensor out = forward(gatherX(x, null, from, to), false);
-      int n = out.size();
-      int lastDim = out.dim(out.rank() - 1);
-      boolean[] rowMask = out.rank() == 3 ? out.mask() : null;
       float[] yb = Arrays.copyOfRange(y.data(), from * perSample, to * perSample);
-      double value = loss.evaluate(out.data(), yb, n, lastDim, rowMask, null)
-          + parameters.regularizationPenalty() + activityPenalty();
+      double value = lossAndMetrics(out, yb, null, acc) + parameters.regularizationPenalty() + activityPenalty();
       lossSum += value * (to - from);
-      for (int m = 0; m < metrics.size(); m++) {
-        metrics.get(m).accumulate(out.data(), yb, n, lastDim, rowMask, acc[m]);
-      }
     }
     Map<String, Double> logs = new LinkedHashMap<>();
     logs.put("loss", lossSum / samples);
@@ -302,7 +326,7 @@ public final class Sequential {
     int steps = x.dim(1);
     int row = steps * x.dim(2);
     int b = to - from;
-    xBatch = ensure(xBatch, b * row);
+    xBatch = Buffers.ensure(xBatch, b * row);
     boolean[] mask = x.mask();
     if (mask != null && (maskBatch == null || maskBatch.length != b * steps)) {
       maskBatch = new boolean[b * steps];
@@ -319,7 +343,7 @@ public final class Sequential {
 
   private float[] gatherY(Tensor y, int[] order, int from, int to) {
     int per = y.size() / y.dim(0);
-    yBatch = ensure(yBatch, (to - from) * per);
+    yBatch = Buffers.ensure(yBatch, (to - from) * per);
     for (int i = 0; i < to - from; i++) {
       System.arraycopy(y.data(), order[from + i] * per, yBatch, i * per, per);
     }
@@ -381,12 +405,21 @@ public final class Sequential {
   }
 
   private static void checkFinite(Tensor t, String name) {
-    float[] v = t.data();
-    int per = t.size() / t.dim(0);
-    for (int i = 0, n = t.size(); i < n; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw new IllegalArgumentException(name + " contains " + v[i] + " in sample " + (i / per) + " (value " + (i % per)
-            + " of " + per + "); clean or impute missing values before training or predicting");
+    int i = t.indexOfNonFinite();
+    if (i >= 0) {
+      int per = t.size() / t.dim(0);
+      throw new IllegalArgumentException(name + " contains " + t.data()[i] + " in sample " + (i / per) + " (value "
+          + (i % per) + " of " + per + "); clean or impute missing values before training or predicting");
+    }
+  }
+
+  /** A stateful layer needs every batch full: sample i of a batch continues sample i of the last. */
+  private void checkStatefulBatches(int samples, int batchSize, String name) {
+    for (Layer layer : layers) {
+      if (layer instanceof GruLayer gru && gru.config().stateful() && samples % batchSize != 0) {
+        throw new IllegalArgumentException(layer.name() + " is stateful, so every batch must be full, but " + name
+            + " has " + samples + " samples, not a multiple of batch_size " + batchSize
+            + "; drop the remainder or pick a batch size that divides the sample count");
       }
     }
   }
@@ -401,10 +434,6 @@ public final class Sequential {
     if (loss == null) {
       throw new IllegalStateException("the model is not compiled: call compile(loss, optimizer, metrics...) first");
     }
-  }
-
-  private static float[] ensure(float[] buffer, int size) {
-    return buffer != null && buffer.length >= size ? buffer : new float[size];
   }
 
   /** A Keras-like summary: each layer's name, type, output shape and parameter count. */

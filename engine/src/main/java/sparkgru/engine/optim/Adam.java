@@ -24,7 +24,7 @@ public final class Adam extends Optimizer {
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
       throw new IllegalArgumentException("adam.beta_1 and adam.beta_2 must be in [0, 1), got " + beta1 + " and " + beta2);
     }
-    if (!(epsilon > 0)) {
+    if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
       throw new IllegalArgumentException("adam.epsilon must be > 0, got " + epsilon);
     }
     this.beta1 = beta1;

@@ -9,9 +9,6 @@ public sealed interface LearningRateSchedule {
   /** The rate for the update after {@code step} earlier updates. */
   float at(long step);
 
-  /** Keras-style description. */
-  String describe();
-
   /** A fixed rate. */
   record Constant(double rate) implements LearningRateSchedule {
     /** Validates the rate. */
@@ -21,7 +18,6 @@ public sealed interface LearningRateSchedule {
       }
     }
     @Override public float at(long step) { return (float) rate; }
-    @Override public String describe() { return Double.toString(rate); }
   }
 
   /**
@@ -32,7 +28,8 @@ public sealed interface LearningRateSchedule {
       implements LearningRateSchedule {
     /** Validates the arguments. */
     public ExponentialDecay {
-      if (!(initialLearningRate > 0) || decaySteps < 1 || !(decayRate > 0)) {
+      if (!(initialLearningRate > 0) || Double.isInfinite(initialLearningRate) || decaySteps < 1 || !(decayRate > 0)
+          || Double.isInfinite(decayRate)) {
         throw new IllegalArgumentException("exponential_decay needs initial_learning_rate > 0, decay_steps >= 1 and "
             + "decay_rate > 0, got " + initialLearningRate + ", " + decaySteps + ", " + decayRate);
       }
@@ -44,9 +41,6 @@ public sealed interface LearningRateSchedule {
       }
       return (float) (initialLearningRate * Math.pow(decayRate, p));
     }
-    @Override public String describe() {
-      return "exponential_decay:" + initialLearningRate + ":" + decaySteps + ":" + decayRate + ":" + staircase;
-    }
   }
 
   /**
@@ -56,7 +50,8 @@ public sealed interface LearningRateSchedule {
   record CosineDecay(double initialLearningRate, long decaySteps, double alpha) implements LearningRateSchedule {
     /** Validates the arguments. */
     public CosineDecay {
-      if (!(initialLearningRate > 0) || decaySteps < 1 || !(alpha >= 0 && alpha <= 1)) {
+      if (!(initialLearningRate > 0) || Double.isInfinite(initialLearningRate) || decaySteps < 1
+          || !(alpha >= 0 && alpha <= 1)) {
         throw new IllegalArgumentException("cosine_decay needs initial_learning_rate > 0, decay_steps >= 1 and alpha in "
             + "[0, 1], got " + initialLearningRate + ", " + decaySteps + ", " + alpha);
       }
@@ -65,9 +60,6 @@ public sealed interface LearningRateSchedule {
       double fraction = Math.min(step, decaySteps) / (double) decaySteps;
       double cosine = 0.5 * (1.0 + Math.cos(Math.PI * fraction));
       return (float) (initialLearningRate * ((1 - alpha) * cosine + alpha));
-    }
-    @Override public String describe() {
-      return "cosine_decay:" + initialLearningRate + ":" + decaySteps + ":" + alpha;
     }
   }
 }

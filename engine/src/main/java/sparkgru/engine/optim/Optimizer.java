@@ -73,11 +73,6 @@ public abstract class Optimizer {
     iterations++;
   }
 
-  /** The learning rate the next update will use. */
-  public float currentLearningRate() {
-    return schedule.at(iterations);
-  }
-
   /** Updates applied so far (Keras' {@code optimizer.iterations}). */
   public long iterations() {
     return iterations;

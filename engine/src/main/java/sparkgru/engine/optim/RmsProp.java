@@ -25,7 +25,7 @@ public final class RmsProp extends Optimizer {
     if (!(momentum >= 0 && momentum <= 1)) {
       throw new IllegalArgumentException("rmsprop.momentum must be in [0, 1], got " + momentum);
     }
-    if (!(epsilon > 0)) {
+    if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
       throw new IllegalArgumentException("rmsprop.epsilon must be > 0, got " + epsilon);
     }
     this.rho = rho;

@@ -49,7 +49,7 @@ class DenseMaskingDropoutTest {
 
   @Test
   void invalidArgumentsNameTheField() {
-    GruLayerTest.assertMessage("dense.units must be in [1, 65536], got 0", () -> Dense.of(0));
+    GruLayerTest.assertMessage("dense.units must be in [1, 16384], got 0", () -> Dense.of(0));
     GruLayerTest.assertMessage("dropout.rate must be in [0, 1), got 1.0", () -> new Dropout(1.0, null));
     GruLayerTest.assertMessage("masking.mask_value must be a number, got NaN", () -> new Masking(Float.NaN));
     Dense dense = Dense.of(1);

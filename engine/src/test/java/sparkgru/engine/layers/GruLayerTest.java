@@ -104,8 +104,10 @@ class GruLayerTest {
     GruConfig.Builder plain = GruConfig.builder(H).returnSequences(true);
     float[] w = weights(plain);
     Tensor x = Inputs.uniform(B, T, D, 4);
-    assertArrayEquals(layer(plain, w).forward(x, false).toArray(),
-        layer(GruConfig.builder(H).returnSequences(true).unroll(true), w).forward(x, false).toArray(), 0f);
+    GruLayer unrolled = new GruLayer(GruConfig.builder(H).returnSequences(true).unroll(true)
+        .biasInitializer("random_uniform:-0.3:0.3").build());
+    Parameters.forLayer(unrolled, new int[] {T, D}, 17).copyFrom(w);
+    assertArrayEquals(layer(plain, w).forward(x, false).toArray(), unrolled.forward(x, false).toArray(), 0f);
   }
 
   @Test
@@ -136,7 +138,7 @@ class GruLayerTest {
 
   @Test
   void invalidArgumentsAreRejectedWithTheirNameValueAndRange() {
-    assertMessage("gru.units must be in [1, 65536], got 0", () -> GruConfig.builder(0).build());
+    assertMessage("gru.units must be in [1, 16384], got 0", () -> GruConfig.builder(0).build());
     assertMessage("gru.dropout must be in [0, 1), got 1.5", () -> GruConfig.builder(4).dropout(1.5).build());
     assertMessage("gru.recurrent_dropout must be in [0, 1), got -0.1",
         () -> GruConfig.builder(4).recurrentDropout(-0.1).build());
@@ -163,8 +165,9 @@ class GruLayerTest {
     GruLayer gru = layer(GruConfig.builder(H), null);
     Tensor x = Inputs.uniform(2, 3, D, 7);
     x.data()[(1 * 3 + 2) * D + 1] = Float.NaN;
-    assertMessage("gru input contains NaN at index [1, 2, 1] of shape [2, 3, 4]; clean or impute missing values before "
-        + "training or predicting", () -> gru.forward(x, false));
+    assertMessage("gru input contains NaN at index [1, 2, 1] of shape [2, 3, 4]; if this is the data, clean or impute "
+        + "missing values; if it comes from an earlier layer, training diverged (lower the learning rate or clip "
+        + "gradients)", () -> gru.forward(x, false));
   }
 
   @Test
@@ -181,6 +184,35 @@ class GruLayerTest {
     GruLayer gru = layer(GruConfig.builder(H), null);
     assertMessage("gru initial_state must have shape [3, 5] (batch, units), got [3, 4]",
         () -> gru.forward(Inputs.uniform(3, 2, D, 10), Tensor.zeros(3, 4), false));
+  }
+
+  @Test
+  void unrollNeedsAFixedStepCount() {
+    GruLayer gru = new GruLayer(GruConfig.builder(H).unroll(true).build());
+    assertMessage("gru: gru.unroll=true needs a fixed number of steps, got any length; build the model with a step "
+        + "count or set unroll=false", () -> Parameters.forLayer(gru, new int[] {-1, D}, 0));
+  }
+
+  @Test
+  void backwardChecksItsArgumentsAndOrder() {
+    GruLayer gru = layer(GruConfig.builder(H), null);
+    IllegalStateException early = assertThrows(IllegalStateException.class, () -> gru.backward(Tensor.zeros(2, H)));
+    assertEquals("gru backward needs a forward pass first", early.getMessage());
+    gru.forward(Inputs.uniform(2, 3, D, 1), false);
+    assertMessage("gru backward: state gradient must have shape [2, 5], got [1, 2]",
+        () -> gru.backward(Tensor.zeros(2, H), Tensor.zeros(1, 2)));
+  }
+
+  @Test
+  void aLayerInstanceBelongsToOneModel() {
+    GruLayer gru = layer(GruConfig.builder(H), null);
+    assertMessage("gru already has weights; a layer instance belongs to one model",
+        () -> Parameters.forLayer(gru, new int[] {3, D}, 0));
+    GruLayer fresh = GruLayer.of(2);
+    assertMessage("layer 2 (GRU) is already part of this model; a layer instance belongs to one model and one "
+        + "position (weight sharing is not supported): create a new layer", () -> sparkgru.engine.model.Sequential
+        .builder(3, 2).add(new GruLayer(GruConfig.builder(2).returnSequences(true).build())).add(fresh).add(fresh)
+        .build(0));
   }
 
   static void assertMessage(String expected, org.junit.jupiter.api.function.Executable action) {

@@ -24,8 +24,16 @@ class LossTest {
     float[] t = {0, 0, 0};
     float[] g = new float[3];
     double loss = new Loss.MeanAbsoluteError().evaluate(p, t, 3, 1, new boolean[] {true, false, true}, g);
-    assertEquals(3 / (2 + 1e-7), loss, 1e-12, "Keras: sum(mask * loss) / (valid + epsilon)");
+    assertEquals(1.5, loss, 1e-12, "Keras: divide_no_nan(sum(mask * loss), valid)");
     assertEquals(0f, g[1]);
+  }
+
+  @Test
+  void allRowsMaskedGivesZeroLossNotNaN() {
+    float[] g = new float[2];
+    assertEquals(0.0, new Loss.MeanSquaredError().evaluate(new float[] {1, 2}, new float[2], 2, 1,
+        new boolean[] {false, false}, g), 0);
+    assertArrayEquals(new float[2], g);
   }
 
   @Test
@@ -53,6 +61,18 @@ class LossTest {
     double[] accuracy = new double[2];
     Metric.BINARY_ACCURACY.accumulate(new float[] {0.7f, 0.2f, 0.5f}, new float[] {1, 0, 1}, 3, 1, null, accuracy);
     assertEquals(2 / 3.0, Metric.BINARY_ACCURACY.result(accuracy), 1e-12, "threshold 0.5, strictly greater");
+  }
+
+  @Test
+  void maeSkipsMaskedRowsRmseDoesNotAsInKeras() {
+    boolean[] mask = {true, false};
+    double[] mae = new double[2];
+    Metric.MAE.accumulate(new float[] {1, 3}, new float[2], 2, 1, mask, mae);
+    assertEquals(1.0, Metric.MAE.result(mae), 1e-12);
+    double[] rmse = new double[2];
+    Metric.RMSE.accumulate(new float[] {1, 3}, new float[2], 2, 1, mask, rmse);
+    assertEquals(Math.sqrt(5), Metric.RMSE.result(rmse), 1e-12);
+    assertEquals(0.0, Metric.MAE.result(new double[2]), 0, "an empty accumulator gives 0, as divide_no_nan");
   }
 
   @Test

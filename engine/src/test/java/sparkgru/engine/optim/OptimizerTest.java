@@ -79,6 +79,20 @@ class OptimizerTest {
   }
 
   @Test
+  void restoredStateContinuesExactlyWhereTheOriginalWouldHave() {
+    Adam a = new Adam(0.05);
+    float[] wa = {1f, 2f};
+    a.apply(wa, new float[] {0.3f, -0.2f}, new int[] {0, 2});
+    Adam b = new Adam(0.05);
+    float[] wb = wa.clone();
+    b.restore(a.state(), a.iterations());
+    a.apply(wa, new float[] {0.1f, 0.4f}, new int[] {0, 2});
+    b.apply(wb, new float[] {0.1f, 0.4f}, new int[] {0, 2});
+    assertArrayEquals(wa, wb, 0f);
+    assertEquals(2, b.iterations());
+  }
+
+  @Test
   void parameterAveragingIsAWeightedMeanThatIgnoresEmptyPartitions() {
     ParameterAveraging left = new ParameterAveraging(2).add(new float[] {1, 2}, 3).add(new float[] {9, 9}, 0);
     ParameterAveraging right = new ParameterAveraging(2).add(new float[] {5, 6}, 1);
