@@ -8,6 +8,26 @@ package sparkgru.engine.model;
 public final class Seeds {
   private Seeds() {}
 
+  /**
+   * The sample order of one epoch of one data partition: a Fisher-Yates shuffle of 0..n-1 seeded
+   * from (seed, epoch, partition). Local {@code fit} is partition 0, so a one-partition Spark run
+   * visits samples in the same order.
+   */
+  public static int[] epochOrder(int n, long seed, int epoch, int partition) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(derive(derive(seed, epoch), partition));
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
+  }
+
   /** A well-mixed seed for stream {@code index} under {@code seed}. */
   public static long derive(long seed, long index) {
     long z = seed + 0x9E3779B97F4A7C15L * (index + 1);

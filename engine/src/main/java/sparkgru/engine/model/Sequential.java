@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import sparkgru.engine.layers.GruLayer;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Buffers;
@@ -186,9 +185,23 @@ public final class Sequential {
    * {@code train_on_batch}.
    */
   public double trainOnBatch(Tensor x, Tensor y) {
+    return trainOnBatch(x, y, null);
+  }
+
+  /** {@link #trainOnBatch(Tensor, Tensor)}, also adding the batch's loss and metrics to {@code sums}. */
+  public double trainOnBatch(Tensor x, Tensor y, EpochSums sums) {
     requireCompiled();
     checkData(x, y, "x", "y");
-    return step(x, y.data(), null);
+    double loss = step(x, y.data(), sums == null ? null : sums.metricAccumulators());
+    if (sums != null) {
+      sums.addBatch(loss, x.dim(0));
+    }
+    return loss;
+  }
+
+  /** The metrics set by {@link #compile}. */
+  public List<Metric> metrics() {
+    return metrics;
   }
 
   private double step(Tensor x, float[] y, double[][] metricAcc) {
@@ -241,31 +254,20 @@ public final class Sequential {
       checkStatefulBatches(options.validationX().dim(0), options.batchSize(), "validation x");
     }
     int samples = x.dim(0);
-    int[] order = new int[samples];
-    for (int i = 0; i < samples; i++) {
-      order[i] = i;
-    }
     History history = new History();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-      if (options.shuffle()) {
-        shuffle(order, new SplittableRandom(Seeds.derive(options.seed(), epoch)));
-      }
-      double lossSum = 0;
-      double[][] acc = new double[metrics.size()][2];
+      int[] order = options.shuffle() ? Seeds.epochOrder(samples, options.seed(), epoch, 0) : identity(samples);
+      EpochSums sums = new EpochSums(metrics.size());
       for (int from = 0; from < samples; from += options.batchSize()) {
         int to = Math.min(samples, from + options.batchSize());
         Tensor xb = gatherX(x, order, from, to);
         float[] yb = gatherY(y, order, from, to);
-        lossSum += step(xb, yb, acc) * (to - from);
+        sums.addBatch(step(xb, yb, sums.metricAccumulators()), to - from);
       }
-      Map<String, Double> logs = new LinkedHashMap<>();
-      logs.put("loss", lossSum / samples);
-      for (int m = 0; m < metrics.size(); m++) {
-        logs.put(metrics.get(m).kerasName(), metrics.get(m).result(acc[m]));
-      }
+      Map<String, Double> logs = sums.logs(metrics, "");
       if (options.validationX() != null) {
-        evaluate(options.validationX(), options.validationY(), options.batchSize())
-            .forEach((k, v) -> logs.put("val_" + k, v));
+        logs.putAll(evaluateSums(options.validationX(), options.validationY(), options.batchSize())
+            .logs(metrics, "val_"));
       }
       history.add(logs);
       if (options.listener() != null) {
@@ -277,26 +279,26 @@ public final class Sequential {
 
   /** Loss (regularisation included, as Keras) and metrics over a data set, in inference mode. */
   public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+    return evaluateSums(x, y, batchSize).logs(metrics, "");
+  }
+
+  /** The sums behind {@link #evaluate}, for combining evaluations of several data parts. */
+  public EpochSums evaluateSums(Tensor x, Tensor y, int batchSize) {
     requireCompiled();
     checkData(x, y, "x", "y");
     checkBatchSize(batchSize);
     int samples = x.dim(0);
-    double lossSum = 0;
-    double[][] acc = new double[metrics.size()][2];
+    EpochSums sums = new EpochSums(metrics.size());
     int perSample = y.size() / samples;
     for (int from = 0; from < samples; from += batchSize) {
       int to = Math.min(samples, from + batchSize);
       Tensor out = forward(gatherX(x, null, from, to), false);
       float[] yb = Arrays.copyOfRange(y.data(), from * perSample, to * perSample);
-      double value = lossAndMetrics(out, yb, null, acc) + parameters.regularizationPenalty() + activityPenalty();
-      lossSum += value * (to - from);
+      double value = lossAndMetrics(out, yb, null, sums.metricAccumulators()) + parameters.regularizationPenalty()
+          + activityPenalty();
+      sums.addBatch(value, to - from);
     }
-    Map<String, Double> logs = new LinkedHashMap<>();
-    logs.put("loss", lossSum / samples);
-    for (int m = 0; m < metrics.size(); m++) {
-      logs.put(metrics.get(m).kerasName(), metrics.get(m).result(acc[m]));
-    }
-    return logs;
+    return sums;
   }
 
   /** Outputs for every sample, in inference mode, computed {@code batchSize} samples at a time. */
@@ -350,13 +352,12 @@ public final class Sequential {
     return yBatch;
   }
 
-  private static void shuffle(int[] a, SplittableRandom random) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
+  private static int[] identity(int n) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
     }
+    return order;
   }
 
   private void checkInput(Tensor x, String name) {

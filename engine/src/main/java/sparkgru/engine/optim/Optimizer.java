@@ -83,17 +83,26 @@ public abstract class Optimizer {
     return state;
   }
 
-  /** Replaces the state and iteration count, e.g. after averaging across workers. */
+  /**
+   * Replaces the state and iteration count, e.g. after averaging across workers. An empty state
+   * means fresh (zero) state from the next update on, at this iteration count.
+   */
   public void restore(float[] newState, long newIterations) {
+    if (newState.length == 0) {
+      state = new float[0];
+      size = -1;
+      iterations = newIterations;
+      return;
+    }
     if (size >= 0 && newState.length != state.length) {
       throw new IllegalArgumentException(name() + " state has " + state.length + " values, got " + newState.length);
     }
-    if (newState.length % Math.max(1, slots()) != 0) {
+    if (slots() == 0 || newState.length % slots() != 0) {
       throw new IllegalArgumentException(name() + " state length " + newState.length + " is not a multiple of "
           + slots() + " slots");
     }
     state = Arrays.copyOf(newState, newState.length);
-    size = slots() == 0 ? size : newState.length / slots();
+    size = newState.length / slots();
     iterations = newIterations;
   }
 

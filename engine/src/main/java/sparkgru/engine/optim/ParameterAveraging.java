@@ -6,7 +6,8 @@ package sparkgru.engine.optim;
  * and divides by the total weight. Sums are kept in double so that the result barely depends
  * on the order in which a tree aggregation combines partial sums.
  */
-public final class ParameterAveraging {
+public final class ParameterAveraging implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final double[] sum;
   private double totalWeight;
 
