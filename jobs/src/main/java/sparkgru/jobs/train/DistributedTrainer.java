@@ -1,0 +1,141 @@
+package sparkgru.jobs.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import sparkgru.engine.model.EpochListener;
+import sparkgru.engine.model.EpochSums;
+import sparkgru.engine.model.History;
+import sparkgru.engine.model.Sequential;
+
+/**
+ * The driver side of parameter averaging. Each round broadcasts the flat weights and optimiser
+ * state; every partition trains {@code averaging_frequency} mini-batches
+ * ({@link PartitionTrainer}); {@link WeightAverager} sums the results weighted by samples and
+ * the driver divides by the total. An epoch is as many rounds as the largest partition needs;
+ * partitions that run out of batches (uneven or empty ones) simply stop contributing. Only
+ * weights, optimiser state and metric sums reach the driver.
+ *
+ * <p>Logs per epoch: {@code loss} and metrics, {@code val_*} when validation data is given
+ * (evaluated distributed), {@code samples_per_s}, {@code epoch_seconds},
+ * {@code averaging_seconds} (driver time broadcasting and merging), {@code loss_spread} (max
+ * minus min of the partitions' mean training loss).
+ */
+public final class DistributedTrainer {
+  private final JavaSparkContext spark;
+  private final TrainSettings settings;
+
+  /** A trainer for these settings on this Spark context. */
+  public DistributedTrainer(JavaSparkContext spark, TrainSettings settings) {
+    this.spark = spark;
+    this.settings = settings;
+  }
+
+  /**
+   * Trains {@code model} (built by {@link TrainSettings#buildModel()}) on the partitions of
+   * {@code train}, one {@link PackedPartition} per Spark partition; {@code validation} may be null.
+   */
+  public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
+      EpochListener listener) {
+    List<Integer> counts = train.map(PackedPartition::count).collect();
+    long total = counts.stream().mapToLong(Integer::longValue).sum();
+    if (total == 0) {
+      throw new IllegalArgumentException("the training data is empty: no partition holds a sample");
+    }
+    int maxBatches = counts.stream().mapToInt(n -> PartitionTrainer.batches(n, settings.batchSize())).max().orElse(0);
+    int rounds = (maxBatches + settings.averagingFrequency() - 1) / settings.averagingFrequency();
+
+    float[] weights = model.parameters().toArray();
+    float[] state = new float[0];
+    long iterations = 0;
+    History history = new History();
+    TrainSettings s = settings;
+    for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+      long epochStart = System.nanoTime();
+      long averagingNanos = 0;
+      EpochSums sums = new EpochSums(settings.metrics().size());
+      Map<Integer, double[]> partitionLoss = new java.util.TreeMap<>();
+      for (int round = 0; round < rounds; round++) {
+        long t0 = System.nanoTime();
+        Broadcast<float[]> bw = spark.broadcast(weights);
+        Broadcast<float[]> bs = spark.broadcast(state);
+        averagingNanos += System.nanoTime() - t0;
+        final long it = iterations;
+        final int e = epoch;
+        final int r = round;
+        JavaRDD<RoundUpdate> updates = train.mapPartitionsWithIndex((index, parts) -> {
+          List<RoundUpdate> out = new ArrayList<>();
+          boolean any = false;
+          while (parts.hasNext()) {
+            out.add(PartitionTrainer.train(index, parts.next(), bw.value(), bs.value(), it, s, e, r));
+            any = true;
+          }
+          if (!any) {
+            out.add(new RoundUpdate(index, s.metrics().size()));
+          }
+          return out.iterator();
+        }, true);
+        RoundUpdate update = WeightAverager.combine(updates, settings.aggregationDepth());
+        long t1 = System.nanoTime();
+        if (update.trained()) {
+          weights = update.weights.mean();
+          state = settings.averageOptimizerState() ? update.state.mean() : new float[0];
+          iterations += update.steps;
+        }
+        sums.merge(update.sums);
+        update.partitionLoss.forEach((p, v) -> partitionLoss.merge(p, v, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
+        bw.destroy();
+        bs.destroy();
+        averagingNanos += System.nanoTime() - t1;
+      }
+      model.parameters().copyFrom(weights);
+      Map<String, Double> logs = new LinkedHashMap<>(sums.logs(model.metrics(), ""));
+      if (validation != null) {
+        logs.putAll(evaluate(weights, validation).logs(model.metrics(), "val_"));
+      }
+      double seconds = (System.nanoTime() - epochStart) / 1e9;
+      logs.put("samples_per_s", total / seconds);
+      logs.put("epoch_seconds", seconds);
+      logs.put("averaging_seconds", averagingNanos / 1e9);
+      logs.put("loss_spread", spread(partitionLoss));
+      history.add(logs);
+      if (listener != null) {
+        listener.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
+      }
+    }
+    model.parameters().copyFrom(weights);
+    return history;
+  }
+
+  /** Loss and metrics of {@code weights} over a data set, computed by the executors. */
+  public EpochSums evaluate(float[] weights, JavaRDD<PackedPartition> data) {
+    Broadcast<float[]> bw = spark.broadcast(weights);
+    TrainSettings s = settings;
+    List<EpochSums> parts = data.map(p -> {
+      Sequential m = PartitionTrainer.model(s);
+      m.parameters().copyFrom(bw.value());
+      return p.count() == 0 ? new EpochSums(s.metrics().size()) : m.evaluateSums(p.inputs(), p.targets(), s.batchSize());
+    }).collect();
+    bw.destroy();
+    EpochSums total = new EpochSums(settings.metrics().size());
+    parts.forEach(total::merge);
+    return total;
+  }
+
+  private static double spread(Map<Integer, double[]> partitionLoss) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double[] v : partitionLoss.values()) {
+      if (v[1] > 0) {
+        min = Math.min(min, v[0] / v[1]);
+        max = Math.max(max, v[0] / v[1]);
+      }
+    }
+    return max >= min ? max - min : 0;
+  }
+}

@@ -1,0 +1,58 @@
+package sparkgru.jobs.train;
+
+import java.io.Serializable;
+import java.util.List;
+import sparkgru.engine.loss.Loss;
+import sparkgru.engine.loss.Metric;
+import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Sequential;
+import sparkgru.engine.optim.OptimizerSpec;
+
+/**
+ * What every Spark task needs to train: the model and optimiser as specs, the loss and metrics
+ * by Keras name, and the schedule of the data-parallel run. Validated at construction.
+ *
+ * @param model                 the model
+ * @param optimizer             the optimiser
+ * @param loss                  Keras loss name
+ * @param metrics               Keras metric names
+ * @param epochs                passes over the data, in [1, 1000000]
+ * @param batchSize             samples per mini-batch on each worker, in [1, 16777216]
+ * @param averagingFrequency    mini-batches each worker trains between two averagings, in [1, 1000000]
+ * @param averageOptimizerState average the optimiser state like the weights (else workers start
+ *                              each round from fresh state)
+ * @param seed                  seed of the weights, the shuffling and the dropout streams
+ * @param aggregationDepth      levels of the averaging tree, in [1, 8]
+ */
+public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String loss, List<String> metrics, int epochs,
+    int batchSize, int averagingFrequency, boolean averageOptimizerState, long seed, int aggregationDepth)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Validates every setting (building the loss, metrics and optimiser once to check their names). */
+  public TrainSettings {
+    if (model == null || optimizer == null) {
+      throw new IllegalArgumentException("train settings need a model and an optimizer");
+    }
+    Loss.parse(loss);
+    metrics = List.copyOf(metrics);
+    metrics.forEach(Metric::parse);
+    optimizer.build();
+    range("train.epochs", epochs, 1, 1_000_000);
+    range("train.batch_size", batchSize, 1, 1 << 24);
+    range("train.averaging_frequency", averagingFrequency, 1, 1_000_000);
+    range("train.aggregation_depth", aggregationDepth, 1, 8);
+  }
+
+  private static void range(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + value);
+    }
+  }
+
+  /** A freshly built and compiled model with the initial weights of this seed. */
+  public Sequential buildModel() {
+    Sequential m = model.build(seed);
+    return m.compile(Loss.parse(loss), optimizer.build(), metrics.stream().map(Metric::parse).toArray(Metric[]::new));
+  }
+}

@@ -1,0 +1,30 @@
+package sparkgru.jobs;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/** One local Spark session per test JVM (starting Spark costs seconds), stopped at exit. */
+public final class SparkTestSession {
+  private static SparkSession session;
+
+  private SparkTestSession() {}
+
+  /** The shared {@code local[2, 2]} session: two threads, and a failed task is retried once. */
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      session = SparkSession.builder().master("local[2,2]").appName("spark-gru-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.driver.host", "127.0.0.1")
+          .getOrCreate();
+      session.sparkContext().setLogLevel("WARN");
+      Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+    }
+    return session;
+  }
+
+  /** The Java view of the shared context. */
+  public static JavaSparkContext context() {
+    return JavaSparkContext.fromSparkContext(get().sparkContext());
+  }
+}
