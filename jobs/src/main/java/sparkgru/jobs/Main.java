@@ -12,7 +12,7 @@ import sparkgru.engine.examples.Tutorial;
  */
 @Command(name = "spark-gru", mixinStandardHelpOptions = true, version = "spark-gru 0.1.0-SNAPSHOT",
     description = "Keras-exact GRU networks trained on Apache Spark.",
-    subcommands = {Main.TutorialCommand.class})
+    subcommands = {Main.TutorialCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
 
   @Spec
@@ -25,7 +25,29 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit status (0 on success). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line with its error handling: bad configuration or data (an
+   * IllegalArgumentException) prints {@code spark-gru: error: <message>} and exits 2; anything
+   * else prints the stack trace and exits 1.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      Throwable cause = e;
+      while (!(cause instanceof IllegalArgumentException) && cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof IllegalArgumentException) {
+        cmd.getErr().println("spark-gru: error: " + cause.getMessage());
+        cmd.getErr().flush();
+        return 2;
+      }
+      throw e;
+    });
+    return cli;
   }
 
   @Override

@@ -10,4 +10,12 @@ public interface EpochListener {
    * @param logs  loss, metrics and validation values of the epoch
    */
   void onEpochEnd(int epoch, Map<String, Double> logs);
+
+  /** This listener, then {@code next}. */
+  default EpochListener andThen(EpochListener next) {
+    return (epoch, logs) -> {
+      onEpochEnd(epoch, logs);
+      next.onEpochEnd(epoch, logs);
+    };
+  }
 }

@@ -1,0 +1,69 @@
+package sparkgru.jobs;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.train.TrainJob;
+
+/** {@code spark-gru train}: parse the configuration, start (or join) Spark, run {@link TrainJob}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a GRU model on Spark by parameter averaging (local Spark unless run by spark-submit).")
+final class TrainCommand implements Runnable {
+  @Spec
+  private picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (.properties format; any Hadoop "
+      + "path). Without it, the defaults: the demo data set.")
+  private String config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key, e.g. --set "
+      + "train.epochs=5 (repeatable).")
+  private List<String> overrides = new ArrayList<>();
+
+  @Override
+  public void run() {
+    JobConfig cfg = load();
+    SparkConf sparkConf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName("spark-gru train")
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+    if (!sparkConf.contains("spark.master")) {
+      builder.master(cfg.get("spark.master")).config("spark.ui.enabled", "false");
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      spark.sparkContext().setLogLevel("WARN");
+      TrainJob.run(spark, cfg, spec.commandLine().getOut());
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private JobConfig load() {
+    try {
+      if (config == null) {
+        return JobConfig.load(null, null, overrides);
+      }
+      Path path = new Path(config);
+      FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+      if (!fs.exists(path)) {
+        throw new IllegalArgumentException("configuration file " + config + " does not exist");
+      }
+      try (Reader reader = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
+        return JobConfig.load(reader, config, overrides);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read configuration file " + config + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package sparkgru.jobs.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import sparkgru.jobs.train.PackedPartition;
+
+/**
+ * Sequences in long format, one row per (sequence, step): an id column, a step column holding
+ * 0..T-1, feature columns and target columns. {@link #pack} checks the columns and values and
+ * packs each Spark partition's sequences into one {@link PackedPartition}; sequences shorter
+ * than the longest in their partition are right-padded and masked (Keras semantics).
+ *
+ * @param id       the sequence id column
+ * @param step     the step column
+ * @param features the input columns
+ * @param targets  the target columns
+ */
+public record LongFormat(String id, String step, List<String> features, List<String> targets)
+    implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Checks that every column exists, naming the missing one and those available. */
+  public Dataset<Row> select(Dataset<Row> data, String origin) {
+    List<String> available = Arrays.asList(data.columns());
+    List<String> wanted = new ArrayList<>(List.of(id, step));
+    wanted.addAll(features);
+    wanted.addAll(targets);
+    for (String c : wanted) {
+      if (!available.contains(c)) {
+        throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
+      }
+    }
+    List<Column> cols = new ArrayList<>();
+    cols.add(col(id).cast(DataTypes.StringType).as(id));
+    cols.add(col(step).cast(DataTypes.IntegerType).as(step));
+    for (String c : features) {
+      cols.add(col(c).cast(DataTypes.DoubleType).as(c));
+    }
+    for (String c : targets) {
+      cols.add(col(c).cast(DataTypes.DoubleType).as(c));
+    }
+    Dataset<Row> typed = data.select(cols.toArray(new Column[0]));
+    for (int i = 0; i < wanted.size(); i++) {
+      String c = wanted.get(i);
+      Column bad = col(c).isNull();
+      if (i >= 2) {
+        bad = bad.or(isnan(col(c))).or(col(c).equalTo(Double.POSITIVE_INFINITY)).or(col(c).equalTo(Double.NEGATIVE_INFINITY));
+      }
+      List<Row> rows = typed.filter(bad).limit(1).collectAsList();
+      if (!rows.isEmpty()) {
+        Row r = rows.get(0);
+        throw new IllegalArgumentException(origin + ": column '" + c + "' has a missing, non-numeric or infinite value "
+            + "(sequence " + r.get(0) + ", step " + r.get(1) + (i >= 2 ? ", value " + r.get(i) : "") + "); "
+            + (i < 2 ? "every row needs a sequence id and an integer step" : "clean or impute the data"));
+      }
+    }
+    return typed;
+  }
+
+  /** Training and validation rows. */
+  public record Split(Dataset<Row> train, Dataset<Row> validation) {}
+
+  /** Splits by a hash of the sequence id: the same sequences go to validation for the same seed. */
+  public Split split(Dataset<Row> typed, double validationFraction, long seed) {
+    Column bucket = pmod(xxhash64(col(id), lit(seed)), lit(10_000));
+    long cut = Math.round(validationFraction * 10_000);
+    return new Split(typed.filter(bucket.geq(cut)), typed.filter(bucket.lt(cut)));
+  }
+
+  /**
+   * Packs typed rows (from {@link #select}) into {@code partitions} partitions by sequence id.
+   *
+   * @param perStepTargets targets for every step (models returning sequences) rather than the
+   *                       last step's only
+   */
+  public JavaRDD<PackedPartition> pack(Dataset<Row> typed, int partitions, boolean perStepTargets) {
+    LongFormat format = this;
+    return typed.repartition(partitions, col(id)).sortWithinPartitions(col(id), col(step)).javaRDD()
+        .mapPartitions(rows -> List.of(format.packRows(rows, perStepTargets)).iterator(), true);
+  }
+
+  PackedPartition packRows(Iterator<Row> rows, boolean perStepTargets) {
+    int f = features.size();
+    int k = targets.size();
+    List<double[][]> sequences = new ArrayList<>();
+    String current = null;
+    List<double[]> steps = new ArrayList<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String sid = r.getString(0);
+      if (!sid.equals(current)) {
+        if (current != null) {
+          sequences.add(steps.toArray(new double[0][]));
+        }
+        current = sid;
+        steps = new ArrayList<>();
+      }
+      int s = r.getInt(1);
+      if (s != steps.size()) {
+        throw new IllegalArgumentException("sequence " + sid + ": " + (s < steps.size() ? "duplicate step " + s
+            : "missing step " + steps.size() + " (next step found is " + s + ")") + "; steps must run 0, 1, ..., T-1");
+      }
+      double[] v = new double[f + k];
+      for (int i = 0; i < f + k; i++) {
+        v[i] = r.getDouble(2 + i);
+      }
+      steps.add(v);
+    }
+    if (current != null) {
+      sequences.add(steps.toArray(new double[0][]));
+    }
+    int n = sequences.size();
+    int t = Math.max(1, sequences.stream().mapToInt(q -> q.length).max().orElse(1));
+    boolean ragged = sequences.stream().anyMatch(q -> q.length != sequences.get(0).length);
+    float[] x = new float[n * t * f];
+    float[] y = new float[perStepTargets ? n * t * k : n * k];
+    boolean[] mask = ragged ? new boolean[n * t] : null;
+    for (int i = 0; i < n; i++) {
+      double[][] q = sequences.get(i);
+      for (int s = 0; s < q.length; s++) {
+        for (int j = 0; j < f; j++) {
+          x[(i * t + s) * f + j] = (float) q[s][j];
+        }
+        if (perStepTargets) {
+          for (int j = 0; j < k; j++) {
+            y[(i * t + s) * k + j] = (float) q[s][f + j];
+          }
+        }
+        if (mask != null) {
+          mask[i * t + s] = true;
+        }
+      }
+      if (!perStepTargets) {
+        for (int j = 0; j < k; j++) {
+          y[i * k + j] = (float) q[q.length - 1][f + j];
+        }
+      }
+    }
+    int[] targetShape = perStepTargets ? new int[] {t, k} : new int[] {k};
+    return new PackedPartition(n, t, f, targetShape, x, y, mask);
+  }
+}
