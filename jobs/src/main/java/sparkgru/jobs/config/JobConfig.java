@@ -46,7 +46,8 @@ public final class JobConfig {
       new Key("data.validation_fraction", "0.1", "fraction of sequences held out for validation, in [0, 0.9]"),
       new Key("demo.sequences", "4000", "demo: number of generated sequences, in [1, 100000000]"),
       new Key("demo.steps", "24", "demo: steps per sequence, in [2, 10000]"),
-      new Key("model.layers", "gru,dense", "comma-separated layer types: gru, dense, masking, dropout"),
+      new Key("model.layers", "gru,dense", "comma-separated layer types: gru, dense, masking, dropout (the default "
+          + "gru,dense has units 32 and 1 unless model.layer.<i>.units says otherwise)"),
       new Key("optimizer.name", "adam", "adam, adamw, rmsprop or sgd"),
       new Key("train.loss", "mse", "mse, mae, huber or binary_crossentropy"),
       new Key("train.metrics", "mae,rmse", "comma-separated: mae, rmse, binary_accuracy (may be empty)"),
@@ -223,8 +224,13 @@ public final class JobConfig {
           args.put(m.group(2), e.getValue());
         }
       }
+      if (!values.containsKey("model.layers") && !args.containsKey("units")) {
+        args.put("units", i == 0 ? "32" : "1");
+      }
       try {
-        layers.add(new LayerSpec(types.get(i), args));
+        LayerSpec spec = new LayerSpec(types.get(i), args);
+        spec.build();
+        layers.add(spec);
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException("model.layer." + i + ": " + ex.getMessage(), ex);
       }
@@ -247,7 +253,6 @@ public final class JobConfig {
   /** The training settings for inputs of {@code features} per step (0 while unknown: validation only). */
   public TrainSettings trainSettings(int features) {
     ModelSpec model = model(features);
-    model.layers().forEach(LayerSpec::build);
     return new TrainSettings(model, optimizer(), get("train.loss"), list("train.metrics"),
         integer("train.epochs", 1, 1_000_000), integer("train.batch_size", 1, 1 << 24),
         integer("train.averaging_frequency", 1, 1_000_000), bool("train.average_optimizer_state"),

@@ -45,12 +45,13 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     }
     List<Column> cols = new ArrayList<>();
     cols.add(col(id).cast(DataTypes.StringType).as(id));
-    cols.add(col(step).cast(DataTypes.IntegerType).as(step));
+    // try_cast: a malformed value becomes null and is reported below with its sequence and step.
+    cols.add(col(step).try_cast(DataTypes.IntegerType).as(step));
     for (String c : features) {
-      cols.add(col(c).cast(DataTypes.DoubleType).as(c));
+      cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
     }
     for (String c : targets) {
-      cols.add(col(c).cast(DataTypes.DoubleType).as(c));
+      cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
     }
     Dataset<Row> typed = data.select(cols.toArray(new Column[0]));
     for (int i = 0; i < wanted.size(); i++) {

@@ -1,6 +1,12 @@
 package sparkgru.jobs.train;
 
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -9,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
+import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.DemoData;
@@ -17,7 +24,7 @@ import sparkgru.jobs.data.LongFormat;
 /**
  * The training job: read (or generate) long-format sequences, split off validation sequences,
  * pack the rest per partition, train by parameter averaging, report every epoch on the console
- * and in the metrics file.
+ * and in the metrics file, and write the model in the project's own format (atomically).
  */
 public final class TrainJob {
   /** What a run produced. */
@@ -77,6 +84,20 @@ public final class TrainJob {
         .andThen(new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration()));
     try {
       History history = new DistributedTrainer(jsc, settings).fit(model, train, validation, listener);
+      Map<String, Object> provenance = new LinkedHashMap<>();
+      provenance.put("created", Instant.now().toString());
+      provenance.put("engine", "spark-gru 0.1.0-SNAPSHOT");
+      provenance.put("spark", spark.version());
+      provenance.put("java", System.getProperty("java.version"));
+      provenance.put("data", origin);
+      provenance.put("seed", seed);
+      provenance.put("partitions", partitions);
+      provenance.put("config", new TreeMap<>(config.explicitValues()));
+      provenance.put("history", new ArrayList<>(history.epochs()));
+      JsonLinesWriter.AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
+          ModelFile.write(settings.model(), model, provenance));
+      out.println("model written to " + config.get("output.model"));
+      out.flush();
       return new Result(history, model, settings);
     } finally {
       train.unpersist(false);

@@ -1,0 +1,144 @@
+package sparkgru.engine.model;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sparkgru.engine.config.Json;
+
+/**
+ * The project's own model format, one file: the magic {@code SPARKGRU}, a format version, a
+ * JSON header (the model as layer specs, the variables with Keras paths and shapes, and
+ * provenance: configuration, seed, data, versions, metrics), then the flat float32 weights.
+ * Readable by the engine alone. Reading treats the bytes as untrusted: the header is limited to
+ * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes,
+ * and truncated or non-finite data are rejected with a message naming the file.
+ */
+public final class ModelFile {
+  /** Format version written. */
+  public static final int VERSION = 1;
+  /** Largest JSON header accepted. */
+  public static final int MAX_HEADER_BYTES = 16 << 20;
+  private static final byte[] MAGIC = "SPARKGRU".getBytes(StandardCharsets.US_ASCII);
+
+  /** A loaded model and the provenance stored with it. */
+  public record Loaded(ModelSpec spec, Sequential model, Map<String, Object> provenance) {}
+
+  private ModelFile() {}
+
+  /** The file's bytes for a model built from {@code spec}, with its current weights. */
+  public static byte[] write(ModelSpec spec, Sequential model, Map<String, Object> provenance) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("format", "spark-gru-model");
+    header.put("version", VERSION);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("steps", spec.steps());
+    m.put("features", spec.features());
+    List<Object> layers = new ArrayList<>();
+    for (LayerSpec l : spec.layers()) {
+      layers.add(Map.of("type", l.type(), "args", new LinkedHashMap<>(l.args())));
+    }
+    m.put("layers", layers);
+    header.put("model", m);
+    List<Object> vars = new ArrayList<>();
+    for (Parameters.Variable v : model.parameters().variables()) {
+      List<Object> shape = new ArrayList<>();
+      for (int d : v.spec().shape()) {
+        shape.add(d);
+      }
+      vars.add(Map.of("path", v.path(), "shape", shape));
+    }
+    header.put("variables", vars);
+    header.put("provenance", provenance);
+    byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+    float[] w = model.parameters().toArray();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + 4 * w.length + 32);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.write(MAGIC);
+      out.writeInt(VERSION);
+      out.writeInt(json.length);
+      out.write(json);
+      out.writeInt(w.length);
+      for (float v : w) {
+        out.writeFloat(v);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads a model file's bytes; {@code name} appears in error messages. */
+  @SuppressWarnings("unchecked")
+  public static Loaded read(byte[] data, String name) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new IllegalArgumentException(name + " is not a spark-gru model file (no SPARKGRU signature)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw new IllegalArgumentException(name + " has model format version " + version + "; this build reads version "
+            + VERSION);
+      }
+      int jsonLength = in.readInt();
+      if (jsonLength < 2 || jsonLength > MAX_HEADER_BYTES || jsonLength > data.length) {
+        throw new IllegalArgumentException(name + " declares a header of " + jsonLength + " bytes; at most "
+            + MAX_HEADER_BYTES + " and no more than the file are allowed (corrupt file?)");
+      }
+      byte[] json = new byte[jsonLength];
+      in.readFully(json);
+      Map<String, Object> header;
+      ModelSpec spec;
+      try {
+        header = (Map<String, Object>) Json.parse(new String(json, StandardCharsets.UTF_8));
+        Map<String, Object> m = (Map<String, Object>) header.get("model");
+        List<LayerSpec> layers = new ArrayList<>();
+        for (Object o : (List<Object>) m.get("layers")) {
+          Map<String, Object> l = (Map<String, Object>) o;
+          Map<String, String> args = new LinkedHashMap<>();
+          ((Map<String, Object>) l.get("args")).forEach((k, v) -> args.put(k, String.valueOf(v)));
+          layers.add(new LayerSpec((String) l.get("type"), args));
+        }
+        spec = new ModelSpec(((Number) m.get("steps")).intValue(), ((Number) m.get("features")).intValue(), layers);
+      } catch (ClassCastException | NullPointerException e) {
+        throw new IllegalArgumentException(name + " has a malformed header: " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
+      }
+      Sequential model = spec.build(0);
+      int count = in.readInt();
+      if (count != model.parameters().size()) {
+        throw new IllegalArgumentException(name + " holds " + count + " weights but its model needs "
+            + model.parameters().size());
+      }
+      float[] w = new float[count];
+      for (int i = 0; i < count; i++) {
+        w[i] = in.readFloat();
+        if (!Float.isFinite(w[i])) {
+          throw new IllegalArgumentException(name + " has a non-finite weight at index " + i);
+        }
+      }
+      if (in.available() > 0) {
+        throw new IllegalArgumentException(name + " has " + in.available() + " unexpected bytes after the weights");
+      }
+      model.parameters().copyFrom(w);
+      Object provenance = header.get("provenance");
+      return new Loaded(spec, model, provenance instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of());
+    } catch (EOFException e) {
+      throw new IllegalArgumentException(name + " is truncated: the file ends before its declared contents", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

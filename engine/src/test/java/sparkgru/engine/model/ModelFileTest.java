@@ -1,0 +1,73 @@
+package sparkgru.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import sparkgru.engine.config.Json;
+import sparkgru.engine.linalg.Tensor;
+
+/** The own model format: round trip, provenance, and untrusted-input checks. */
+class ModelFileTest {
+  static final ModelSpec SPEC = new ModelSpec(-1, 2, List.of(
+      LayerSpec.of("masking", "mask_value", "0"),
+      LayerSpec.of("gru", "units", "5", "return_sequences", "true", "kernel_regularizer", "l2:0.01"),
+      LayerSpec.of("gru", "units", "3", "reset_after", "false"),
+      LayerSpec.of("dense", "units", "2", "activation", "tanh")));
+
+  private static byte[] file(Sequential model) {
+    return ModelFile.write(SPEC, model, Map.of("seed", 4, "data", "test", "metrics", List.of(Map.of("loss", 0.5))));
+  }
+
+  @Test
+  void writeThenReadGivesTheSameWeightsAndPredictions() {
+    Sequential model = SPEC.build(4);
+    ModelFile.Loaded loaded = ModelFile.read(file(model), "m.sgru");
+    assertEquals(SPEC, loaded.spec());
+    assertArrayEquals(model.parameters().toArray(), loaded.model().parameters().toArray(), 0f);
+    Tensor x = Tensor.of(new float[] {1, 2, 0, 0, 3, -1, 0.5f, 0.5f, 1, 1, 2, 2}, 2, 3, 2);
+    assertArrayEquals(model.predict(x, 2).toArray(), loaded.model().predict(x, 2).toArray(), 0f);
+    assertEquals(4.0, loaded.provenance().get("seed"));
+    assertEquals("test", loaded.provenance().get("data"));
+  }
+
+  @Test
+  void corruptFilesFailWithTheFileName() {
+    byte[] good = file(SPEC.build(1));
+    assertMessage("m.sgru is truncated: the file ends before its declared contents",
+        Arrays.copyOf(good, good.length - 3));
+    byte[] bad = good.clone();
+    bad[0] = 'X';
+    assertMessage("m.sgru is not a spark-gru model file (no SPARKGRU signature)", bad);
+    byte[] huge = good.clone();
+    ByteBuffer.wrap(huge).putInt(12, Integer.MAX_VALUE);
+    assertMessage("m.sgru declares a header of 2147483647 bytes; at most 16777216 and no more than the file are "
+        + "allowed (corrupt file?)", huge);
+    byte[] extra = Arrays.copyOf(good, good.length + 4);
+    assertMessage("m.sgru has 4 unexpected bytes after the weights", extra);
+    byte[] nan = good.clone();
+    ByteBuffer.wrap(nan).putFloat(nan.length - 4, Float.NaN);
+    int count = SPEC.build(1).parameters().size();
+    assertMessage("m.sgru has a non-finite weight at index " + (count - 1), nan);
+  }
+
+  @Test
+  void jsonRoundTripsAndRejectsDeepNesting() {
+    Object v = Json.parse(Json.write(Map.of("a", List.of(1, 2.5, "x\"y\n", true), "b", Map.of())));
+    assertEquals(Map.of("a", List.of(1.0, 2.5, "x\"y\n", true), "b", Map.of()), v);
+    assertEquals("invalid JSON at offset 65: nesting deeper than 64",
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100))).getMessage());
+    assertEquals("invalid JSON at offset 7: unterminated string",
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": \"")).getMessage());
+  }
+
+  private static void assertMessage(String expected, byte[] data) {
+    assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> ModelFile.read(data, "m.sgru"))
+        .getMessage());
+  }
+}

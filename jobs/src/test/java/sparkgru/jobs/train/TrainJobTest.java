@@ -1,0 +1,128 @@
+package sparkgru.jobs.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkgru.engine.model.ModelFile;
+import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.config.JobConfig;
+
+/** The train job end to end on local Spark: CSV and demo input, outputs, and bad data. */
+class TrainJobTest {
+  @TempDir
+  Path dir;
+
+  /** Long-format CSV: sequences of 4 to 6 steps (ragged), rows shuffled, target = sum of x0 so far. */
+  private Path csv(String name, int sequences, String corrupt) throws Exception {
+    StringBuilder sb = new StringBuilder("seq,t,x0,x1,y\n");
+    SplittableRandom r = new SplittableRandom(3);
+    List<String> rows = new java.util.ArrayList<>();
+    for (int s = 0; s < sequences; s++) {
+      int steps = 4 + s % 3;
+      double sum = 0;
+      for (int t = 0; t < steps; t++) {
+        double x0 = r.nextDouble() - 0.5;
+        sum += x0;
+        rows.add(String.format(Locale.ROOT, "id%d,%d,%.5f,%.5f,%.5f", s, t, x0, r.nextDouble(), sum));
+      }
+    }
+    java.util.Collections.shuffle(rows, new java.util.Random(1));
+    rows.forEach(row -> sb.append(row).append('\n'));
+    if (corrupt != null) {
+      sb.append(corrupt).append('\n');
+    }
+    Path file = dir.resolve(name);
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
+  private JobConfig config(Path data, String... more) {
+    List<String> o = new java.util.ArrayList<>(List.of("data.source=csv", "data.path=" + data.toUri(),
+        "data.id_column=seq", "data.step_column=t", "data.feature_columns=x0,x1", "data.target_columns=y",
+        "model.layers=gru,dense", "model.layer.0.units=8", "model.layer.1.units=1", "optimizer.learning_rate=0.02",
+        "train.epochs=4", "train.batch_size=8", "train.averaging_frequency=2", "train.partitions=3",
+        "output.model=" + dir.resolve("out/model.sgru").toUri(), "output.metrics=" + dir.resolve("out/m.jsonl").toUri()));
+    o.addAll(List.of(more));
+    return JobConfig.of(o.toArray(new String[0]));
+  }
+
+  @Test
+  void trainsFromCsvAndWritesMetricsAndAModelTheEngineLoads() throws Exception {
+    Path data = csv("train.csv", 120, null);
+    StringWriter out = new StringWriter();
+    TrainJob.Result result = TrainJob.run(SparkTestSession.get(), config(data), new PrintWriter(out));
+    double[] loss = result.history().get("loss");
+    assertTrue(loss[3] < loss[0], "loss falls: " + java.util.Arrays.toString(loss));
+    List<String> lines = Files.readAllLines(dir.resolve("out/m.jsonl"));
+    assertEquals(4, lines.size());
+    assertTrue(lines.get(0).startsWith("{\"epoch\": 1, \"loss\": ") && lines.get(0).contains("\"val_loss\": "),
+        lines.get(0));
+    ModelFile.Loaded loaded = ModelFile.read(Files.readAllBytes(dir.resolve("out/model.sgru")), "model.sgru");
+    assertArrayEquals(result.model().parameters().toArray(), loaded.model().parameters().toArray(), 0f);
+    assertEquals(data.toUri().toString(), loaded.provenance().get("data"));
+    assertTrue(out.toString().contains("Epoch 4/4 - loss: "), out.toString());
+  }
+
+  @Test
+  void theSameConfigurationTrainsTheSameWeights() throws Exception {
+    Path data = csv("same.csv", 60, null);
+    float[] a = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2"), new PrintWriter(new StringWriter()))
+        .model().parameters().toArray();
+    float[] b = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2"), new PrintWriter(new StringWriter()))
+        .model().parameters().toArray();
+    assertArrayEquals(a, b, 0f);
+  }
+
+  @Test
+  void badDataFailsClearlyAndWritesNothing() throws Exception {
+    assertFails("has no column 'x9'; its columns are [seq, t, x0, x1, y]",
+        config(csv("a.csv", 10, null), "data.feature_columns=x0,x9"));
+    assertFails("column 'x1' has a missing, non-numeric or infinite value (sequence id99, step 0, value null)",
+        config(csv("b.csv", 10, "id99,0,0.1,abc,0.2")));
+    assertFails("sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1",
+        config(csv("c.csv", 10, "id0,0,0.1,0.2,0.3")));
+    assertFails("sequence id77: missing step 0 (next step found is 2); steps must run 0, 1, ..., T-1",
+        config(csv("d.csv", 10, "id77,2,0.1,0.2,0.3")));
+    assertFails("the model outputs 3 values per sequence but there are 1 target columns [y]; set the last layer's "
+        + "units to 1", config(csv("e.csv", 10, null), "model.layer.1.units=3"));
+    assertFalse(Files.exists(dir.resolve("out")), "no output is left behind");
+  }
+
+  private static void assertFails(String expectedPart, JobConfig config) {
+    Exception e = assertThrows(Exception.class,
+        () -> TrainJob.run(SparkTestSession.get(), config, new PrintWriter(new StringWriter())));
+    Throwable t = e;
+    while (!(t instanceof IllegalArgumentException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    assertTrue(t.getMessage() != null && t.getMessage().contains(expectedPart), "expected '" + expectedPart + "' in: " + t);
+  }
+
+  @Test
+  void configurationErrorsNameTheKey() {
+    assertEquals("unknown key 'train.epoks'; did you mean 'train.epochs'?; see conf/demo.conf for every key",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("train.epoks=3")).getMessage());
+    assertEquals("train.batch_size must be in [1, 16777216], got 0",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("train.batch_size=0")).getMessage());
+    assertEquals("data.path must be set when data.source=csv",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("data.source=csv")).getMessage());
+    assertEquals("model.layer.5.units configures layer 5 but model.layers lists 2 layers [gru, dense]",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("model.layer.5.units=3")).getMessage());
+    assertEquals("data.validation_fraction must be in [0.0, 0.9], got 0.95",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("data.validation_fraction=0.95")).getMessage());
+    assertEquals("override 'epochs' must be key=value, e.g. train.epochs=5",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("epochs")).getMessage());
+  }
+}
