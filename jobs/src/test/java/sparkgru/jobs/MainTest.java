@@ -15,7 +15,7 @@ class MainTest {
   private static String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
@@ -41,5 +41,16 @@ class MainTest {
     String[] badSeed = run("tutorial", "--seed", "abc");
     assertNotEquals("0", badSeed[0]);
     assertTrue(badSeed[2].contains("Invalid value for option '--seed': 'abc' is not a long"), badSeed[2]);
+  }
+
+  @Test
+  void trainRejectsBadConfigurationBeforeStartingSpark() {
+    String[] typo = run("train", "--set", "train.epoks=3");
+    assertEquals("2", typo[0]);
+    assertTrue(typo[2].contains("spark-gru: error: unknown key 'train.epoks'; did you mean 'train.epochs'?"), typo[2]);
+    String[] missing = run("train", "--config", "/nonexistent/demo.conf");
+    assertEquals("2", missing[0]);
+    assertTrue(missing[2].contains("spark-gru: error: configuration file /nonexistent/demo.conf does not exist"),
+        missing[2]);
   }
 }
