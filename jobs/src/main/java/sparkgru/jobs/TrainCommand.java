@@ -31,6 +31,9 @@ final class TrainCommand implements Runnable {
       + "train.epochs=5 (repeatable).")
   private List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--resume", description = "Continue from the newest checkpoint under checkpoint.path.")
+  private boolean resume;
+
   @Override
   public void run() {
     JobConfig cfg = load();
@@ -43,7 +46,7 @@ final class TrainCommand implements Runnable {
     SparkSession spark = builder.getOrCreate();
     try {
       spark.sparkContext().setLogLevel("WARN");
-      TrainJob.run(spark, cfg, spec.commandLine().getOut());
+      TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
     } finally {
       spark.stop();
     }

@@ -58,6 +58,8 @@ public final class JobConfig {
       new Key("train.partitions", "0", "data partitions (= parallel workers); 0 = Spark's default parallelism"),
       new Key("train.seed", "42", "seed of weights, shuffling, dropout and the validation split"),
       new Key("train.aggregation_depth", "2", "levels of the weight-averaging tree, in [1, 8]"),
+      new Key("checkpoint.path", "", "directory for checkpoints (any Hadoop path); empty = no checkpoints"),
+      new Key("checkpoint.interval", "1", "write a checkpoint every N epochs, in [1, 1000000]"),
       new Key("output.model", "spark-gru-output/model.sgru", "where the trained model is written"),
       new Key("output.metrics", "spark-gru-output/metrics.jsonl", "per-epoch metrics as JSON lines"),
       new Key("spark.master", "local[*]", "Spark master when not set by spark-submit"));
@@ -144,6 +146,7 @@ public final class JobConfig {
     integer("demo.sequences", 1, 100_000_000);
     integer("demo.steps", 2, 10_000);
     integer("train.partitions", 0, 1_000_000);
+    integer("checkpoint.interval", 1, 1_000_000);
     bool("train.average_optimizer_state");
     trainSettings(0);
   }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -42,6 +43,19 @@ public final class DistributedTrainer {
    */
   public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
       EpochListener listener) {
+    return fit(model, train, validation, listener, null, null);
+  }
+
+  /**
+   * Trains from {@code start} (a checkpoint's state, or null for epoch 0 with the model's
+   * weights) and hands the state after every epoch to {@code afterEpoch} (or null), which is how
+   * checkpoints are written. Epoch e's sample orders and dropout streams depend only on (seed, e,
+   * partition, round), so resuming from the state after epoch e continues exactly as the
+   * uninterrupted run. Stops with an error naming the epoch and round when the loss or the
+   * averaged weights stop being finite.
+   */
+  public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
+      EpochListener listener, TrainingState start, Consumer<TrainingState> afterEpoch) {
     List<Integer> counts = train.map(PackedPartition::count).collect();
     long total = counts.stream().mapToLong(Integer::longValue).sum();
     if (total == 0) {
@@ -50,12 +64,15 @@ public final class DistributedTrainer {
     int maxBatches = counts.stream().mapToInt(n -> PartitionTrainer.batches(n, settings.batchSize())).max().orElse(0);
     int rounds = (maxBatches + settings.averagingFrequency() - 1) / settings.averagingFrequency();
 
-    float[] weights = model.parameters().toArray();
-    float[] state = new float[0];
-    long iterations = 0;
+    float[] weights = start == null ? model.parameters().toArray() : start.weights();
+    float[] state = start == null ? new float[0] : start.optimizerState();
+    long iterations = start == null ? 0 : start.iterations();
     History history = new History();
+    if (start != null) {
+      start.history().epochs().forEach(history::add);
+    }
     TrainSettings s = settings;
-    for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+    for (int epoch = start == null ? 1 : start.epoch() + 1; epoch <= settings.epochs(); epoch++) {
       long epochStart = System.nanoTime();
       long averagingNanos = 0;
       EpochSums sums = new EpochSums(settings.metrics().size());
@@ -82,6 +99,11 @@ public final class DistributedTrainer {
         }, true);
         RoundUpdate update = WeightAverager.combine(updates, settings.aggregationDepth());
         long t1 = System.nanoTime();
+        if (!Double.isFinite(update.sums.meanLoss())) {
+          throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
+              + ": the loss is " + update.sums.meanLoss() + "; lower optimizer.learning_rate or set "
+              + "optimizer.clipnorm (checkpoints written so far are kept)");
+        }
         if (update.trained()) {
           weights = update.weights.mean();
           state = settings.averageOptimizerState() ? update.state.mean() : new float[0];
@@ -106,6 +128,9 @@ public final class DistributedTrainer {
       history.add(logs);
       if (listener != null) {
         listener.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
+      }
+      if (afterEpoch != null) {
+        afterEpoch.accept(new TrainingState(epoch, weights, state, iterations, history));
       }
     }
     model.parameters().copyFrom(weights);

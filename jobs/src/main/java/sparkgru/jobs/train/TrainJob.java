@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -34,6 +35,19 @@ public final class TrainJob {
 
   /** Runs the job on {@code spark} with {@code config}, printing to {@code out}. */
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out) {
+    return run(spark, config, out, false);
+  }
+
+  /**
+   * Runs the job; with {@code resume}, continues from the newest readable checkpoint under
+   * {@code checkpoint.path} (from scratch when there is none yet).
+   */
+  public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
+    String checkpointPath = config.get("checkpoint.path");
+    if (resume && checkpointPath.isEmpty()) {
+      throw new IllegalArgumentException("--resume needs checkpoint.path: the directory the interrupted run wrote its "
+          + "checkpoints to");
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.integer("train.partitions", 0, 1_000_000);
     if (partitions == 0) {
@@ -80,19 +94,44 @@ public final class TrainJob {
         + " batches");
     out.print(model.summary());
     out.flush();
-    EpochListener listener = new ConsolePrinter(out, settings.epochs())
-        .andThen(new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration()));
+    JsonLinesWriter metrics = new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration());
+    EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
+    Checkpoints checkpoints = checkpointPath.isEmpty() ? null : new Checkpoints(checkpointPath, jsc.hadoopConfiguration());
+    TrainingState start = null;
+    if (resume) {
+      Checkpoints.Restored restored = checkpoints.latest().orElse(null);
+      if (restored == null) {
+        out.println("no checkpoint in " + checkpointPath + " yet: starting from scratch");
+      } else {
+        if (!restored.spec().equals(settings.model())) {
+          throw new IllegalArgumentException(restored.path() + " was written for a different model "
+              + restored.spec().layers() + " than the configuration's " + settings.model().layers());
+        }
+        start = restored.state();
+        out.println("resuming after epoch " + start.epoch() + " from " + restored.path());
+        for (int e = 0; e < start.history().epochs().size(); e++) {
+          metrics.onEpochEnd(e + 1, start.history().epochs().get(e));
+        }
+      }
+    }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("engine", "spark-gru 0.1.0-SNAPSHOT");
+    provenance.put("spark", spark.version());
+    provenance.put("java", System.getProperty("java.version"));
+    provenance.put("data", origin);
+    provenance.put("seed", seed);
+    provenance.put("partitions", partitions);
+    provenance.put("config", new TreeMap<>(config.explicitValues()));
+    int interval = config.integer("checkpoint.interval", 1, 1_000_000);
+    Sequential scratch = settings.model().build(seed);
+    Consumer<TrainingState> afterEpoch = checkpoints == null ? null : state -> {
+      if (state.epoch() % interval == 0 || state.epoch() == settings.epochs()) {
+        checkpoints.write(state, settings.model(), scratch, provenance);
+      }
+    };
     try {
-      History history = new DistributedTrainer(jsc, settings).fit(model, train, validation, listener);
-      Map<String, Object> provenance = new LinkedHashMap<>();
+      History history = new DistributedTrainer(jsc, settings).fit(model, train, validation, listener, start, afterEpoch);
       provenance.put("created", Instant.now().toString());
-      provenance.put("engine", "spark-gru 0.1.0-SNAPSHOT");
-      provenance.put("spark", spark.version());
-      provenance.put("java", System.getProperty("java.version"));
-      provenance.put("data", origin);
-      provenance.put("seed", seed);
-      provenance.put("partitions", partitions);
-      provenance.put("config", new TreeMap<>(config.explicitValues()));
       provenance.put("history", new ArrayList<>(history.epochs()));
       JsonLinesWriter.AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
           ModelFile.write(settings.model(), model, provenance));

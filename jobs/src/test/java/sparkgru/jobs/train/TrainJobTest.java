@@ -111,6 +111,36 @@ class TrainJobTest {
   }
 
   @Test
+  void resumingFromACheckpointEndsWithTheWeightsOfAnUninterruptedRun() throws Exception {
+    Path data = csv("resume.csv", 60, null);
+    String ck = "checkpoint.path=" + dir.resolve("ck").toUri();
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    float[] uninterrupted = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=4"), quiet)
+        .model().parameters().toArray();
+    TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2", ck), quiet);
+    // A half-written newer checkpoint (as a crash would leave with a non-atomic writer) is skipped.
+    Files.write(dir.resolve("ck/checkpoint-3.ckpt"), new byte[] {'S', 'G', 'R', 'U'});
+    StringWriter out = new StringWriter();
+    TrainJob.Result resumed = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=4", ck),
+        new PrintWriter(out), true);
+    assertTrue(out.toString().contains("resuming after epoch 2 from "), out.toString());
+    assertArrayEquals(uninterrupted, resumed.model().parameters().toArray(), 0f);
+    assertEquals(4, resumed.history().epochs().size());
+    assertEquals(4, Files.readAllLines(dir.resolve("out/m.jsonl")).size(), "metrics of all 4 epochs");
+  }
+
+  @Test
+  void aDivergingLossStopsWithAClearMessageAndKeepsEarlierCheckpoints() throws Exception {
+    Path data = csv("nan.csv", 40, null);
+    Exception e = assertThrows(IllegalStateException.class, () -> TrainJob.run(SparkTestSession.get(),
+        config(data, "optimizer.name=sgd", "optimizer.learning_rate=1e30", "checkpoint.path=" + dir.resolve("ck2").toUri()),
+        new PrintWriter(new StringWriter())));
+    assertTrue(e.getMessage().startsWith("training diverged in epoch "), e.getMessage());
+    assertTrue(e.getMessage().contains("lower optimizer.learning_rate or set optimizer.clipnorm"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("out/model.sgru")), "no model is written");
+  }
+
+  @Test
   void configurationErrorsNameTheKey() {
     assertEquals("unknown key 'train.epoks'; did you mean 'train.epochs'?; see conf/demo.conf for every key",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("train.epoks=3")).getMessage());
