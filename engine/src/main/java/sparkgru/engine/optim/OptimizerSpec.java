@@ -53,6 +53,22 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
     return new OptimizerSpec(name, map);
   }
 
+  /** The constant learning rate, or NaN when a schedule sets it. */
+  public double learningRate() {
+    return args.containsKey("schedule") ? Double.NaN : number("learning_rate", name.equals("sgd") ? 0.01 : 0.001);
+  }
+
+  /** This optimiser with another constant learning rate (not for schedules). */
+  public OptimizerSpec withLearningRate(double rate) {
+    if (args.containsKey("schedule")) {
+      throw new IllegalArgumentException(name + " uses a learning-rate schedule; reduce-on-plateau needs a constant "
+          + "learning_rate");
+    }
+    Map<String, String> copy = new LinkedHashMap<>(args);
+    copy.put("learning_rate", Double.toString(rate));
+    return new OptimizerSpec(name, copy);
+  }
+
   /** A fresh optimiser with zero state. */
   public Optimizer build() {
     LearningRateSchedule schedule = schedule();

@@ -58,6 +58,16 @@ public final class JobConfig {
       new Key("train.partitions", "0", "data partitions (= parallel workers); 0 = Spark's default parallelism"),
       new Key("train.seed", "42", "seed of weights, shuffling, dropout and the validation split"),
       new Key("train.aggregation_depth", "2", "levels of the weight-averaging tree, in [1, 8]"),
+      new Key("early_stopping.monitor", "", "log key to watch, e.g. val_loss; empty = no early stopping"),
+      new Key("early_stopping.patience", "0", "epochs without improvement before stopping, >= 0"),
+      new Key("early_stopping.min_delta", "0", "smallest change counted as improvement, >= 0"),
+      new Key("early_stopping.restore_best_weights", "false", "end with the best epoch's weights"),
+      new Key("reduce_lr.monitor", "", "log key to watch, e.g. val_loss; empty = no reduction"),
+      new Key("reduce_lr.factor", "0.1", "learning-rate multiplier, in (0, 1)"),
+      new Key("reduce_lr.patience", "10", "epochs without improvement before reducing, >= 0"),
+      new Key("reduce_lr.min_delta", "0.0001", "smallest change counted as improvement, >= 0"),
+      new Key("reduce_lr.cooldown", "0", "epochs to wait after a reduction, >= 0"),
+      new Key("reduce_lr.min_lr", "0", "lower bound of the learning rate, >= 0"),
       new Key("checkpoint.path", "", "directory for checkpoints (any Hadoop path); empty = no checkpoints"),
       new Key("checkpoint.interval", "1", "write a checkpoint every N epochs, in [1, 1000000]"),
       new Key("output.model", "spark-gru-output/model.sgru", "where the trained model is written"),
@@ -147,6 +157,16 @@ public final class JobConfig {
     integer("demo.steps", 2, 10_000);
     integer("train.partitions", 0, 1_000_000);
     integer("checkpoint.interval", 1, 1_000_000);
+    bool("early_stopping.restore_best_weights");
+    for (String monitor : List.of(get("early_stopping.monitor"), get("reduce_lr.monitor"))) {
+      if (monitor.startsWith("val_") && fraction("data.validation_fraction", 0, 0.9) == 0) {
+        throw new IllegalArgumentException("monitoring " + monitor + " needs validation data: set "
+            + "data.validation_fraction > 0");
+      }
+    }
+    if (!get("reduce_lr.monitor").isEmpty() && Double.isNaN(optimizer().learningRate())) {
+      throw new IllegalArgumentException("reduce_lr needs a constant optimizer.learning_rate, not optimizer.schedule");
+    }
     bool("train.average_optimizer_state");
     trainSettings(0);
   }

@@ -59,6 +59,7 @@ public final class Checkpoints {
       out.write(MAGIC);
       out.writeInt(state.epoch());
       out.writeLong(state.iterations());
+      out.writeDouble(state.learningRate());
       out.writeInt(state.optimizerState().length);
       for (float v : state.optimizerState()) {
         out.writeFloat(v);
@@ -113,6 +114,7 @@ public final class Checkpoints {
     }
     int epoch = in.readInt();
     long iterations = in.readLong();
+    double learningRate = in.readDouble();
     int stateLength = in.readInt();
     if (stateLength < 0 || stateLength > data.length / 4) {
       throw new IllegalArgumentException(path + " declares " + stateLength + " optimizer values (corrupt)");
@@ -134,7 +136,8 @@ public final class Checkpoints {
       history.add(logs);
     }
     ModelFile.Loaded model = ModelFile.read(in.readAllBytes(), path.toString());
-    return new Restored(new TrainingState(epoch, model.model().parameters().toArray(), state, iterations, history),
+    return new Restored(new TrainingState(epoch, model.model().parameters().toArray(), state, iterations, learningRate,
+        history),
         model.spec(), path);
   }
 }

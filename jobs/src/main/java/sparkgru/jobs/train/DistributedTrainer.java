@@ -29,7 +29,11 @@ import sparkgru.engine.model.Sequential;
  */
 public final class DistributedTrainer {
   private final JavaSparkContext spark;
-  private final TrainSettings settings;
+  private TrainSettings settings;
+  private EpochListener listener;
+  private List<TrainingCallback> callbacks = List.of();
+  private TrainingState start;
+  private Consumer<TrainingState> afterEpoch;
 
   /** A trainer for these settings on this Spark context. */
   public DistributedTrainer(JavaSparkContext spark, TrainSettings settings) {
@@ -37,25 +41,40 @@ public final class DistributedTrainer {
     this.settings = settings;
   }
 
-  /**
-   * Trains {@code model} (built by {@link TrainSettings#buildModel()}) on the partitions of
-   * {@code train}, one {@link PackedPartition} per Spark partition; {@code validation} may be null.
-   */
-  public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
-      EpochListener listener) {
-    return fit(model, train, validation, listener, null, null);
+  /** Receives each epoch's logs (console, metrics file). */
+  public DistributedTrainer listener(EpochListener l) {
+    this.listener = l;
+    return this;
+  }
+
+  /** Callbacks that may stop training, restore weights or change the learning rate. */
+  public DistributedTrainer callbacks(List<TrainingCallback> c) {
+    this.callbacks = List.copyOf(c);
+    return this;
   }
 
   /**
-   * Trains from {@code start} (a checkpoint's state, or null for epoch 0 with the model's
-   * weights) and hands the state after every epoch to {@code afterEpoch} (or null), which is how
-   * checkpoints are written. Epoch e's sample orders and dropout streams depend only on (seed, e,
-   * partition, round), so resuming from the state after epoch e continues exactly as the
-   * uninterrupted run. Stops with an error naming the epoch and round when the loss or the
-   * averaged weights stop being finite.
+   * Continues from a checkpoint's state. Epoch e's sample orders and dropout streams depend only
+   * on (seed, e, partition, round), so resuming after epoch e continues exactly as the
+   * uninterrupted run (callbacks' own counters start afresh).
    */
-  public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation,
-      EpochListener listener, TrainingState start, Consumer<TrainingState> afterEpoch) {
+  public DistributedTrainer resumeFrom(TrainingState state) {
+    this.start = state;
+    return this;
+  }
+
+  /** Receives the state after every epoch: how checkpoints are written. */
+  public DistributedTrainer afterEpoch(Consumer<TrainingState> sink) {
+    this.afterEpoch = sink;
+    return this;
+  }
+
+  /**
+   * Trains {@code model} (built by {@link TrainSettings#buildModel()}) on the partitions of
+   * {@code train}, one {@link PackedPartition} per Spark partition; {@code validation} may be
+   * null. Stops with an error naming the epoch and round when the loss stops being finite.
+   */
+  public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation) {
     List<Integer> counts = train.map(PackedPartition::count).collect();
     long total = counts.stream().mapToLong(Integer::longValue).sum();
     if (total == 0) {
@@ -70,11 +89,14 @@ public final class DistributedTrainer {
     History history = new History();
     if (start != null) {
       start.history().epochs().forEach(history::add);
+      if (!Double.isNaN(start.learningRate())) {
+        settings = settings.withOptimizer(settings.optimizer().withLearningRate(start.learningRate()));
+      }
     }
-    TrainSettings s = settings;
     for (int epoch = start == null ? 1 : start.epoch() + 1; epoch <= settings.epochs(); epoch++) {
       long epochStart = System.nanoTime();
       long averagingNanos = 0;
+      TrainSettings s = settings;
       EpochSums sums = new EpochSums(settings.metrics().size());
       Map<Integer, double[]> partitionLoss = new java.util.TreeMap<>();
       for (int round = 0; round < rounds; round++) {
@@ -129,8 +151,17 @@ public final class DistributedTrainer {
       if (listener != null) {
         listener.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
       }
+      EpochControl control = new EpochControl(weights);
+      for (TrainingCallback c : callbacks) {
+        c.afterEpoch(epoch, Collections.unmodifiableMap(logs), control);
+      }
+      weights = control.weights;
       if (afterEpoch != null) {
-        afterEpoch.accept(new TrainingState(epoch, weights, state, iterations, history));
+        afterEpoch.accept(new TrainingState(epoch, weights, state, iterations, settings.optimizer().learningRate(),
+            history));
+      }
+      if (control.stopped) {
+        break;
       }
     }
     model.parameters().copyFrom(weights);
@@ -150,6 +181,24 @@ public final class DistributedTrainer {
     EpochSums total = new EpochSums(settings.metrics().size());
     parts.forEach(total::merge);
     return total;
+  }
+
+  /** The callbacks' view of the trainer after an epoch. */
+  private final class EpochControl implements TrainingCallback.Control {
+    private float[] weights;
+    private boolean stopped;
+
+    EpochControl(float[] weights) {
+      this.weights = weights;
+    }
+
+    @Override public float[] weights() { return weights.clone(); }
+    @Override public double learningRate() { return settings.optimizer().learningRate(); }
+    @Override public void stop() { stopped = true; }
+    @Override public void replaceWeights(float[] w) { weights = w.clone(); }
+    @Override public void setLearningRate(double rate) {
+      settings = settings.withOptimizer(settings.optimizer().withLearningRate(rate));
+    }
   }
 
   private static double spread(Map<Integer, double[]> partitionLoss) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -130,7 +131,8 @@ public final class TrainJob {
       }
     };
     try {
-      History history = new DistributedTrainer(jsc, settings).fit(model, train, validation, listener, start, afterEpoch);
+      History history = new DistributedTrainer(jsc, settings).listener(listener).callbacks(callbacks(config))
+          .resumeFrom(start).afterEpoch(afterEpoch).fit(model, train, validation);
       provenance.put("created", Instant.now().toString());
       provenance.put("history", new ArrayList<>(history.epochs()));
       JsonLinesWriter.AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
@@ -144,5 +146,24 @@ public final class TrainJob {
         validation.unpersist(false);
       }
     }
+  }
+
+  /** Early stopping and learning-rate reduction, when their monitor keys are set. */
+  static List<TrainingCallback> callbacks(JobConfig config) {
+    List<TrainingCallback> out = new ArrayList<>();
+    String stop = config.get("early_stopping.monitor");
+    if (!stop.isEmpty()) {
+      out.add(new EarlyStopping(stop, config.fraction("early_stopping.min_delta", 0, Double.MAX_VALUE),
+          config.integer("early_stopping.patience", 0, 1_000_000), config.bool("early_stopping.restore_best_weights"))
+          .callback());
+    }
+    String reduce = config.get("reduce_lr.monitor");
+    if (!reduce.isEmpty()) {
+      out.add(new ReduceLrOnPlateau(reduce, config.fraction("reduce_lr.factor", 0, 1),
+          config.integer("reduce_lr.patience", 0, 1_000_000), config.fraction("reduce_lr.min_delta", 0, Double.MAX_VALUE),
+          config.integer("reduce_lr.cooldown", 0, 1_000_000), config.fraction("reduce_lr.min_lr", 0, Double.MAX_VALUE))
+          .callback());
+    }
+    return out;
   }
 }

@@ -50,6 +50,12 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
     }
   }
 
+  /** These settings with another optimiser (e.g. a reduced learning rate). */
+  public TrainSettings withOptimizer(OptimizerSpec spec) {
+    return new TrainSettings(model, spec, loss, metrics, epochs, batchSize, averagingFrequency, averageOptimizerState,
+        seed, aggregationDepth);
+  }
+
   /** A freshly built and compiled model with the initial weights of this seed. */
   public Sequential buildModel() {
     Sequential m = model.build(seed);

@@ -65,7 +65,7 @@ class DistributedTrainerTest {
 
   private static float[] trainDistributed(TrainSettings s, JavaRDD<PackedPartition> data, List<History> out) {
     Sequential model = s.buildModel();
-    History h = new DistributedTrainer(SparkTestSession.context(), s).fit(model, data, null, null);
+    History h = new DistributedTrainer(SparkTestSession.context(), s).fit(model, data, null);
     if (out != null) {
       out.add(h);
     }
@@ -141,7 +141,7 @@ class DistributedTrainerTest {
     TrainSettings s = settings(OptimizerSpec.of("adam", "learning_rate", "0.01"), 2, 5, 2, 2);
     Sequential model = s.buildModel();
     History h = new DistributedTrainer(SparkTestSession.context(), s).fit(model, partitions(d, 15, 15),
-        partitions(v, 5, 7), null);
+        partitions(v, 5, 7));
     var expected = model.evaluate(sparkgru.engine.linalg.Tensor.of(v[0], 12, STEPS, FEATURES),
         sparkgru.engine.linalg.Tensor.of(v[1], 12, 1), 5);
     assertEquals(expected.get("loss"), h.get("val_loss")[1], 1e-6);

@@ -141,6 +141,14 @@ class TrainJobTest {
   }
 
   @Test
+  void earlyStoppingEndsTrainingBeforeTheLastEpoch() throws Exception {
+    Path data = csv("stop.csv", 40, null);
+    TrainJob.Result r = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=6",
+        "early_stopping.monitor=loss", "early_stopping.min_delta=100"), new PrintWriter(new StringWriter()));
+    assertEquals(2, r.history().epochs().size(), "no epoch improves by 100: stop after the second");
+  }
+
+  @Test
   void configurationErrorsNameTheKey() {
     assertEquals("unknown key 'train.epoks'; did you mean 'train.epochs'?; see conf/demo.conf for every key",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("train.epoks=3")).getMessage());
@@ -152,6 +160,9 @@ class TrainJobTest {
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("model.layer.5.units=3")).getMessage());
     assertEquals("data.validation_fraction must be in [0.0, 0.9], got 0.95",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("data.validation_fraction=0.95")).getMessage());
+    assertEquals("monitoring val_loss needs validation data: set data.validation_fraction > 0",
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of("early_stopping.monitor=val_loss",
+            "data.validation_fraction=0")).getMessage());
     assertEquals("override 'epochs' must be key=value, e.g. train.epochs=5",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("epochs")).getMessage());
   }
