@@ -68,6 +68,7 @@ public final class TrainJob {
       format = new LongFormat(config.get("data.id_column"), config.get("data.step_column"),
           config.list("data.feature_columns"), config.list("data.target_columns"));
       origin = config.get("data.path");
+      requireExists(origin, jsc);
       rows = source.equals("csv")
           ? spark.read().option("header", "true").csv(origin)
           : spark.read().parquet(origin);
@@ -165,5 +166,16 @@ public final class TrainJob {
           .callback());
     }
     return out;
+  }
+
+  private static void requireExists(String path, JavaSparkContext jsc) {
+    try {
+      Path p = new Path(path);
+      if (!p.getFileSystem(jsc.hadoopConfiguration()).exists(p)) {
+        throw new IllegalArgumentException("data.path " + path + " does not exist");
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("data.path " + path + " cannot be read: " + e.getMessage(), e);
+    }
   }
 }

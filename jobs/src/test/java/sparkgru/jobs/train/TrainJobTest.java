@@ -97,6 +97,10 @@ class TrainJobTest {
         config(csv("d.csv", 10, "id77,2,0.1,0.2,0.3")));
     assertFails("the model outputs 3 values per sequence but there are 1 target columns [y]; set the last layer's "
         + "units to 1", config(csv("e.csv", 10, null), "model.layer.1.units=3"));
+    assertFails("data.path " + dir.resolve("nope.csv").toUri() + " does not exist", config(dir.resolve("nope.csv")));
+    Path header = dir.resolve("empty.csv");
+    Files.writeString(header, "seq,t,x0,x1,y\n");
+    assertFails("the training data is empty: no partition holds a sample", config(header));
     assertFalse(Files.exists(dir.resolve("out")), "no output is left behind");
   }
 
