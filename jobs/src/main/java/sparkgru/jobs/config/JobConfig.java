@@ -72,6 +72,7 @@ public final class JobConfig {
       new Key("checkpoint.interval", "1", "write a checkpoint every N epochs, in [1, 1000000]"),
       new Key("output.model", "spark-gru-output/model.sgru", "where the trained model is written"),
       new Key("output.metrics", "spark-gru-output/metrics.jsonl", "per-epoch metrics as JSON lines"),
+      new Key("output.progress", "true", "show a progress bar of the rounds in each epoch (terminals only)"),
       new Key("spark.master", "local[*]", "Spark master when not set by spark-submit"));
 
   private static final Pattern LAYER_KEY = Pattern.compile("model\\.layer\\.(\\d+)\\.([a-z_0-9]+)");

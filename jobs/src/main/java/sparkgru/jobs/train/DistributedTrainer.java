@@ -63,6 +63,21 @@ public final class DistributedTrainer {
     return this;
   }
 
+  /** Told after each round: (epoch, rounds done, rounds in the epoch); drives the progress bar. */
+  @FunctionalInterface
+  public interface RoundListener {
+    /** Called on the driver after each averaging round. */
+    void roundDone(int epoch, int done, int rounds);
+  }
+
+  private RoundListener rounds;
+
+  /** Receives round progress. */
+  public DistributedTrainer rounds(RoundListener l) {
+    this.rounds = l;
+    return this;
+  }
+
   /** Receives the state after every epoch: how checkpoints are written. */
   public DistributedTrainer afterEpoch(Consumer<TrainingState> sink) {
     this.afterEpoch = sink;
@@ -136,6 +151,9 @@ public final class DistributedTrainer {
         bw.destroy();
         bs.destroy();
         averagingNanos += System.nanoTime() - t1;
+        if (this.rounds != null) {
+          this.rounds.roundDone(epoch, round + 1, rounds);
+        }
       }
       model.parameters().copyFrom(weights);
       Map<String, Double> logs = new LinkedHashMap<>(sums.logs(model.metrics(), ""));

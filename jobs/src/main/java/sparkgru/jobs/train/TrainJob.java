@@ -133,7 +133,7 @@ public final class TrainJob {
     };
     try {
       History history = new DistributedTrainer(jsc, settings).listener(listener).callbacks(callbacks(config))
-          .resumeFrom(start).afterEpoch(afterEpoch).fit(model, train, validation);
+          .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
       provenance.put("created", Instant.now().toString());
       provenance.put("history", new ArrayList<>(history.epochs()));
       JsonLinesWriter.AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
@@ -166,6 +166,32 @@ public final class TrainJob {
           .callback());
     }
     return out;
+  }
+
+  /**
+   * A progress bar of the rounds within each epoch on stderr, when {@code output.progress} is on
+   * and stderr is a terminal (never in logs or tests); else null.
+   */
+  static DistributedTrainer.RoundListener progress(JobConfig config) {
+    if (!config.bool("output.progress") || System.console() == null) {
+      return null;
+    }
+    return new DistributedTrainer.RoundListener() {
+      private me.tongfei.progressbar.ProgressBar bar;
+
+      @Override
+      public void roundDone(int epoch, int done, int rounds) {
+        if (bar == null) {
+          bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(rounds)
+              .setUnit(" rounds", 1).continuousUpdate().build();
+        }
+        bar.stepTo(done);
+        if (done == rounds) {
+          bar.close();
+          bar = null;
+        }
+      }
+    };
   }
 
   private static void requireExists(String path, JavaSparkContext jsc) {
