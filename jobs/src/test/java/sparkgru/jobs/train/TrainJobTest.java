@@ -76,6 +76,20 @@ class TrainJobTest {
   }
 
   @Test
+  void parquetInputTrainsLikeTheSameRowsInCsv() throws Exception {
+    Path data = csv("p.csv", 50, null);
+    Path parquet = dir.resolve("p.parquet");
+    SparkTestSession.get().read().option("header", "true").option("inferSchema", "true").csv(data.toString())
+        .write().parquet(parquet.toString());
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    float[] fromCsv = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2"), quiet)
+        .model().parameters().toArray();
+    float[] fromParquet = TrainJob.run(SparkTestSession.get(), config(parquet, "train.epochs=2", "data.source=parquet"),
+        quiet).model().parameters().toArray();
+    assertArrayEquals(fromCsv, fromParquet, 0f);
+  }
+
+  @Test
   void theSameConfigurationTrainsTheSameWeights() throws Exception {
     Path data = csv("same.csv", 60, null);
     float[] a = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2"), new PrintWriter(new StringWriter()))
