@@ -34,6 +34,12 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
     if (model == null || optimizer == null) {
       throw new IllegalArgumentException("train settings need a model and an optimizer");
     }
+    for (int i = 0; i < model.layers().size(); i++) {
+      if (model.layers().get(i).args().getOrDefault("stateful", "false").trim().equalsIgnoreCase("true")) {
+        throw new IllegalArgumentException("model.layer." + i + ": stateful GRUs cannot train data-parallel (their "
+            + "state would cross partitions and rounds); set stateful=false");
+      }
+    }
     Loss.parse(loss);
     metrics = List.copyOf(metrics);
     metrics.forEach(Metric::parse);

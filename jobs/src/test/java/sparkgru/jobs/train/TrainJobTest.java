@@ -181,6 +181,9 @@ class TrainJobTest {
     assertEquals("monitoring val_loss needs validation data: set data.validation_fraction > 0",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("early_stopping.monitor=val_loss",
             "data.validation_fraction=0")).getMessage());
+    assertEquals("model.layer.0: stateful GRUs cannot train data-parallel (their state would cross partitions and "
+        + "rounds); set stateful=false", assertThrows(IllegalArgumentException.class,
+        () -> JobConfig.of("model.layer.0.stateful=true")).getMessage());
     assertEquals("override 'epochs' must be key=value, e.g. train.epochs=5",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("epochs")).getMessage());
   }
