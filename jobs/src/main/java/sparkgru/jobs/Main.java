@@ -30,8 +30,9 @@ public final class Main implements Runnable {
 
   /**
    * The command line with its error handling: bad configuration or data (an
-   * IllegalArgumentException) prints {@code spark-gru: error: <message>} and exits 2; anything
-   * else prints the stack trace and exits 1.
+   * IllegalArgumentException) prints {@code spark-gru: error: <message>} and exits 2; a run that
+   * fails (diverged training, an unwritable output) prints the same and exits 1; anything else
+   * prints the stack trace and exits 1.
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
@@ -44,6 +45,11 @@ public final class Main implements Runnable {
         cmd.getErr().println("spark-gru: error: " + cause.getMessage());
         cmd.getErr().flush();
         return 2;
+      }
+      if (e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
+        cmd.getErr().println("spark-gru: error: " + e.getMessage());
+        cmd.getErr().flush();
+        return 1;
       }
       throw e;
     });

@@ -17,6 +17,8 @@ public abstract class Optimizer {
   private final GradientClipping clipping;
   private final double weightDecay;
   private long iterations;
+  /** Updates since the state was last zeroed: Adam's bias correction counts these. */
+  private long stateSteps;
   private float[] state = new float[0];
   private int size = -1;
 
@@ -45,7 +47,8 @@ public abstract class Optimizer {
 
   /**
    * The update rule for all n weights: {@code w} and {@code g} hold them at [0, n); slot k of
-   * weight i is {@code state[k * n + i]}; {@code step} counts from 1 for the first update.
+   * weight i is {@code state[k * n + i]}; {@code step} counts updates since the state started
+   * from zero, 1 for the first.
    */
   protected abstract void update(float[] w, float[] g, int n, float lr, long step, float[] state);
 
@@ -69,8 +72,9 @@ public abstract class Optimizer {
         weights[i] -= weights[i] * decay;
       }
     }
-    update(weights, grads, n, lr, iterations + 1, state);
+    update(weights, grads, n, lr, stateSteps + 1, state);
     iterations++;
+    stateSteps++;
   }
 
   /** Updates applied so far (Keras' {@code optimizer.iterations}). */
@@ -85,13 +89,15 @@ public abstract class Optimizer {
 
   /**
    * Replaces the state and iteration count, e.g. after averaging across workers. An empty state
-   * means fresh (zero) state from the next update on, at this iteration count.
+   * means fresh (zero) state from the next update on: schedules keep counting from
+   * {@code newIterations}, while bias corrections restart as for a new optimiser.
    */
   public void restore(float[] newState, long newIterations) {
     if (newState.length == 0) {
       state = new float[0];
       size = -1;
       iterations = newIterations;
+      stateSteps = 0;
       return;
     }
     if (size >= 0 && newState.length != state.length) {
@@ -104,6 +110,7 @@ public abstract class Optimizer {
     state = Arrays.copyOf(newState, newState.length);
     size = newState.length / slots();
     iterations = newIterations;
+    stateSteps = newIterations;
   }
 
   /** The schedule. */

@@ -93,6 +93,17 @@ class OptimizerTest {
   }
 
   @Test
+  void freshStateAtALaterIterationBiasCorrectsLikeANewOptimizer() {
+    Adam restarted = new Adam(new LearningRateSchedule.ExponentialDecay(0.1, 10, 0.5, false), 0.9, 0.999, 1e-7,
+        GradientClipping.NONE, 0);
+    restarted.restore(new float[0], 10);
+    float[] w = {1f};
+    restarted.apply(w, new float[] {0.3f}, new int[] {0, 1});
+    assertEquals(1f - 0.05f, w[0], 1e-5f, "a first Adam step moves by the rate, here the schedule's 0.05 at step 10");
+    assertEquals(11, restarted.iterations());
+  }
+
+  @Test
   void parameterAveragingIsAWeightedMeanThatIgnoresEmptyPartitions() {
     ParameterAveraging left = new ParameterAveraging(2).add(new float[] {1, 2}, 3).add(new float[] {9, 9}, 0);
     ParameterAveraging right = new ParameterAveraging(2).add(new float[] {5, 6}, 1);

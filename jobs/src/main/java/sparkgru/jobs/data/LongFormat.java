@@ -1,5 +1,6 @@
 package sparkgru.jobs.data;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
@@ -58,13 +59,14 @@ public record LongFormat(String id, String step, List<String> features, List<Str
       String c = wanted.get(i);
       Column bad = col(c).isNull();
       if (i >= 2) {
-        bad = bad.or(isnan(col(c))).or(col(c).equalTo(Double.POSITIVE_INFINITY)).or(col(c).equalTo(Double.NEGATIVE_INFINITY));
+        // Values are stored as float32: anything beyond its range is as unusable as infinity.
+        bad = bad.or(isnan(col(c))).or(abs(col(c)).gt(Float.MAX_VALUE));
       }
       List<Row> rows = typed.filter(bad).limit(1).collectAsList();
       if (!rows.isEmpty()) {
         Row r = rows.get(0);
         throw new IllegalArgumentException(origin + ": column '" + c + "' has a missing, non-numeric or infinite value "
-            + "(sequence " + r.get(0) + ", step " + r.get(1) + (i >= 2 ? ", value " + r.get(i) : "") + "); "
+            + "or beyond float32 range (sequence " + r.get(0) + ", step " + r.get(1) + (i >= 2 ? ", value " + r.get(i) : "") + "); "
             + (i < 2 ? "every row needs a sequence id and an integer step" : "clean or impute the data"));
       }
     }

@@ -134,7 +134,13 @@ public final class DistributedTrainer {
           }
           return out.iterator();
         }, true);
-        RoundUpdate update = WeightAverager.combine(updates, settings.aggregationDepth());
+        RoundUpdate update;
+        try {
+          update = WeightAverager.combine(updates, settings.aggregationDepth());
+        } finally {
+          bw.destroy();
+          bs.destroy();
+        }
         long t1 = System.nanoTime();
         if (!Double.isFinite(update.sums.meanLoss())) {
           throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
@@ -143,13 +149,18 @@ public final class DistributedTrainer {
         }
         if (update.trained()) {
           weights = update.weights.mean();
+          for (float w : weights) {
+            if (!Float.isFinite(w)) {
+              throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
+                  + ": the averaged weights are no longer finite (loss " + update.sums.meanLoss() + "); lower "
+                  + "optimizer.learning_rate or set optimizer.clipnorm (checkpoints written so far are kept)");
+            }
+          }
           state = settings.averageOptimizerState() ? update.state.mean() : new float[0];
           iterations += update.steps;
         }
         sums.merge(update.sums);
         update.partitionLoss.forEach((p, v) -> partitionLoss.merge(p, v, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
-        bw.destroy();
-        bs.destroy();
         averagingNanos += System.nanoTime() - t1;
         if (this.rounds != null) {
           this.rounds.roundDone(epoch, round + 1, rounds);
@@ -190,14 +201,23 @@ public final class DistributedTrainer {
   public EpochSums evaluate(float[] weights, JavaRDD<PackedPartition> data) {
     Broadcast<float[]> bw = spark.broadcast(weights);
     TrainSettings s = settings;
-    List<EpochSums> parts = data.map(p -> {
-      Sequential m = PartitionTrainer.model(s);
-      m.parameters().copyFrom(bw.value());
-      return p.count() == 0 ? new EpochSums(s.metrics().size()) : m.evaluateSums(p.inputs(), p.targets(), s.batchSize());
-    }).collect();
-    bw.destroy();
+    List<EpochSums> parts;
+    try {
+      parts = data.map(p -> {
+        Sequential m = PartitionTrainer.model(s);
+        m.parameters().copyFrom(bw.value());
+        return p.count() == 0 ? new EpochSums(s.metrics().size())
+            : m.evaluateSums(p.inputs(), p.targets(), s.batchSize());
+      }).collect();
+    } finally {
+      bw.destroy();
+    }
     EpochSums total = new EpochSums(settings.metrics().size());
     parts.forEach(total::merge);
+    if (total.samples() == 0) {
+      throw new IllegalArgumentException("the validation set is empty: data.validation_fraction selected no sequence; "
+          + "raise it, or set it to 0 to train without validation");
+    }
     return total;
   }
 

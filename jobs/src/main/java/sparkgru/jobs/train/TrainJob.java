@@ -83,6 +83,8 @@ public final class TrainJob {
     }
     boolean perStep = outShape.length == 2;
     Dataset<Row> typed = format.select(rows, origin);
+    JsonLinesWriter.AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
+    JsonLinesWriter.AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
     LongFormat.Split split = format.split(typed, config.fraction("data.validation_fraction", 0, 0.9), seed);
     JavaRDD<PackedPartition> train = format.pack(split.train(), partitions, perStep)
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -197,8 +199,9 @@ public final class TrainJob {
   private static void requireExists(String path, JavaSparkContext jsc) {
     try {
       Path p = new Path(path);
-      if (!p.getFileSystem(jsc.hadoopConfiguration()).exists(p)) {
-        throw new IllegalArgumentException("data.path " + path + " does not exist");
+      org.apache.hadoop.fs.FileStatus[] matches = p.getFileSystem(jsc.hadoopConfiguration()).globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("data.path " + path + " does not exist (or matches no file)");
       }
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("data.path " + path + " cannot be read: " + e.getMessage(), e);

@@ -103,7 +103,8 @@ class TrainJobTest {
   void badDataFailsClearlyAndWritesNothing() throws Exception {
     assertFails("has no column 'x9'; its columns are [seq, t, x0, x1, y]",
         config(csv("a.csv", 10, null), "data.feature_columns=x0,x9"));
-    assertFails("column 'x1' has a missing, non-numeric or infinite value (sequence id99, step 0, value null)",
+    assertFails("column 'x1' has a missing, non-numeric or infinite value or beyond float32 range (sequence id99, step "
+        + "0, value null)",
         config(csv("b.csv", 10, "id99,0,0.1,abc,0.2")));
     assertFails("sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1",
         config(csv("c.csv", 10, "id0,0,0.1,0.2,0.3")));
@@ -111,11 +112,12 @@ class TrainJobTest {
         config(csv("d.csv", 10, "id77,2,0.1,0.2,0.3")));
     assertFails("the model outputs 3 values per sequence but there are 1 target columns [y]; set the last layer's "
         + "units to 1", config(csv("e.csv", 10, null), "model.layer.1.units=3"));
-    assertFails("data.path " + dir.resolve("nope.csv").toUri() + " does not exist", config(dir.resolve("nope.csv")));
+    assertFails("data.path " + dir.resolve("nope.csv").toUri() + " does not exist (or matches no file)", config(dir.resolve("nope.csv")));
     Path header = dir.resolve("empty.csv");
     Files.writeString(header, "seq,t,x0,x1,y\n");
     assertFails("the training data is empty: no partition holds a sample", config(header));
-    assertFalse(Files.exists(dir.resolve("out")), "no output is left behind");
+    assertFalse(Files.exists(dir.resolve("out/model.sgru")) || Files.exists(dir.resolve("out/m.jsonl")),
+        "no output is left behind");
   }
 
   private static void assertFails(String expectedPart, JobConfig config) {
@@ -164,6 +166,20 @@ class TrainJobTest {
     TrainJob.Result r = TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=6",
         "early_stopping.monitor=loss", "early_stopping.min_delta=100"), new PrintWriter(new StringWriter()));
     assertEquals(2, r.history().epochs().size(), "no epoch improves by 100: stop after the second");
+  }
+
+  @Test
+  void anUnwritableOutputFailsBeforeTraining() throws Exception {
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file, not a directory");
+    assertFails("output.model " + blocker.resolve("model.sgru").toUri() + " is not writable",
+        config(csv("w.csv", 10, null), "output.model=" + blocker.resolve("model.sgru").toUri()));
+  }
+
+  @Test
+  void valuesBeyondFloatRangeAreReportedWithTheirPlace() throws Exception {
+    assertFails("column 'x0' has a missing, non-numeric or infinite value or beyond float32 range (sequence id98, "
+        + "step 0, value 1.0E300)", config(csv("big.csv", 10, "id98,0,1e300,0.1,0.2")));
   }
 
   @Test
