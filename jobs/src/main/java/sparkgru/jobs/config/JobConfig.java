@@ -292,8 +292,39 @@ public final class JobConfig {
     }
   }
 
-  /** All keys set explicitly (file and overrides), for provenance. */
-  public Map<String, String> explicitValues() {
-    return values;
+  /** Keys that may differ between a run and its resumption. */
+  private static final Set<String> RESUMABLE_CHANGES = Set.of("train.epochs", "output.model", "output.metrics",
+      "output.progress", "checkpoint.interval", "spark.master");
+
+  /** Every key's value in force: fixed keys with defaults, plus the layer and optimiser keys set. */
+  public Map<String, String> effectiveValues() {
+    Map<String, String> all = new TreeMap<>(values);
+    for (Key k : KEYS) {
+      all.put(k.name(), get(k.name()));
+    }
+    return all;
+  }
+
+  /**
+   * Checks that a run being resumed used the same configuration (as {@link #effectiveValues()}),
+   * apart from the number of epochs, outputs and Spark master; names the keys that differ.
+   */
+  public void requireResumableFrom(Map<String, ?> earlier, String checkpoint) {
+    Map<String, String> now = effectiveValues();
+    Set<String> keys = new TreeSet<>(now.keySet());
+    keys.addAll(earlier.keySet());
+    List<String> differences = new ArrayList<>();
+    for (String k : keys) {
+      Object before = earlier.get(k);
+      if (!RESUMABLE_CHANGES.contains(k) && !java.util.Objects.equals(before == null ? null : before.toString(),
+          now.get(k))) {
+        differences.add(k + " (" + before + " then, " + now.get(k) + " now)");
+      }
+    }
+    if (!differences.isEmpty()) {
+      throw new IllegalArgumentException(checkpoint + " belongs to a run with a different configuration: "
+          + String.join(", ", differences) + "; resume with the same settings (only train.epochs, output.*, "
+          + "checkpoint.interval and spark.master may change)");
+    }
   }
 }

@@ -66,6 +66,13 @@ public final class Checkpoints {
       }
       out.writeInt(history.length);
       out.write(history);
+      out.writeInt(state.callbackStates().size());
+      for (double[] c : state.callbackStates()) {
+        out.writeInt(c.length);
+        for (double v : c) {
+          out.writeDouble(v);
+        }
+      }
       out.write(model);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,7 +81,17 @@ public final class Checkpoints {
   }
 
   /** A checkpoint read back: the state and the model spec it was written for. */
-  public record Restored(TrainingState state, ModelSpec spec, Path path) {}
+  public record Restored(TrainingState state, ModelSpec spec, Map<String, Object> provenance, Path path) {}
+
+  /** Whether the directory holds any checkpoint file. */
+  public boolean any() {
+    try {
+      FileSystem fs = dir.getFileSystem(conf);
+      return fs.exists(dir) && Arrays.stream(fs.listStatus(dir)).anyMatch(f -> NAME.matcher(f.getPath().getName()).matches());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + dir + ": " + e.getMessage(), e);
+    }
+  }
 
   /** The newest checkpoint that reads correctly, if any. */
   public Optional<Restored> latest() {
@@ -89,7 +106,7 @@ public final class Checkpoints {
       for (FileStatus f : files) {
         try (InputStream in = fs.open(f.getPath())) {
           return Optional.of(read(in.readAllBytes(), f.getPath()));
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | ClassCastException | IOException e) {
           LOG.log(System.Logger.Level.WARNING, "skipping unreadable checkpoint " + f.getPath() + ": " + e.getMessage());
         }
       }
@@ -101,7 +118,7 @@ public final class Checkpoints {
 
   private static int epochOf(FileStatus f) {
     Matcher m = NAME.matcher(f.getPath().getName());
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    return m.matches() && m.group(1).length() < 9 ? Integer.parseInt(m.group(1)) : -1;
   }
 
   @SuppressWarnings("unchecked")
@@ -135,9 +152,24 @@ public final class Checkpoints {
       ((Map<String, Object>) epochLogs).forEach((k, v) -> logs.put(k, v == null ? Double.NaN : ((Number) v).doubleValue()));
       history.add(logs);
     }
+    int callbackCount = in.readInt();
+    if (callbackCount < 0 || callbackCount > 64) {
+      throw new IllegalArgumentException(path + " declares " + callbackCount + " callback states (corrupt)");
+    }
+    List<double[]> callbackStates = new ArrayList<>();
+    for (int c = 0; c < callbackCount; c++) {
+      int n = in.readInt();
+      if (n < 0 || n > data.length / 8) {
+        throw new IllegalArgumentException(path + " declares a callback state of " + n + " values (corrupt)");
+      }
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = in.readDouble();
+      }
+      callbackStates.add(v);
+    }
     ModelFile.Loaded model = ModelFile.read(in.readAllBytes(), path.toString());
     return new Restored(new TrainingState(epoch, model.model().parameters().toArray(), state, iterations, learningRate,
-        history),
-        model.spec(), path);
+        history, callbackStates), model.spec(), model.provenance(), path);
   }
 }

@@ -107,6 +107,13 @@ public final class DistributedTrainer {
       if (!Double.isNaN(start.learningRate())) {
         settings = settings.withOptimizer(settings.optimizer().withLearningRate(start.learningRate()));
       }
+      if (start.callbackStates().size() != callbacks.size()) {
+        throw new IllegalArgumentException("the checkpoint was written with " + start.callbackStates().size()
+            + " callbacks, this run has " + callbacks.size() + "; resume with the same early_stopping/reduce_lr settings");
+      }
+      for (int i = 0; i < callbacks.size(); i++) {
+        callbacks.get(i).restore(start.callbackStates().get(i));
+      }
     }
     for (int epoch = start == null ? 1 : start.epoch() + 1; epoch <= settings.epochs(); epoch++) {
       long epochStart = System.nanoTime();
@@ -187,7 +194,7 @@ public final class DistributedTrainer {
       weights = control.weights;
       if (afterEpoch != null) {
         afterEpoch.accept(new TrainingState(epoch, weights, state, iterations, settings.optimizer().learningRate(),
-            history));
+            history, callbacks.stream().map(TrainingCallback::state).toList()));
       }
       if (control.stopped) {
         break;

@@ -50,6 +50,32 @@ public record EarlyStopping(String monitor, double minDelta, int patience, boole
           }
         }
       }
+
+      /** [best, wait, then the best weights when kept]. */
+      @Override
+      public double[] state() {
+        int n = bestWeights == null ? 0 : bestWeights.length;
+        double[] s = new double[2 + n];
+        s[0] = best;
+        s[1] = wait;
+        for (int i = 0; i < n; i++) {
+          s[2 + i] = bestWeights[i];
+        }
+        return s;
+      }
+
+      @Override
+      public void restore(double[] s) {
+        best = s[0];
+        wait = (int) s[1];
+        bestWeights = null;
+        if (s.length > 2) {
+          bestWeights = new float[s.length - 2];
+          for (int i = 0; i < bestWeights.length; i++) {
+            bestWeights[i] = (float) s[2 + i];
+          }
+        }
+      }
     };
   }
 }

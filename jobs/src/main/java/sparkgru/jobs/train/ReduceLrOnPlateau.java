@@ -56,6 +56,18 @@ public record ReduceLrOnPlateau(String monitor, double factor, int patience, dou
           }
         }
       }
+
+      @Override
+      public double[] state() {
+        return new double[] {best, wait, cooldownLeft};
+      }
+
+      @Override
+      public void restore(double[] s) {
+        best = s[0];
+        wait = (int) s[1];
+        cooldownLeft = (int) s[2];
+      }
     };
   }
 }

@@ -43,6 +43,7 @@ public final class TrainJob {
    * Runs the job; with {@code resume}, continues from the newest readable checkpoint under
    * {@code checkpoint.path} (from scratch when there is none yet).
    */
+  @SuppressWarnings("unchecked")
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
     String checkpointPath = config.get("checkpoint.path");
     if (resume && checkpointPath.isEmpty()) {
@@ -102,15 +103,18 @@ public final class TrainJob {
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     Checkpoints checkpoints = checkpointPath.isEmpty() ? null : new Checkpoints(checkpointPath, jsc.hadoopConfiguration());
     TrainingState start = null;
+    if (!resume && checkpoints != null && checkpoints.any()) {
+      throw new IllegalArgumentException("checkpoint.path " + checkpointPath + " already holds checkpoints of an "
+          + "earlier run; continue it with --resume, or choose an empty directory");
+    }
     if (resume) {
       Checkpoints.Restored restored = checkpoints.latest().orElse(null);
       if (restored == null) {
         out.println("no checkpoint in " + checkpointPath + " yet: starting from scratch");
       } else {
-        if (!restored.spec().equals(settings.model())) {
-          throw new IllegalArgumentException(restored.path() + " was written for a different model "
-              + restored.spec().layers() + " than the configuration's " + settings.model().layers());
-        }
+        Object earlier = restored.provenance().get("config");
+        config.requireResumableFrom(earlier instanceof Map<?, ?> m ? (Map<String, ?>) m : Map.of(),
+            restored.path().toString());
         start = restored.state();
         out.println("resuming after epoch " + start.epoch() + " from " + restored.path());
         for (int e = 0; e < start.history().epochs().size(); e++) {
@@ -125,7 +129,7 @@ public final class TrainJob {
     provenance.put("data", origin);
     provenance.put("seed", seed);
     provenance.put("partitions", partitions);
-    provenance.put("config", new TreeMap<>(config.explicitValues()));
+    provenance.put("config", config.effectiveValues());
     int interval = config.integer("checkpoint.interval", 1, 1_000_000);
     Sequential scratch = settings.model().build(seed);
     Consumer<TrainingState> afterEpoch = checkpoints == null ? null : state -> {

@@ -29,10 +29,22 @@ public interface TrainingCallback {
   }
 
   /**
+   * Looks at one finished epoch and acts through {@code control}.
+   *
    * @param epoch 1-based epoch
    * @param logs  the epoch's logs
    */
   void afterEpoch(int epoch, Map<String, Double> logs, Control control);
+
+  /** The callback's counters, saved in checkpoints so that a resumed run continues them. */
+  default double[] state() {
+    return new double[0];
+  }
+
+  /** Continues from counters saved by {@link #state()}. */
+  default void restore(double[] state) {
+    // Stateless by default.
+  }
 
   /** The value of {@code monitor} in {@code logs}, or a clear error when the key is absent. */
   static double monitored(String monitor, Map<String, Double> logs) {

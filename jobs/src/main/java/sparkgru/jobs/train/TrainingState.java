@@ -1,5 +1,6 @@
 package sparkgru.jobs.train;
 
+import java.util.List;
 import sparkgru.engine.model.History;
 
 /**
@@ -12,6 +13,7 @@ import sparkgru.engine.model.History;
  * @param iterations     optimiser steps taken
  * @param learningRate   the constant learning rate in force (NaN under a schedule)
  * @param history        per-epoch logs so far
+ * @param callbackStates each callback's {@link TrainingCallback#state()}, in order
  */
 public record TrainingState(int epoch, float[] weights, float[] optimizerState, long iterations, double learningRate,
-    History history) {}
+    History history, List<double[]> callbackStates) {}

@@ -150,6 +150,36 @@ class TrainJobTest {
   }
 
   @Test
+  void resumeCarriesCallbackCountersAndRefusesAnotherRunsCheckpoints() throws Exception {
+    Path data = csv("cb.csv", 60, null);
+    String ck = "checkpoint.path=" + dir.resolve("ck3").toUri();
+    String[] callbacks = {"early_stopping.monitor=val_loss", "early_stopping.patience=1",
+        "early_stopping.restore_best_weights=true", "reduce_lr.monitor=loss", "reduce_lr.patience=0",
+        "reduce_lr.factor=0.5", "reduce_lr.min_delta=0.5"};
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    List<String> all = new java.util.ArrayList<>(List.of(callbacks));
+    all.add("train.epochs=5");
+    TrainJob.Result uninterrupted = TrainJob.run(SparkTestSession.get(), config(data, all.toArray(new String[0])), quiet);
+    List<String> first = new java.util.ArrayList<>(List.of(callbacks));
+    first.addAll(List.of("train.epochs=2", ck));
+    TrainJob.run(SparkTestSession.get(), config(data, first.toArray(new String[0])), quiet);
+    List<String> rest = new java.util.ArrayList<>(List.of(callbacks));
+    rest.addAll(List.of("train.epochs=5", ck));
+    assertFails("already holds checkpoints of an earlier run; continue it with --resume, or choose an empty directory",
+        config(data, rest.toArray(new String[0])));
+    TrainJob.Result resumed = TrainJob.run(SparkTestSession.get(), config(data, rest.toArray(new String[0])), quiet, true);
+    assertArrayEquals(uninterrupted.model().parameters().toArray(), resumed.model().parameters().toArray(), 0f);
+    assertEquals(uninterrupted.history().epochs().size(), resumed.history().epochs().size());
+
+    List<String> changed = new java.util.ArrayList<>(rest);
+    changed.add("optimizer.learning_rate=0.5");
+    Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(SparkTestSession.get(),
+        config(data, changed.toArray(new String[0])), quiet, true));
+    assertTrue(e.getMessage().contains("belongs to a run with a different configuration: optimizer.learning_rate "
+        + "(0.02 then, 0.5 now)"), e.getMessage());
+  }
+
+  @Test
   void aDivergingLossStopsWithAClearMessageAndKeepsEarlierCheckpoints() throws Exception {
     Path data = csv("nan.csv", 40, null);
     Exception e = assertThrows(IllegalStateException.class, () -> TrainJob.run(SparkTestSession.get(),
