@@ -10,10 +10,13 @@ import sparkgru.engine.examples.Tutorial;
  * {@code spark-gru}: the command-line entry point. Today it runs the engine's tutorial locally;
  * the Spark jobs (train, forecast, evaluate, predict, export) join it as they are built.
  */
-@Command(name = "spark-gru", mixinStandardHelpOptions = true, version = "spark-gru 0.1.0-SNAPSHOT",
+@Command(name = "spark-gru", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = "Keras-exact GRU networks trained on Apache Spark.",
     subcommands = {Main.TutorialCommand.class, TrainCommand.class})
 public final class Main implements Runnable {
+
+  /** The version printed by {@code --version} and stored in model provenance. */
+  public static final String VERSION = "spark-gru 0.1.0-SNAPSHOT";
 
   @Spec
   private CommandLine.Model.CommandSpec spec;

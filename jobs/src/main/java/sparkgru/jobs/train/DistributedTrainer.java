@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -70,11 +71,11 @@ public final class DistributedTrainer {
     void roundDone(int epoch, int done, int rounds);
   }
 
-  private RoundListener rounds;
+  private RoundListener roundListener;
 
   /** Receives round progress. */
   public DistributedTrainer rounds(RoundListener l) {
-    this.rounds = l;
+    this.roundListener = l;
     return this;
   }
 
@@ -120,7 +121,7 @@ public final class DistributedTrainer {
       long averagingNanos = 0;
       TrainSettings s = settings;
       EpochSums sums = new EpochSums(settings.metrics().size());
-      Map<Integer, double[]> partitionLoss = new java.util.TreeMap<>();
+      Map<Integer, double[]> partitionLoss = new TreeMap<>();
       for (int round = 0; round < rounds; round++) {
         long t0 = System.nanoTime();
         Broadcast<float[]> bw = spark.broadcast(weights);
@@ -169,8 +170,8 @@ public final class DistributedTrainer {
         sums.merge(update.sums);
         update.partitionLoss.forEach((p, v) -> partitionLoss.merge(p, v, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
         averagingNanos += System.nanoTime() - t1;
-        if (this.rounds != null) {
-          this.rounds.roundDone(epoch, round + 1, rounds);
+        if (roundListener != null) {
+          roundListener.roundDone(epoch, round + 1, rounds);
         }
       }
       model.parameters().copyFrom(weights);

@@ -86,11 +86,12 @@ public final class TrainJob {
     Dataset<Row> typed = format.select(rows, origin);
     JsonLinesWriter.AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
     JsonLinesWriter.AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
-    LongFormat.Split split = format.split(typed, config.fraction("data.validation_fraction", 0, 0.9), seed);
+    double validationFraction = config.fraction("data.validation_fraction", 0, 0.9);
+    LongFormat.Split split = format.split(typed, validationFraction, seed);
     JavaRDD<PackedPartition> train = format.pack(split.train(), partitions, perStep)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<PackedPartition> validation = config.fraction("data.validation_fraction", 0, 0.9) > 0
-        ? format.pack(split.validation(), Math.max(1, partitions), perStep).persist(StorageLevel.MEMORY_AND_DISK())
+    JavaRDD<PackedPartition> validation = validationFraction > 0
+        ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
 
     out.println("spark-gru train: " + origin + ", " + partitions + " partitions, model " + settings.model().layers()
@@ -123,7 +124,7 @@ public final class TrainJob {
       }
     }
     Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("engine", "spark-gru 0.1.0-SNAPSHOT");
+    provenance.put("engine", sparkgru.jobs.Main.VERSION);
     provenance.put("spark", spark.version());
     provenance.put("java", System.getProperty("java.version"));
     provenance.put("data", origin);
