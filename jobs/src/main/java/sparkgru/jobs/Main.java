@@ -40,12 +40,9 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      Throwable cause = e;
-      while (!(cause instanceof IllegalArgumentException) && cause.getCause() != null && cause.getCause() != cause) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof IllegalArgumentException) {
-        cmd.getErr().println("spark-gru: error: " + cause.getMessage());
+      java.util.Optional<String> dataError = sparkgru.jobs.data.DataErrors.message(e);
+      if (dataError.isPresent()) {
+        cmd.getErr().println("spark-gru: error: " + dataError.get());
         cmd.getErr().flush();
         return 2;
       }

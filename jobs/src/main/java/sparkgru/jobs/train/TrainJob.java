@@ -20,6 +20,7 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.DataErrors;
 import sparkgru.jobs.data.DemoData;
 import sparkgru.jobs.data.LongFormat;
 
@@ -148,6 +149,8 @@ public final class TrainJob {
       out.println("model written to " + config.get("output.model"));
       out.flush();
       return new Result(history, model, settings);
+    } catch (Exception e) {
+      throw DataErrors.rethrow(e);
     } finally {
       train.unpersist(false);
       if (validation != null) {

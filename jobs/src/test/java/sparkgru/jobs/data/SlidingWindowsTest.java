@@ -1,0 +1,133 @@
+package sparkgru.jobs.data;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.train.PackedPartition;
+
+/** Forecasting windows: contents, series and gap boundaries, short series, missing values, real data. */
+class SlidingWindowsTest {
+  static final StructType SCHEMA = new StructType().add("id", DataTypes.StringType).add("t", DataTypes.LongType)
+      .add("v", DataTypes.DoubleType).add("c", DataTypes.DoubleType);
+
+  private static Dataset<Row> rows(List<Row> rows) {
+    List<Row> shuffled = new ArrayList<>(rows);
+    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    return SparkTestSession.get().createDataFrame(shuffled, SCHEMA);
+  }
+
+  private static List<Row> series(String id, long from, long to, long step) {
+    List<Row> out = new ArrayList<>();
+    for (long t = from; t < to; t += step) {
+      out.add(RowFactory.create(id, t, (double) t, 100.0 + t));
+    }
+    return out;
+  }
+
+  private static SlidingWindows windows(SlidingWindows.Missing missing) {
+    return new SlidingWindows("id", "t", List.of("v", "c"), List.of("v"), 3, 2, 2, missing);
+  }
+
+  private static JavaRDD<SlidingWindows.Windowed> build(SlidingWindows w, List<Row> data) {
+    return w.build(w.select(rows(data), "test data"), 3).cache();
+  }
+
+  @Test
+  void windowsHoldLookbackInputsAndHorizonTargetsWithinEachSeriesAndSegment() {
+    List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
+    data.addAll(series("b", 0, 5, 1));
+    data.addAll(series("b", 10, 17, 1));
+    data.addAll(series("short", 0, 4, 1));
+    JavaRDD<SlidingWindows.Windowed> built = build(windows(SlidingWindows.Missing.ERROR), data);
+    SlidingWindows.Report report = SlidingWindows.report(built);
+    // a: starts 0, 2, 4 (start + 5 <= 10); b: segment 0..4 gives start 0; segment 10..16 gives 10, 12.
+    assertEquals(6, report.windows());
+    assertEquals(3, report.series());
+    assertEquals(1, report.shortSeries());
+    assertEquals(List.of("short (4 steps)"), report.shortExamples());
+    assertEquals(1, report.gaps());
+    List<float[]> firstOfA = new ArrayList<>();
+    for (SlidingWindows.Windowed w : built.collect()) {
+      PackedPartition p = w.data();
+      float[] x = p.inputs().toArray();
+      float[] y = p.targets().toArray();
+      for (int i = 0; i < p.count(); i++) {
+        // No window mixes series or crosses the gap: inputs are 3 consecutive times, targets the next 2.
+        float t0 = x[i * 6];
+        for (int s = 0; s < 3; s++) {
+          assertEquals(t0 + s, x[i * 6 + 2 * s], 0f);
+          assertEquals(100 + t0 + s, x[i * 6 + 2 * s + 1], 0f);
+        }
+        assertArrayEquals(new float[] {t0 + 3, t0 + 4}, new float[] {y[2 * i], y[2 * i + 1]});
+        if (t0 == 0 && x.length > 0) {
+          firstOfA.add(new float[] {y[2 * i]});
+        }
+      }
+    }
+    assertEquals(2, firstOfA.size(), "series a and b both start a window at time 0");
+  }
+
+  @Test
+  void missingValuesFollowThePolicy() {
+    List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
+    data.set(4, RowFactory.create("a", 4L, null, 104.0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SlidingWindows.report(build(windows(SlidingWindows.Missing.ERROR), data)));
+    assertTrue(e.getMessage().contains("series a has a missing value in column 'v' at time 4; set the missing-value "
+        + "policy to forward_fill or drop, or clean the data"), e.getMessage());
+    assertEquals(3, SlidingWindows.report(build(windows(SlidingWindows.Missing.FORWARD_FILL), data)).windows());
+    SlidingWindows.Report dropped = SlidingWindows.report(build(windows(SlidingWindows.Missing.DROP), data));
+    assertEquals(0, dropped.windows(), "the windows starting at 0, 2 and 4 all touch time 4");
+    assertEquals(3, dropped.droppedWindows());
+  }
+
+  @Test
+  void duplicateTimesUnknownColumnsAndBadValuesAreNamed() {
+    List<Row> dup = new ArrayList<>(series("a", 0, 10, 1));
+    dup.add(RowFactory.create("a", 3L, 1.0, 1.0));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SlidingWindows.report(build(windows(SlidingWindows.Missing.ERROR), dup)));
+    assertTrue(e.getMessage().contains("series a has two rows at time 3; each series needs one row per time"),
+        e.getMessage());
+    SlidingWindows w = new SlidingWindows("id", "t", List.of("v", "zz"), List.of("v"), 3, 2, 1,
+        SlidingWindows.Missing.ERROR);
+    assertEquals("test data has no column 'zz'; its columns are [id, t, v, c]", assertThrows(
+        IllegalArgumentException.class, () -> w.select(rows(series("a", 0, 5, 1)), "test data")).getMessage());
+    assertEquals("windows need lookback, horizon and stride >= 1, got 0, 2, 1", assertThrows(
+        IllegalArgumentException.class, () -> new SlidingWindows("id", "t", List.of("v"), List.of("v"), 0, 2, 1,
+            SlidingWindows.Missing.ERROR)).getMessage());
+  }
+
+  @Test
+  void etth1InformerWindowsFromTheRealFile() {
+    Path file = Path.of("..", "..", "shared", "datasets", "etdataset", "ETTh1.csv");
+    Assumptions.assumeTrue(Files.exists(file), "the shared data sets sit beside the checkout in CI and sessions");
+    Dataset<Row> raw = SparkTestSession.get().read().option("header", "true").csv(file.toString())
+        .withColumn("series", lit("ETTh1"));
+    List<String> cols = List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");
+    SlidingWindows w = new SlidingWindows("series", "date", cols, cols, 96, 96, 1, SlidingWindows.Missing.ERROR);
+    JavaRDD<SlidingWindows.Windowed> built = w.build(w.select(raw, "ETTh1.csv"), 2).cache();
+    SlidingWindows.Report report = SlidingWindows.report(built);
+    assertEquals(0, report.gaps(), "hourly without gaps");
+    assertEquals(17420 - 96 - 96 + 1, report.windows());
+    PackedPartition p = built.collect().stream().filter(x -> x.data().count() > 0).findFirst().orElseThrow().data();
+    assertEquals(96 * 7, p.targets().dim(1));
+    assertEquals(5.827000141143799f, p.inputs().toArray()[0], 0f, "first value of the file, HUFL at 2016-07-01 00:00");
+  }
+}
