@@ -32,9 +32,14 @@ import sparkgru.jobs.train.PackedPartition;
  * @param horizon   steps forecast, &gt;= 1
  * @param stride    steps between window starts, &gt;= 1
  * @param missing   what a missing value does
+ * @param split     where each series' train, validation and test parts end
+ * @param part      which part's windows to build: a window belongs to the part that holds its
+ *                  whole forecast span (its lookback may reach back into the previous part, as in
+ *                  the Informer protocol)
  */
 public record SlidingWindows(String series, String time, List<String> inputs, List<String> targets, int lookback,
-    int horizon, int stride, Missing missing) implements Serializable {
+    int horizon, int stride, Missing missing, ChronologicalSplit split, ChronologicalSplit.Part part)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int EXAMPLES = 5;
 
@@ -59,6 +64,21 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
     }
     inputs = List.copyOf(inputs);
     targets = List.copyOf(targets);
+    if (split == null || part == null) {
+      throw new IllegalArgumentException("windows need a split and a part (ChronologicalSplit.NONE and Part.ALL for all)");
+    }
+  }
+
+  /** All windows of every series, no split. */
+  public SlidingWindows(String series, String time, List<String> inputs, List<String> targets, int lookback,
+      int horizon, int stride, Missing missing) {
+    this(series, time, inputs, targets, lookback, horizon, stride, missing, ChronologicalSplit.NONE,
+        ChronologicalSplit.Part.ALL);
+  }
+
+  /** The same windows for another part of the split. */
+  public SlidingWindows part(ChronologicalSplit.Part p) {
+    return new SlidingWindows(series, time, inputs, targets, lookback, horizon, stride, missing, split, p);
   }
 
   /** What windowing found: counts, and examples of short series. */
@@ -202,19 +222,20 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
       }
       step = Math.min(step, d);
     }
+    int[] bounds = split.bounds(n, part);
     int segmentStart = 0;
     for (int i = 1; i <= n; i++) {
       if (i == n || times.get(i) - times.get(i - 1) != step) {
         if (i < n) {
           counts[3]++;
         }
-        segment(id, times, vals, segmentStart, i, inputIdx, targetIdx, xs, ys, counts);
+        segment(id, times, vals, segmentStart, i, bounds, inputIdx, targetIdx, xs, ys, counts);
         segmentStart = i;
       }
     }
   }
 
-  private void segment(String id, List<Long> times, List<double[]> vals, int from, int to, int[] inputIdx,
+  private void segment(String id, List<Long> times, List<double[]> vals, int from, int to, int[] bounds, int[] inputIdx,
       int[] targetIdx, FloatBuffer xs, FloatBuffer ys, long[] counts) {
     int width = vals.get(from).length;
     for (int i = from; i < to; i++) {
@@ -237,7 +258,8 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
         }
       }
     }
-    for (int start = from; start + lookback + horizon <= to; start += stride) {
+    for (int start = Math.max(from, bounds[0] - lookback); start + lookback + horizon <= Math.min(to, bounds[1]);
+        start += stride) {
       if (missing == Missing.DROP && touchesMissing(vals, start, start + lookback + horizon)) {
         counts[4]++;
         continue;

@@ -129,5 +129,24 @@ class SlidingWindowsTest {
     PackedPartition p = built.collect().stream().filter(x -> x.data().count() > 0).findFirst().orElseThrow().data();
     assertEquals(96 * 7, p.targets().dim(1));
     assertEquals(5.827000141143799f, p.inputs().toArray()[0], 0f, "first value of the file, HUFL at 2016-07-01 00:00");
+
+    // The Informer split: 8,640 / 2,880 / 2,880 hours; validation and test windows may look back
+    // into the previous part but forecast inside their own: 2,785 test windows, as published.
+    SlidingWindows informer = new SlidingWindows("series", "date", cols, cols, 96, 96, 1, SlidingWindows.Missing.ERROR,
+        ChronologicalSplit.rows(8640, 2880, 2880), ChronologicalSplit.Part.TRAIN);
+    Dataset<Row> typed = informer.select(raw, "ETTh1.csv");
+    assertEquals(8640 - 96 - 96 + 1, SlidingWindows.report(informer.build(typed, 2)).windows());
+    assertEquals(2785, SlidingWindows.report(informer.part(ChronologicalSplit.Part.VALIDATION).build(typed, 2)).windows());
+    assertEquals(2785, SlidingWindows.report(informer.part(ChronologicalSplit.Part.TEST).build(typed, 2)).windows());
+  }
+
+  @Test
+  void fractionSplitsCoverEachSeriesInOrder() {
+    ChronologicalSplit s = ChronologicalSplit.fractions(0.7, 0.1);
+    assertArrayEquals(new int[] {0, 70}, s.bounds(100, ChronologicalSplit.Part.TRAIN));
+    assertArrayEquals(new int[] {70, 80}, s.bounds(100, ChronologicalSplit.Part.VALIDATION));
+    assertArrayEquals(new int[] {80, 100}, s.bounds(100, ChronologicalSplit.Part.TEST));
+    assertEquals("split fractions must be train > 0, validation >= 0, test >= 0 with a sum <= 1, got 0.8, 0.3, 0.0",
+        assertThrows(IllegalArgumentException.class, () -> ChronologicalSplit.fractions(0.8, 0.3)).getMessage());
   }
 }
