@@ -1,0 +1,155 @@
+package sparkgru.jobs.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.mean;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_pop;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Value scaling fitted on the training part of each series only: {@code (v - shift) / scale},
+ * with {@code standard} (mean, population standard deviation, as scikit-learn's
+ * StandardScaler that the published ETT figures use) or {@code min_max} (min, max - min), and one
+ * pair of numbers for all values ({@code global}), per column, or per series and column. A
+ * constant stretch gets scale 1. The fitted numbers are plain data, stored with the model so the
+ * forecast job can invert them.
+ *
+ * @param method  none, standard or min_max
+ * @param scope   global, per_column or per_series
+ * @param columns the scaled columns
+ * @param params  {@link #key} to {shift, scale}
+ */
+public record Scaler(Method method, Scope scope, List<String> columns, Map<String, double[]> params)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** How values are scaled. */
+  public enum Method { NONE, STANDARD, MIN_MAX }
+
+  /** Which values share one shift and scale. */
+  public enum Scope { GLOBAL, PER_COLUMN, PER_SERIES }
+
+  /** Parses {@code none}, {@code standard} or {@code min_max} with {@code global}, {@code per_column} or {@code per_series}. */
+  public static Scaler unfitted(String method, String scope, List<String> columns) {
+    Method m;
+    Scope s;
+    try {
+      m = Method.valueOf(method.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("scaling.method must be one of [none, standard, min_max], got '" + method + "'", e);
+    }
+    try {
+      s = Scope.valueOf(scope.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("scaling.scope must be one of [global, per_column, per_series], got '" + scope
+          + "'", e);
+    }
+    return new Scaler(m, s, List.copyOf(columns), Map.of());
+  }
+
+  /** The params key of a (series, column) under this scope. */
+  public String key(String series, String column) {
+    return switch (scope) {
+      case GLOBAL -> "*";
+      case PER_COLUMN -> column;
+      case PER_SERIES -> series + "\u0000" + column;
+    };
+  }
+
+  /**
+   * Fits on typed rows ({@code series, time, values...}, e.g. from {@link SlidingWindows#select})
+   * restricted to each series' training rows under {@code split}.
+   */
+  public Scaler fit(Dataset<Row> typed, String seriesColumn, String timeColumn, ChronologicalSplit split) {
+    if (method == Method.NONE) {
+      return this;
+    }
+    Dataset<Row> ranked = typed
+        .withColumn("_row", row_number().over(Window.partitionBy(col(seriesColumn)).orderBy(col(timeColumn))))
+        .withColumn("_n", count(lit(1)).over(Window.partitionBy(col(seriesColumn))));
+    Dataset<Row> train = ranked.filter(trainRows(split));
+    if (scope == Scope.GLOBAL) {
+      return new Scaler(method, scope, columns, Map.of("*", global(train)));
+    }
+    Map<String, double[]> fitted = new LinkedHashMap<>();
+    for (String c : columns) {
+      List<Column> aggs = List.of(mean(col(c)), stddev_pop(col(c)), min(col(c)), max(col(c)));
+      List<Row> rows = scope == Scope.PER_COLUMN
+          ? train.agg(aggs.get(0), aggs.subList(1, 4).toArray(new Column[0])).collectAsList()
+          : train.groupBy(col(seriesColumn)).agg(aggs.get(0), aggs.subList(1, 4).toArray(new Column[0])).collectAsList();
+      for (Row r : rows) {
+        int o = scope == Scope.PER_SERIES ? 1 : 0;
+        if (r.isNullAt(o)) {
+          continue;
+        }
+        double shift = method == Method.STANDARD ? r.getDouble(o) : r.getDouble(o + 2);
+        double scale = method == Method.STANDARD ? r.getDouble(o + 1) : r.getDouble(o + 3) - r.getDouble(o + 2);
+        fitted.put(key(scope == Scope.PER_SERIES ? r.getString(0) : "", c),
+            new double[] {shift, scale > 0 && Double.isFinite(scale) ? scale : 1.0});
+      }
+    }
+    return new Scaler(method, scope, columns, fitted);
+  }
+
+  private double[] global(Dataset<Row> train) {
+    List<Column> values = new ArrayList<>();
+    for (String c : columns) {
+      values.add(col(c));
+    }
+    Dataset<Row> stacked = null;
+    for (Column v : values) {
+      Dataset<Row> one = train.select(v.as("_v"));
+      stacked = stacked == null ? one : stacked.union(one);
+    }
+    Row r = stacked.agg(mean(col("_v")), stddev_pop(col("_v")), min(col("_v")), max(col("_v"))).first();
+    double shift = method == Method.STANDARD ? r.getDouble(0) : r.getDouble(2);
+    double scale = method == Method.STANDARD ? r.getDouble(1) : r.getDouble(3) - r.getDouble(2);
+    return new double[] {shift, scale > 0 ? scale : 1.0};
+  }
+
+  private static Column trainRows(ChronologicalSplit split) {
+    if (split.byFraction()) {
+      return col("_row").leq(floor(col("_n").multiply(split.train())));
+    }
+    return col("_row").leq((long) split.train());
+  }
+
+  /** {@code (v - shift) / scale} for a value of a (series, column). */
+  public double transform(String series, String column, double v) {
+    double[] p = params(series, column);
+    return p == null ? v : (v - p[0]) / p[1];
+  }
+
+  /** The inverse: {@code v * scale + shift}. */
+  public double inverse(String series, String column, double v) {
+    double[] p = params(series, column);
+    return p == null ? v : v * p[1] + p[0];
+  }
+
+  private double[] params(String series, String column) {
+    if (method == Method.NONE || !columns.contains(column)) {
+      return null;
+    }
+    double[] p = params.get(key(series, column));
+    if (p == null) {
+      throw new IllegalArgumentException("no scaling fitted for series " + series + ", column " + column
+          + " (a series without training rows cannot be scaled per series)");
+    }
+    return p;
+  }
+}

@@ -1,0 +1,84 @@
+package sparkgru.jobs.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import sparkgru.jobs.SparkTestSession;
+
+/** Scalers are fitted on each series' training rows only, and invert exactly. */
+class ScalerTest {
+
+  private static Dataset<Row> data() {
+    List<Row> rows = new ArrayList<>();
+    for (long t = 0; t < 10; t++) {
+      rows.add(RowFactory.create("a", t, (double) t, 100.0 + t));
+      rows.add(RowFactory.create("b", t, 2.0 * t, 50.0));
+    }
+    return SparkTestSession.get().createDataFrame(rows, SlidingWindowsTest.SCHEMA);
+  }
+
+  private static Scaler fit(String method, String scope) {
+    return Scaler.unfitted(method, scope, List.of("v", "c")).fit(data(), "id", "t", ChronologicalSplit.fractions(0.5, 0.2));
+  }
+
+  @Test
+  void standardPerSeriesUsesOnlyTheFirstHalfOfEachSeries() {
+    Scaler s = fit("standard", "per_series");
+    // a: v = 0..4 in training -> mean 2, population std sqrt(2); b: c is constant -> scale 1.
+    assertEquals((7 - 2) / Math.sqrt(2), s.transform("a", "v", 7), 1e-12);
+    assertEquals(0.0, s.transform("b", "c", 50), 1e-12);
+    assertEquals(7.0, s.inverse("a", "v", s.transform("a", "v", 7)), 1e-12);
+  }
+
+  @Test
+  void minMaxPerColumnAndGlobal() {
+    Scaler perColumn = fit("min_max", "per_column");
+    // v over both series' training rows: a 0..4, b 0..8 -> min 0, max 8.
+    assertEquals(0.5, perColumn.transform("any", "v", 4), 1e-12);
+    Scaler global = fit("min_max", "global");
+    // all training values of v and c: min 0, max 104.
+    assertEquals(1.0, global.transform("a", "c", 104), 1e-12);
+  }
+
+  @Test
+  void unknownMethodsAndUnfittedSeriesAreErrors() {
+    assertEquals("scaling.method must be one of [none, standard, min_max], got 'robust'", assertThrows(
+        IllegalArgumentException.class, () -> Scaler.unfitted("robust", "global", List.of("v"))).getMessage());
+    Scaler s = fit("standard", "per_series");
+    assertEquals("no scaling fitted for series zz, column v (a series without training rows cannot be scaled per "
+        + "series)", assertThrows(IllegalArgumentException.class, () -> s.transform("zz", "v", 1)).getMessage());
+  }
+
+  @Test
+  void etth1StandardScalingMatchesTheTrainingSplitsStatistics() throws Exception {
+    Path file = Path.of("..", "..", "shared", "datasets", "etdataset", "ETTh1.csv");
+    Assumptions.assumeTrue(Files.exists(file), "the shared data sets sit beside the checkout in CI and sessions");
+    List<String> lines = Files.readAllLines(file);
+    double sum = 0;
+    double sq = 0;
+    for (int i = 1; i <= 8640; i++) {
+      double ot = Double.parseDouble(lines.get(i).split(",")[7]);
+      sum += ot;
+      sq += ot * ot;
+    }
+    double mean = sum / 8640;
+    double std = Math.sqrt(sq / 8640 - mean * mean);
+    Dataset<Row> raw = SparkTestSession.get().read().option("header", "true").csv(file.toString())
+        .withColumn("series", org.apache.spark.sql.functions.lit("ETTh1"));
+    SlidingWindows w = new SlidingWindows("series", "date", List.of("OT"), List.of("OT"), 96, 96, 1,
+        SlidingWindows.Missing.ERROR);
+    Scaler s = Scaler.unfitted("standard", "per_column", List.of("OT"))
+        .fit(w.select(raw, "ETTh1.csv"), "series", "date", ChronologicalSplit.rows(8640, 2880, 2880));
+    assertEquals(0.0, s.transform("ETTh1", "OT", mean), 1e-9);
+    assertEquals(1.0, s.transform("ETTh1", "OT", mean + std), 1e-6);
+  }
+}
