@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -199,6 +198,25 @@ public final class Sequential {
     return loss;
   }
 
+  /**
+   * One optimiser step on the samples {@code order[from, to)} of a data set, gathered into the
+   * model's reused batch buffers (nothing allocated per batch), adding loss and metrics to
+   * {@code sums}. Shapes are checked here; values were checked when the data set was built (and
+   * the GRU rejects non-finite inputs), since scanning all of it every batch would cost more
+   * than the batch. This is the step of {@link #fit} and of each Spark task.
+   */
+  public double trainOnSamples(Tensor x, Tensor y, int[] order, int from, int to, EpochSums sums) {
+    requireCompiled();
+    checkData(x, y, "x", "y", false);
+    if (from < 0 || to > order.length || from >= to) {
+      throw new IllegalArgumentException("sample range [" + from + ", " + to + ") is outside the order of "
+          + order.length + " samples");
+    }
+    double loss = step(gatherX(x, order, from, to), gatherY(y, order, from, to), sums.metricAccumulators());
+    sums.addBatch(loss, to - from);
+    return loss;
+  }
+
   /** The metrics set by {@link #compile}. */
   public List<Metric> metrics() {
     return metrics;
@@ -260,9 +278,7 @@ public final class Sequential {
       EpochSums sums = new EpochSums(metrics.size());
       for (int from = 0; from < samples; from += options.batchSize()) {
         int to = Math.min(samples, from + options.batchSize());
-        Tensor xb = gatherX(x, order, from, to);
-        float[] yb = gatherY(y, order, from, to);
-        sums.addBatch(step(xb, yb, sums.metricAccumulators()), to - from);
+        trainOnSamples(x, y, order, from, to, sums);
       }
       Map<String, Double> logs = sums.logs(metrics, "");
       if (options.validationX() != null) {
@@ -361,6 +377,10 @@ public final class Sequential {
   }
 
   private void checkInput(Tensor x, String name) {
+    checkInput(x, name, true);
+  }
+
+  private void checkInput(Tensor x, String name, boolean scanValues) {
     if (x.rank() != 3) {
       throw new IllegalArgumentException(name + " must have shape [samples, steps, features] (rank 3), got rank " + x.rank()
           + " " + Arrays.toString(x.shape()) + (x.rank() == 2 ? "; reshape a single sequence to [1, steps, features]" : ""));
@@ -376,11 +396,18 @@ public final class Sequential {
     if (x.dim(0) < 1 || x.dim(1) < 1) {
       throw new IllegalArgumentException(name + " is empty: shape " + Arrays.toString(x.shape()));
     }
-    checkFinite(x, name);
+    if (scanValues) {
+      checkFinite(x, name);
+    }
   }
 
   private void checkData(Tensor x, Tensor y, String xName, String yName) {
-    checkInput(x, xName);
+    checkData(x, y, xName, yName, true);
+  }
+
+  /** Shapes of inputs and targets; with {@code scanValues}, also every value finite. */
+  private void checkData(Tensor x, Tensor y, String xName, String yName, boolean scanValues) {
+    checkInput(x, xName, scanValues);
     if (y.rank() < 1 || y.dim(0) != x.dim(0)) {
       throw new IllegalArgumentException(yName + " has " + (y.rank() < 1 ? 0 : y.dim(0)) + " samples but " + xName + " has "
           + x.dim(0) + "; inputs and targets must pair up sample by sample");
@@ -402,7 +429,9 @@ public final class Sequential {
       throw new IllegalArgumentException(yName + " has shape " + Arrays.toString(y.shape()) + ", the model outputs "
           + Arrays.toString(expected) + hint);
     }
-    checkFinite(y, yName);
+    if (scanValues) {
+      checkFinite(y, yName);
+    }
   }
 
   private static void checkFinite(Tensor t, String name) {

@@ -77,7 +77,7 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    JsonLinesWriter.AtomicFiles.write(new Path(dir, "checkpoint-" + state.epoch() + ".ckpt"), conf, bytes.toByteArray());
+    AtomicFiles.write(new Path(dir, "checkpoint-" + state.epoch() + ".ckpt"), conf, bytes.toByteArray());
   }
 
   /** A checkpoint read back: the state and the model spec it was written for. */

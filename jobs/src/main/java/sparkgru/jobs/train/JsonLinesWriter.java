@@ -1,16 +1,9 @@
 package sparkgru.jobs.train;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import sparkgru.engine.model.EpochListener;
 
@@ -37,51 +30,5 @@ public final class JsonLinesWriter implements EpochListener {
         .append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.8g", v) : "null"));
     lines.append(sb).append("}\n");
     AtomicFiles.write(path, conf, lines.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Atomic whole-file writes through the Hadoop FileSystem API. */
-  public static final class AtomicFiles {
-    private AtomicFiles() {}
-
-    /**
-     * Writes {@code bytes} to a uniquely named hidden sibling, then renames it over {@code path}
-     * in one step ({@code Rename.OVERWRITE}, atomic on HDFS and local disks): readers see the old
-     * file or the new one, never a part. The temporary file is removed if anything fails.
-     */
-    public static void write(Path path, Configuration conf, byte[] bytes) {
-      Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
-      try {
-        FileSystem fs = path.getFileSystem(conf);
-        fs.setWriteChecksum(false);
-        try (OutputStream out = fs.create(tmp, false)) {
-          out.write(bytes);
-        }
-        try {
-          FileContext.getFileContext(path.toUri(), conf).rename(tmp, path, Options.Rename.OVERWRITE);
-        } finally {
-          if (fs.exists(tmp)) {
-            fs.delete(tmp, false);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
-      }
-    }
-
-    /** Creates the parent directory of {@code path} now, so an unwritable output fails before training. */
-    public static void prepare(String path, String key, Configuration conf) {
-      Path p = new Path(path);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        if (p.getParent() != null && !fs.mkdirs(p.getParent())) {
-          throw new IOException("mkdirs failed");
-        }
-        Path probe = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".probe");
-        fs.create(probe, false).close();
-        fs.delete(probe, false);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(key + " " + path + " is not writable: " + e.getMessage(), e);
-      }
-    }
   }
 }

@@ -58,23 +58,4 @@ public final class PackedPartition implements Serializable {
     System.arraycopy(targetShape, 0, shape, 1, targetShape.length);
     return Tensor.of(y, shape);
   }
-
-  /** The samples {@code order[from, to)} gathered into a new partition-sized batch. */
-  public PackedPartition batch(int[] order, int from, int to) {
-    int n = to - from;
-    int row = steps * features;
-    int per = y.length / Math.max(1, count);
-    float[] bx = new float[n * row];
-    float[] by = new float[n * per];
-    boolean[] bm = mask == null ? null : new boolean[n * steps];
-    for (int i = 0; i < n; i++) {
-      int s = order[from + i];
-      System.arraycopy(x, s * row, bx, i * row, row);
-      System.arraycopy(y, s * per, by, i * per, per);
-      if (bm != null) {
-        System.arraycopy(mask, s * steps, bm, i * steps, steps);
-      }
-    }
-    return new PackedPartition(n, steps, features, targetShape, bx, by, bm);
-  }
 }

@@ -2,6 +2,7 @@ package sparkgru.jobs.train;
 
 import java.util.List;
 import sparkgru.engine.layers.Layer;
+import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.Seeds;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.Optimizer;
@@ -42,12 +43,13 @@ final class PartitionTrainer {
       layers.get(i).seed(Seeds.derive(roundSeed, i));
     }
     int[] order = Seeds.epochOrder(data.count(), settings.seed(), epoch, partition);
+    Tensor x = data.inputs();
+    Tensor y = data.targets();
     long samples = 0;
     for (int b = first; b < last; b++) {
       int from = b * settings.batchSize();
       int to = Math.min(data.count(), from + settings.batchSize());
-      PackedPartition batch = data.batch(order, from, to);
-      model.trainOnBatch(batch.inputs(), batch.targets(), update.sums);
+      model.trainOnSamples(x, y, order, from, to, update.sums);
       samples += to - from;
     }
     update.weights = new ParameterAveraging(model.parameters().size()).add(model.parameters().toArray(), samples);

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -85,8 +84,8 @@ public final class TrainJob {
     }
     boolean perStep = outShape.length == 2;
     Dataset<Row> typed = format.select(rows, origin);
-    JsonLinesWriter.AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
-    JsonLinesWriter.AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
+    AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
+    AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
     double validationFraction = config.fraction("data.validation_fraction", 0, 0.9);
     LongFormat.Split split = format.split(typed, validationFraction, seed);
     JavaRDD<PackedPartition> train = format.pack(split.train(), partitions, perStep)
@@ -144,7 +143,7 @@ public final class TrainJob {
           .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
       provenance.put("created", Instant.now().toString());
       provenance.put("history", new ArrayList<>(history.epochs()));
-      JsonLinesWriter.AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
+      AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
           ModelFile.write(settings.model(), model, provenance));
       out.println("model written to " + config.get("output.model"));
       out.flush();
