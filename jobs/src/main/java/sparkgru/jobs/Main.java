@@ -7,12 +7,13 @@ import picocli.CommandLine.Spec;
 import sparkgru.engine.examples.Tutorial;
 
 /**
- * {@code spark-gru}: the command-line entry point. Today it runs the engine's tutorial locally;
- * the Spark jobs (train, forecast, evaluate, predict, export) join it as they are built.
+ * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast} and
+ * {@code evaluate} on Spark, and the engine's {@code tutorial} locally.
  */
 @Command(name = "spark-gru", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = "Keras-exact GRU networks trained on Apache Spark.",
-    subcommands = {Main.TutorialCommand.class, TrainCommand.class})
+    subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
+        EvaluateCommand.class})
 public final class Main implements Runnable {
 
   /** The version printed by {@code --version} and stored in model provenance. */

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,15 +36,8 @@ final class TrainCommand implements Runnable {
   @Override
   public void run() {
     JobConfig cfg = load();
-    SparkConf sparkConf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName("spark-gru train")
-        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
-    if (!sparkConf.contains("spark.master")) {
-      builder.master(cfg.get("spark.master")).config("spark.ui.enabled", "false");
-    }
-    SparkSession spark = builder.getOrCreate();
+    SparkSession spark = JobSession.start("spark-gru train", cfg.get("spark.master"));
     try {
-      spark.sparkContext().setLogLevel("WARN");
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
     } finally {
       spark.stop();

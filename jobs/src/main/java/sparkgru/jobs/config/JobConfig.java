@@ -19,6 +19,10 @@ import sparkgru.engine.config.Suggestions;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.optim.OptimizerSpec;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.SeriesSource;
+import sparkgru.jobs.data.WindowSpec;
 import sparkgru.jobs.train.TrainSettings;
 
 /**
@@ -30,7 +34,8 @@ import sparkgru.jobs.train.TrainSettings;
  * {@code optimizer.<keras argument>}, checked by the engine's {@link LayerSpec} and
  * {@link OptimizerSpec}, which name the argument and suggest the nearest on a typo.
  */
-public final class JobConfig {
+public final class JobConfig implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** A fixed key: its default ({@code null} when required or optional without default) and meaning. */
   public record Key(String name, String defaultValue, String description) {}
@@ -38,16 +43,43 @@ public final class JobConfig {
   /** Every fixed key, in documentation order. */
   public static final List<Key> KEYS = List.of(
       new Key("data.source", "demo", "demo (generated), csv or parquet"),
+      new Key("data.format", "sequences", "sequences (training sequences with per-sequence targets), or time series "
+          + "to forecast: long (series, time, values), wide (one multivariate series) or m4 (id, then values)"),
       new Key("data.path", null, "input path for csv/parquet, any Hadoop file system (file://, hdfs://, s3a://)"),
-      new Key("data.id_column", "sequence_id", "column naming the sequence of each row"),
-      new Key("data.step_column", "step", "column with the step index 0..T-1 within a sequence"),
-      new Key("data.feature_columns", null, "comma-separated input columns (csv/parquet)"),
-      new Key("data.target_columns", null, "comma-separated target columns (csv/parquet)"),
-      new Key("data.validation_fraction", "0.1", "fraction of sequences held out for validation, in [0, 0.9]"),
-      new Key("demo.sequences", "4000", "demo: number of generated sequences, in [1, 100000000]"),
-      new Key("demo.steps", "24", "demo: steps per sequence, in [2, 10000]"),
+      new Key("data.header", "true", "csv: whether the first line names the columns (else they are _c0, _c1, ...)"),
+      new Key("data.id_column", "sequence_id", "sequences: column naming the sequence of each row"),
+      new Key("data.step_column", "step", "sequences: column with the step index 0..T-1 within a sequence"),
+      new Key("data.series_column", "series_id", "long: column naming the series of each row (wide, m4: the name "
+          + "given to it)"),
+      new Key("data.time_column", "timestamp", "long, wide: time column, numbers or date-times (wide: empty = row "
+          + "order)"),
+      new Key("data.series_name", "series", "wide: the id of its one series"),
+      new Key("data.feature_columns", null, "comma-separated input columns (required for csv/parquet except m4, "
+          + "whose one column is value)"),
+      new Key("data.target_columns", null, "comma-separated target columns (as data.feature_columns)"),
+      new Key("data.missing", "error", "series: a missing value is an error, or forward_fill, or drop (the windows "
+          + "touching it)"),
+      new Key("data.validation_fraction", "0.1", "sequences: fraction held out for validation, in [0, 0.9]"),
+      new Key("demo.sequences", "4000", "demo: number of generated sequences (or series), in [1, 100000000]"),
+      new Key("demo.steps", "24", "demo: steps per sequence (or series), in [2, 10000]"),
+      new Key("window.lookback", "48", "series: input steps of a window, in [1, 100000]"),
+      new Key("window.horizon", "24", "series: steps forecast, in [1, 100000]"),
+      new Key("window.stride", "1", "series: steps between training windows, in [1, 100000]"),
+      new Key("window.normalization", "none", "series: subtract each window's last input value (last) or mean "
+          + "(mean) and add it back to the forecast, or none"),
+      new Key("forecast.mode", "direct", "series: direct (the last Dense outputs horizon x targets) or recursive "
+          + "(one step, fed back; inputs = targets)"),
+      new Key("split.mode", "fractions", "series: fractions of each series, rows (counts from the start) or "
+          + "last_rows (counts from the end; split.train unused)"),
+      new Key("split.train", "0.7", "series: training part (fraction or rows)"),
+      new Key("split.validation", "0.1", "series: validation part (fraction or rows)"),
+      new Key("split.test", "0.2", "series: test part (fraction or rows)"),
+      new Key("scaling.method", "standard", "series: none, standard (z-score) or min_max, fitted on the training "
+          + "part"),
+      new Key("scaling.scope", "per_column", "series: one scaling for all values (global), per_column or "
+          + "per_series (per series and column)"),
       new Key("model.layers", "gru,dense", "comma-separated layer types: gru, dense, masking, dropout (the default "
-          + "gru,dense has units 32 and 1 unless model.layer.<i>.units says otherwise)"),
+          + "gru,dense has 32 GRU units); a last dense layer without units gets one per output value"),
       new Key("optimizer.name", "adam", "adam, adamw, rmsprop or sgd"),
       new Key("train.loss", "mse", "mse, mae, huber or binary_crossentropy"),
       new Key("train.metrics", "mae,rmse", "comma-separated: mae, rmse, binary_accuracy (may be empty)"),
@@ -68,6 +100,13 @@ public final class JobConfig {
       new Key("reduce_lr.min_delta", "0.0001", "smallest change counted as improvement, >= 0"),
       new Key("reduce_lr.cooldown", "0", "epochs to wait after a reduction, >= 0"),
       new Key("reduce_lr.min_lr", "0", "lower bound of the learning rate, >= 0"),
+      new Key("forecast.batch_size", "1024", "forecast, evaluate: windows per model call, in [1, 1048576]"),
+      new Key("evaluate.season", "1", "evaluate: season m of seasonal naive and MASE (24 for hourly data), in [1, "
+          + "100000]"),
+      new Key("evaluate.steps", "", "evaluate: comma-separated horizon steps scored, 1-based (e.g. 24 for the value 24 "
+          + "steps ahead); empty = all"),
+      new Key("output.report", "", "series: a PNG report (loss curves, a few validation forecasts) written after "
+          + "training; empty = none"),
       new Key("checkpoint.path", "", "directory for checkpoints (any Hadoop path); empty = no checkpoints"),
       new Key("checkpoint.interval", "1", "write a checkpoint every N epochs, in [1, 1000000]"),
       new Key("output.model", "spark-gru-output/model.sgru", "where the trained model is written"),
@@ -81,7 +120,7 @@ public final class JobConfig {
   private final Map<String, String> values;
 
   private JobConfig(Map<String, String> values) {
-    this.values = Collections.unmodifiableMap(values);
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
     validate();
   }
 
@@ -147,11 +186,26 @@ public final class JobConfig {
       throw new IllegalArgumentException("data.source must be one of [demo, csv, parquet], got '" + source + "'");
     }
     if (!source.equals("demo")) {
-      for (String required : List.of("data.path", "data.feature_columns", "data.target_columns")) {
-        if (get(required) == null || get(required).isEmpty()) {
-          throw new IllegalArgumentException(required + " must be set when data.source=" + source);
+      if (get("data.path") == null || get("data.path").isEmpty()) {
+        throw new IllegalArgumentException("data.path must be set when data.source=" + source);
+      }
+      if (!get("data.format").equals("m4")) {
+        for (String required : List.of("data.feature_columns", "data.target_columns")) {
+          if (list(required).isEmpty()) {
+            throw new IllegalArgumentException(required + " must be set when data.source=" + source);
+          }
         }
       }
+    }
+    bool("data.header");
+    integer("forecast.batch_size", 1, 1 << 20);
+    integer("evaluate.season", 1, 100_000);
+    if (windowed()) {
+      evaluationSteps();
+      seriesSource();
+      windowSpec();
+      split();
+      scaler();
     }
     fraction("data.validation_fraction", 0, 0.9);
     integer("demo.sequences", 1, 100_000_000);
@@ -160,16 +214,72 @@ public final class JobConfig {
     integer("checkpoint.interval", 1, 1_000_000);
     bool("early_stopping.restore_best_weights");
     for (String monitor : List.of(get("early_stopping.monitor"), get("reduce_lr.monitor"))) {
-      if (monitor.startsWith("val_") && fraction("data.validation_fraction", 0, 0.9) == 0) {
+      if (monitor.startsWith("val_") && !hasValidation()) {
         throw new IllegalArgumentException("monitoring " + monitor + " needs validation data: set "
-            + "data.validation_fraction > 0");
+            + (windowed() ? "split.validation" : "data.validation_fraction") + " > 0");
       }
     }
     if (!get("reduce_lr.monitor").isEmpty() && Double.isNaN(optimizer().learningRate())) {
       throw new IllegalArgumentException("reduce_lr needs a constant optimizer.learning_rate, not optimizer.schedule");
     }
     bool("train.average_optimizer_state");
-    trainSettings(0);
+    trainSettings(windowed() ? windowSpec().inputs().size() : 0, outputs());
+  }
+
+  /** Whether the data are time series cut into forecasting windows (rather than training sequences). */
+  public boolean windowed() {
+    return !get("data.format").equals("sequences");
+  }
+
+  /** Whether training has validation data: a validation part of the split, or a validation fraction. */
+  public boolean hasValidation() {
+    return windowed() ? split().validation() > 0 : fraction("data.validation_fraction", 0, 0.9) > 0;
+  }
+
+  /** Output values per sample: the window spec's for series, the target count for sequences. */
+  public int outputs() {
+    return windowed() ? windowSpec().outputWidth() : Math.max(1, list("data.target_columns").size());
+  }
+
+  /** Where the series come from and their layout (windowed formats). */
+  public SeriesSource seriesSource() {
+    return new SeriesSource(get("data.source"), get("data.format"), get("data.path"), bool("data.header"),
+        get("data.series_column"), get("data.time_column"), get("data.series_name"),
+        integer("demo.sequences", 1, 100_000_000), integer("demo.steps", 2, 10_000), longValue("train.seed"));
+  }
+
+  /** The windows: columns (m4 and demo defaults when unset), shape, policy, normalisation and mode. */
+  public WindowSpec windowSpec() {
+    List<String> inputs = list("data.feature_columns");
+    List<String> targets = list("data.target_columns");
+    if (get("data.format").equals("m4")) {
+      inputs = inputs.isEmpty() ? List.of(SeriesSource.M4_VALUE) : inputs;
+      targets = targets.isEmpty() ? List.of(SeriesSource.M4_VALUE) : targets;
+    } else if (get("data.source").equals("demo")) {
+      inputs = inputs.isEmpty() ? List.of("value", "hour_sin", "hour_cos") : inputs;
+      targets = targets.isEmpty() ? List.of("value") : targets;
+    }
+    String mode = get("forecast.mode").trim().toLowerCase(Locale.ROOT);
+    if (!mode.equals("direct") && !mode.equals("recursive")) {
+      throw new IllegalArgumentException("forecast.mode must be one of [direct, recursive], got '" + mode + "'");
+    }
+    return new WindowSpec(inputs, targets, integer("window.lookback", 1, 100_000),
+        integer("window.horizon", 1, 100_000), integer("window.stride", 1, 100_000),
+        WindowSpec.missing(get("data.missing")), WindowSpec.normalization(get("window.normalization")),
+        mode.equals("recursive"));
+  }
+
+  /** The chronological split of each series. */
+  public ChronologicalSplit split() {
+    ChronologicalSplit.Mode mode = ChronologicalSplit.mode(get("split.mode"));
+    double max = mode == ChronologicalSplit.Mode.FRACTIONS ? 1 : Integer.MAX_VALUE;
+    return new ChronologicalSplit(mode, fraction("split.train", 0, max), fraction("split.validation", 0, max),
+        fraction("split.test", 0, max));
+  }
+
+  /** The scaling, not yet fitted, of every value column. */
+  public Scaler scaler() {
+    return Scaler.unfitted(get("scaling.method"), get("scaling.scope"), windowSpec().valueColumns());
   }
 
   /** The value of a key: override, file, or default; null when unset without default. */
@@ -236,8 +346,11 @@ public final class JobConfig {
     return list("model.layers");
   }
 
-  /** The model for inputs of {@code features} per step (any number of steps). */
-  public ModelSpec model(int features) {
+  /**
+   * The model for inputs of {@code features} per step (any number of steps); a last dense layer
+   * without units gets {@code outputs}.
+   */
+  public ModelSpec model(int features, int outputs) {
     List<LayerSpec> layers = new ArrayList<>();
     List<String> types = layerTypes();
     for (int i = 0; i < types.size(); i++) {
@@ -248,8 +361,10 @@ public final class JobConfig {
           args.put(m.group(2), e.getValue());
         }
       }
-      if (!values.containsKey("model.layers") && !args.containsKey("units")) {
-        args.put("units", i == 0 ? "32" : "1");
+      if (!args.containsKey("units") && i == types.size() - 1 && types.get(i).equals("dense")) {
+        args.put("units", String.valueOf(outputs));
+      } else if (!values.containsKey("model.layers") && !args.containsKey("units") && i == 0) {
+        args.put("units", "32");
       }
       try {
         LayerSpec spec = new LayerSpec(types.get(i), args);
@@ -274,16 +389,20 @@ public final class JobConfig {
     return new OptimizerSpec(get("optimizer.name"), args);
   }
 
-  /** The training settings for inputs of {@code features} per step (0 while unknown: validation only). */
-  public TrainSettings trainSettings(int features) {
-    ModelSpec model = model(features);
+  /**
+   * The training settings for inputs of {@code features} per step (0 while unknown: validation
+   * only) and {@code outputs} values per sample.
+   */
+  public TrainSettings trainSettings(int features, int outputs) {
+    ModelSpec model = model(features, outputs);
     return new TrainSettings(model, optimizer(), get("train.loss"), list("train.metrics"),
         integer("train.epochs", 1, 1_000_000), integer("train.batch_size", 1, 1 << 24),
         integer("train.averaging_frequency", 1, 1_000_000), bool("train.average_optimizer_state"),
         longValue("train.seed"), integer("train.aggregation_depth", 1, 8));
   }
 
-  private long longValue(String key) {
+  /** An integer key of any size. */
+  public long longValue(String key) {
     String v = get(key);
     try {
       return Long.parseLong(v);
@@ -292,9 +411,76 @@ public final class JobConfig {
     }
   }
 
+  /** Keys a forecast or evaluation may set on top of the configuration a model was trained with. */
+  private static final Set<String> APPLICATION_KEYS = Set.of("data.source", "data.path", "data.header",
+      "data.format", "data.series_column", "data.time_column", "data.series_name", "data.missing", "window.stride",
+      "split.mode", "split.train", "split.validation", "split.test", "forecast.batch_size", "evaluate.season",
+      "evaluate.steps", "demo.sequences", "demo.steps", "spark.master");
+
+  /**
+   * The configuration a model was trained with (its stored {@link #effectiveValues()}) with
+   * {@code overrides} for applying it to other data: only the data's location and layout, the
+   * split, the stride of backtest windows and the evaluation settings may change, not what the
+   * model was built for (columns, window shape, scaling).
+   */
+  public static JobConfig applying(Map<String, ?> stored, String model, List<String> overrides) {
+    Map<String, String> map = new TreeMap<>();
+    stored.forEach((k, v) -> map.put(k, String.valueOf(v)));
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("override '" + o + "' must be key=value, e.g. data.path=new.csv");
+      }
+      String key = o.substring(0, eq).trim();
+      if (!APPLICATION_KEYS.contains(key)) {
+        throw new IllegalArgumentException("--set " + key + " cannot change what " + model + " was trained for; "
+            + "these may change: " + new TreeSet<>(APPLICATION_KEYS));
+      }
+      map.put(key, o.substring(eq + 1).trim());
+    }
+    map.keySet().removeIf(k -> KEYS.stream().noneMatch(x -> x.name().equals(k)) && !LAYER_KEY.matcher(k).matches()
+        && !OPTIMIZER_KEY.matcher(k).matches());
+    try {
+      JobConfig c = new JobConfig(map);
+      if (!c.windowed()) {
+        throw new IllegalArgumentException("it was trained on sequences (data.format=sequences), not on time series; "
+            + "forecasting needs a model trained with data.format=long, wide or m4");
+      }
+      c.integer("forecast.batch_size", 1, 1 << 20);
+      c.evaluationSteps();
+      c.integer("evaluate.season", 1, 100_000);
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The horizon steps scored by evaluate, 0-based; null for all. */
+  public int[] evaluationSteps() {
+    List<String> steps = list("evaluate.steps");
+    if (steps.isEmpty()) {
+      return null;
+    }
+    int horizon = integer("window.horizon", 1, 100_000);
+    int[] out = new int[steps.size()];
+    for (int i = 0; i < out.length; i++) {
+      try {
+        out[i] = Integer.parseInt(steps.get(i)) - 1;
+      } catch (NumberFormatException e) {
+        out[i] = -1;
+      }
+      if (out[i] < 0 || out[i] >= horizon) {
+        throw new IllegalArgumentException("evaluate.steps must list steps in [1, " + horizon + "] (window.horizon), "
+            + "got '" + steps.get(i) + "'");
+      }
+    }
+    return out;
+  }
+
   /** Keys that may differ between a run and its resumption. */
   private static final Set<String> RESUMABLE_CHANGES = Set.of("train.epochs", "output.model", "output.metrics",
-      "output.progress", "checkpoint.interval", "spark.master");
+      "output.progress", "output.report", "checkpoint.interval", "spark.master", "forecast.batch_size",
+      "evaluate.season", "evaluate.steps");
 
   /** Every key's value in force: fixed keys with defaults, plus the layer and optimiser keys set. */
   public Map<String, String> effectiveValues() {

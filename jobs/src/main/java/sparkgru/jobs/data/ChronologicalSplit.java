@@ -1,57 +1,110 @@
 package sparkgru.jobs.data;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
- * Where each series' training, validation and test parts end, counted in rows from the start
- * of the series: by fractions of its length, or by fixed row counts (the Informer ETT split is
- * 8,640 / 2,880 / 2,880 hours). Rows past the three parts belong to none.
+ * Where each series' training, validation and test parts end, in rows of the series:
+ * <ul>
+ *   <li>{@code fractions}: the first {@code floor(n * train)} rows train, the next
+ *       {@code floor(n * validation)} validate, then {@code floor(n * test)} test (with fractions
+ *       summing to 1, the test part runs to the end);
+ *   <li>{@code rows}: fixed row counts from the start (the Informer ETT split is 8,640 / 2,880 /
+ *       2,880 hours); rows past the three parts belong to none;
+ *   <li>{@code last_rows}: the last {@code test} rows test, the {@code validation} rows before
+ *       them validate, everything earlier trains ({@code train} is unused), as for M4 where each
+ *       series has its own length.
+ * </ul>
  *
- * @param byFraction      whether the sizes are fractions of each series' length
- * @param train           training size (fraction in (0, 1] or rows &gt;= 1)
- * @param validation      validation size (fraction or rows, &gt;= 0)
- * @param test            test size (fraction or rows, &gt;= 0); with fractions, 1 - train - validation
+ * @param mode       how the sizes count
+ * @param train      training size (fraction in (0, 1] or rows &gt;= 1; unused for last_rows)
+ * @param validation validation size (fraction or rows, &gt;= 0)
+ * @param test       test size (fraction or rows, &gt;= 0)
  */
-public record ChronologicalSplit(boolean byFraction, double train, double validation, double test)
-    implements Serializable {
+public record ChronologicalSplit(Mode mode, double train, double validation, double test) implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** How the sizes count. */
+  public enum Mode { FRACTIONS, ROWS, LAST_ROWS }
 
   /** Which part's windows to build. */
   public enum Part { ALL, TRAIN, VALIDATION, TEST }
 
   /** Everything is training data. */
-  public static final ChronologicalSplit NONE = new ChronologicalSplit(true, 1, 0, 0);
+  public static final ChronologicalSplit NONE = new ChronologicalSplit(Mode.FRACTIONS, 1, 0, 0);
 
   /** Validates the sizes. */
   public ChronologicalSplit {
-    if (byFraction) {
+    if (mode == null) {
+      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows]");
+    }
+    if (mode == Mode.FRACTIONS) {
       if (!(train > 0) || !(validation >= 0) || !(test >= 0) || train + validation + test > 1 + 1e-9) {
-        throw new IllegalArgumentException("split fractions must be train > 0, validation >= 0, test >= 0 with a sum "
-            + "<= 1, got " + train + ", " + validation + ", " + test);
+        throw new IllegalArgumentException("split fractions must be split.train > 0, split.validation >= 0, "
+            + "split.test >= 0 with a sum <= 1, got " + train + ", " + validation + ", " + test);
       }
-    } else if (train < 1 || validation < 0 || test < 0 || train != Math.rint(train) || validation != Math.rint(validation)
-        || test != Math.rint(test)) {
-      throw new IllegalArgumentException("split row counts must be whole numbers, train >= 1, got " + train + ", "
-          + validation + ", " + test);
+    } else if (!whole(validation) || !whole(test) || (mode == Mode.ROWS && (!whole(train) || train < 1))) {
+      throw new IllegalArgumentException("split row counts must be whole numbers >= 0" + (mode == Mode.ROWS
+          ? " and split.train >= 1" : "") + ", got " + train + ", " + validation + ", " + test);
+    }
+  }
+
+  private static boolean whole(double v) {
+    return v >= 0 && v == Math.rint(v) && v <= Integer.MAX_VALUE;
+  }
+
+  /** Parses a mode name: fractions, rows or last_rows. */
+  public static Mode mode(String name) {
+    try {
+      return Mode.valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows], got '" + name + "'",
+          e);
     }
   }
 
   /** Fractions of each series: training, validation, and the rest for testing. */
   public static ChronologicalSplit fractions(double train, double validation) {
-    return new ChronologicalSplit(true, train, validation, Math.max(0, 1 - train - validation));
+    return new ChronologicalSplit(Mode.FRACTIONS, train, validation, Math.max(0, 1 - train - validation));
   }
 
   /** Fixed row counts from each series' start. */
   public static ChronologicalSplit rows(long train, long validation, long test) {
-    return new ChronologicalSplit(false, train, validation, test);
+    return new ChronologicalSplit(Mode.ROWS, train, validation, test);
+  }
+
+  /** The last rows of each series for testing and, before them, validation. */
+  public static ChronologicalSplit lastRows(long validation, long test) {
+    return new ChronologicalSplit(Mode.LAST_ROWS, 0, validation, test);
+  }
+
+  /** Rows of a series of {@code n} rows that are training data: {@code [0, trainingRows(n))}. */
+  public int trainingRows(int n) {
+    return bounds(n, Part.TRAIN)[1];
   }
 
   /** Row range [from, to) of {@code part} in a series of {@code n} rows. */
   public int[] bounds(int n, Part part) {
-    long b1 = byFraction ? (long) Math.floor(n * train) : (long) train;
-    long b2 = b1 + (byFraction ? (long) Math.floor(n * validation) : (long) validation);
-    long b3 = byFraction ? (validation + train + test >= 1 - 1e-9 ? n : b2 + (long) Math.floor(n * test))
-        : b2 + (long) test;
+    long b1;
+    long b2;
+    long b3;
+    switch (mode) {
+      case FRACTIONS -> {
+        b1 = (long) Math.floor(n * train);
+        b2 = b1 + (long) Math.floor(n * validation);
+        b3 = train + validation + test >= 1 - 1e-9 ? n : b2 + (long) Math.floor(n * test);
+      }
+      case ROWS -> {
+        b1 = (long) train;
+        b2 = b1 + (long) validation;
+        b3 = b2 + (long) test;
+      }
+      default -> {
+        b3 = n;
+        b2 = Math.max(0, n - (long) test);
+        b1 = Math.max(0, b2 - (long) validation);
+      }
+    }
     int c1 = (int) Math.min(n, b1);
     int c2 = (int) Math.min(n, b2);
     int c3 = (int) Math.min(n, b3);

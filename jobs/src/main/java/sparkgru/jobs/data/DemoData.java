@@ -14,11 +14,13 @@ import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.model.Seeds;
 
 /**
- * Synthetic hourly series for the demo, generated on the executors: each sequence comes from its
- * own series {@code level + slope * t + daily and weekly seasonality + noise}, with random
- * parameters and start hour drawn from (seed, sequence id). Long format, one row per step:
- * {@code sequence_id, step, value, hour_sin, hour_cos, target} where {@code target} is the next
- * hour's value, so a model learns one-step-ahead forecasting.
+ * Synthetic hourly series for the demo, generated on the executors: each comes from its own
+ * {@code level + slope * t + daily and weekly seasonality + noise}, with random parameters and
+ * start hour drawn from (seed, id). Two layouts: {@link #generate} gives sequences, one row per
+ * step: {@code sequence_id, step, value, hour_sin, hour_cos, target} where {@code target} is the
+ * next hour's value (one-step-ahead training sequences); {@link #series} gives long-format time
+ * series for forecasting: {@code series_id, timestamp, value, hour_sin, hour_cos}, hourly from
+ * 2024-01-01 00:00 UTC plus the series' start hour.
  */
 public final class DemoData {
   /** The input columns of the demo data. */
@@ -43,6 +45,43 @@ public final class DemoData {
   public static Dataset<Row> generate(SparkSession spark, long sequences, int steps, long seed, int partitions) {
     FlatMapFunction<Long, Row> rows = id -> sequence(id, steps, seed).iterator();
     return spark.range(0, sequences, 1, partitions).flatMap(rows, Encoders.row(schema()));
+  }
+
+  /** The schema of {@link #series}. */
+  public static StructType seriesSchema() {
+    return new StructType()
+        .add("series_id", DataTypes.StringType, false)
+        .add("timestamp", DataTypes.TimestampType, false)
+        .add("value", DataTypes.DoubleType, false)
+        .add("hour_sin", DataTypes.DoubleType, false)
+        .add("hour_cos", DataTypes.DoubleType, false);
+  }
+
+  /** {@code count} hourly series of {@code steps} rows each, in {@code partitions} partitions. */
+  public static Dataset<Row> series(SparkSession spark, long count, int steps, long seed, int partitions) {
+    FlatMapFunction<Long, Row> rows = id -> {
+      List<Row> seq = sequence(id, steps, seed);
+      List<Row> out = new ArrayList<>(seq.size());
+      long start = START + 3600L * startHour(id, seed);
+      for (Row r : seq) {
+        out.add(RowFactory.create("series_" + id, java.sql.Timestamp.from(java.time.Instant.ofEpochSecond(start
+            + 3600L * r.getInt(1))), r.getDouble(2), r.getDouble(3), r.getDouble(4)));
+      }
+      return out.iterator();
+    };
+    return spark.range(0, count, 1, partitions).flatMap(rows, Encoders.row(seriesSchema()));
+  }
+
+  /** 2024-01-01T00:00:00Z in epoch seconds. */
+  private static final long START = 1_704_067_200L;
+
+  private static int startHour(long id, long seed) {
+    SplittableRandom r = new SplittableRandom(Seeds.derive(seed, id));
+    r.nextDouble();
+    r.nextDouble();
+    r.nextDouble();
+    r.nextDouble();
+    return r.nextInt(24 * 7);
   }
 
   static List<Row> sequence(long id, int steps, long seed) {

@@ -1,5 +1,6 @@
 package sparkgru.jobs.data;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
@@ -24,7 +25,8 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Value scaling fitted on the training part of each series only: {@code (v - shift) / scale},
  * with {@code standard} (mean, population standard deviation, as scikit-learn's
- * StandardScaler that the published ETT figures use) or {@code min_max} (min, max - min), and one
+ * StandardScaler that the published ETT figures use), {@code min_max} (min, max - min) or
+ * {@code max_abs} (0, max |v|, the LSTNet protocol's scaling), and one
  * pair of numbers for all values ({@code global}), per column, or per series and column. A
  * constant stretch gets scale 1. The fitted numbers are plain data, stored with the model so the
  * forecast job can invert them.
@@ -39,7 +41,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
   private static final long serialVersionUID = 1L;
 
   /** How values are scaled. */
-  public enum Method { NONE, STANDARD, MIN_MAX }
+  public enum Method { NONE, STANDARD, MIN_MAX, MAX_ABS }
 
   /** Which values share one shift and scale. */
   public enum Scope { GLOBAL, PER_COLUMN, PER_SERIES }
@@ -51,7 +53,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     try {
       m = Method.valueOf(method.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("scaling.method must be one of [none, standard, min_max], got '" + method + "'", e);
+      throw new IllegalArgumentException("scaling.method must be one of [none, standard, min_max, max_abs], got '" + method + "'", e);
     }
     try {
       s = Scope.valueOf(scope.trim().toUpperCase(Locale.ROOT));
@@ -88,17 +90,18 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     }
     Map<String, double[]> fitted = new LinkedHashMap<>();
     for (String c : columns) {
-      List<Column> aggs = List.of(mean(col(c)), stddev_pop(col(c)), min(col(c)), max(col(c)));
+      List<Column> aggs = List.of(mean(col(c)), stddev_pop(col(c)), min(col(c)), max(col(c)), max(abs(col(c))));
       List<Row> rows = scope == Scope.PER_COLUMN
-          ? train.agg(aggs.get(0), aggs.subList(1, 4).toArray(new Column[0])).collectAsList()
-          : train.groupBy(col(seriesColumn)).agg(aggs.get(0), aggs.subList(1, 4).toArray(new Column[0])).collectAsList();
+          ? train.agg(aggs.get(0), aggs.subList(1, 5).toArray(new Column[0])).collectAsList()
+          : train.groupBy(col(seriesColumn)).agg(aggs.get(0), aggs.subList(1, 5).toArray(new Column[0])).collectAsList();
       for (Row r : rows) {
         int o = scope == Scope.PER_SERIES ? 1 : 0;
         if (r.isNullAt(o)) {
           continue;
         }
-        double shift = method == Method.STANDARD ? r.getDouble(o) : r.getDouble(o + 2);
-        double scale = method == Method.STANDARD ? r.getDouble(o + 1) : r.getDouble(o + 3) - r.getDouble(o + 2);
+        double[] p = shiftAndScale(r, o);
+        double shift = p[0];
+        double scale = p[1];
         fitted.put(key(scope == Scope.PER_SERIES ? r.getString(0) : "", c),
             new double[] {shift, scale > 0 && Double.isFinite(scale) ? scale : 1.0});
       }
@@ -116,17 +119,32 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
       Dataset<Row> one = train.select(v.as("_v"));
       stacked = stacked == null ? one : stacked.union(one);
     }
-    Row r = stacked.agg(mean(col("_v")), stddev_pop(col("_v")), min(col("_v")), max(col("_v"))).first();
-    double shift = method == Method.STANDARD ? r.getDouble(0) : r.getDouble(2);
-    double scale = method == Method.STANDARD ? r.getDouble(1) : r.getDouble(3) - r.getDouble(2);
-    return new double[] {shift, scale > 0 ? scale : 1.0};
+    Row r = stacked.agg(mean(col("_v")), stddev_pop(col("_v")), min(col("_v")), max(col("_v")), max(abs(col("_v"))))
+        .first();
+    if (r.isNullAt(0)) {
+      throw new IllegalArgumentException("no training rows to fit the scaling on: every series' training part is empty");
+    }
+    double[] p = shiftAndScale(r, 0);
+    return new double[] {p[0], p[1] > 0 && Double.isFinite(p[1]) ? p[1] : 1.0};
+  }
+
+  /** {shift, scale} from aggregated (mean, stddev, min, max, max |v|) at {@code o}. */
+  private double[] shiftAndScale(Row r, int o) {
+    return switch (method) {
+      case STANDARD -> new double[] {r.getDouble(o), r.getDouble(o + 1)};
+      case MIN_MAX -> new double[] {r.getDouble(o + 2), r.getDouble(o + 3) - r.getDouble(o + 2)};
+      default -> new double[] {0, r.getDouble(o + 4)};
+    };
   }
 
   private static Column trainRows(ChronologicalSplit split) {
-    if (split.byFraction()) {
-      return col("_row").leq(floor(col("_n").multiply(split.train())));
-    }
-    return col("_row").leq((long) split.train());
+    Column n = col("_n");
+    Column bound = switch (split.mode()) {
+      case FRACTIONS -> floor(n.multiply(split.train()));
+      case ROWS -> lit((long) split.train());
+      case LAST_ROWS -> n.minus((long) (split.validation() + split.test()));
+    };
+    return col("_row").leq(bound);
   }
 
   /** {@code (v - shift) / scale} for a value of a (series, column). */
@@ -139,6 +157,67 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
   public double inverse(String series, String column, double v) {
     double[] p = params(series, column);
     return p == null ? v : v * p[1] + p[0];
+  }
+
+  /**
+   * A copy of the series' values {@code [rows][columns]} (columns named by {@code columns})
+   * scaled with its parameters; missing values stay NaN.
+   */
+  public double[][] transform(Series s, List<String> valueColumns) {
+    double[][] p = columnParams(s.id(), valueColumns);
+    double[][] out = new double[s.size()][];
+    for (int i = 0; i < out.length; i++) {
+      double[] v = s.values()[i].clone();
+      for (int c = 0; c < v.length; c++) {
+        v[c] = (v[c] - p[c][0]) / p[c][1];
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  /** {shift, scale} of each of {@code valueColumns} for a series ({0, 1} for unscaled columns). */
+  public double[][] columnParams(String series, List<String> valueColumns) {
+    double[][] out = new double[valueColumns.size()][];
+    for (int c = 0; c < out.length; c++) {
+      double[] p = params(series, valueColumns.get(c));
+      out[c] = p == null ? new double[] {0, 1} : p;
+    }
+    return out;
+  }
+
+  /** The scaler as plain data for a model file's JSON header. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("method", method.name().toLowerCase(Locale.ROOT));
+    out.put("scope", scope.name().toLowerCase(Locale.ROOT));
+    out.put("columns", new ArrayList<>(columns));
+    Map<String, Object> p = new LinkedHashMap<>();
+    params.forEach((k, v) -> p.put(k, List.of(v[0], v[1])));
+    out.put("params", p);
+    return out;
+  }
+
+  /** The scaler stored by {@link #toJson()}; {@code origin} names the file in errors. */
+  @SuppressWarnings("unchecked")
+  public static Scaler fromJson(Object json, String origin) {
+    try {
+      Map<String, Object> m = (Map<String, Object>) json;
+      Scaler s = unfitted((String) m.get("method"), (String) m.get("scope"), (List<String>) m.get("columns"));
+      Map<String, double[]> params = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) m.get("params")).entrySet()) {
+        List<Number> v = (List<Number>) e.getValue();
+        double shift = v.get(0).doubleValue();
+        double scale = v.get(1).doubleValue();
+        if (!Double.isFinite(shift) || !(scale > 0) || !Double.isFinite(scale)) {
+          throw new IllegalArgumentException("scaling of " + e.getKey() + " is " + v);
+        }
+        params.put(e.getKey(), new double[] {shift, scale});
+      }
+      return new Scaler(s.method, s.scope, s.columns, params);
+    } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(origin + " has no valid stored scaling (" + e.getMessage() + ")", e);
+    }
   }
 
   private double[] params(String series, String column) {

@@ -18,67 +18,48 @@ import sparkgru.jobs.train.PackedPartition;
 
 /**
  * Sliding forecasting windows over many time series in long format ({@code series, time,
- * values...}), built on the executors: each window is {@code lookback} steps of the input
- * columns and the next {@code horizon} steps of the target columns (flattened
- * {@code [horizon * targets]}, for a direct multi-horizon head). Windows never cross a series
- * boundary or a time gap (two rows further apart than the series' step); series shorter than
- * lookback + horizon are counted and named in the {@link Report}, not dropped silently.
+ * values...}), built on the executors, shaped and encoded by a {@link WindowSpec}: values are
+ * scaled by the (fitted) {@link Scaler}, then each window is normalised by the spec. Windows
+ * never cross a series boundary or a time gap (two rows further apart than the series' step);
+ * series shorter than lookback + horizon are counted and named in the {@link Report}, not
+ * dropped silently.
  *
- * @param series    series id column
- * @param time      timestamp column: numbers (e.g. epoch seconds or step indices) or date-time text
- * @param inputs    input columns (targets included when they are also inputs)
- * @param targets   target columns
- * @param lookback  steps per window input, &gt;= 1
- * @param horizon   steps forecast, &gt;= 1
- * @param stride    steps between window starts, &gt;= 1
- * @param missing   what a missing value does
- * @param split     where each series' train, validation and test parts end
- * @param part      which part's windows to build: a window belongs to the part that holds its
- *                  whole forecast span (its lookback may reach back into the previous part, as in
- *                  the Informer protocol)
+ * @param series series id column
+ * @param time   timestamp column: numbers (e.g. epoch seconds or step indices) or date-time text
+ * @param spec   the windows' shape, columns, missing-value policy and normalisation
+ * @param split  where each series' train, validation and test parts end
+ * @param part   which part's windows to build: a window belongs to the part that holds its
+ *               whole forecast span (its lookback may reach back into the previous part, as in
+ *               the Informer protocol)
+ * @param scaler the scaling, fitted on the training part
  */
-public record SlidingWindows(String series, String time, List<String> inputs, List<String> targets, int lookback,
-    int horizon, int stride, Missing missing, ChronologicalSplit split, ChronologicalSplit.Part part)
-    implements Serializable {
+public record SlidingWindows(String series, String time, WindowSpec spec, ChronologicalSplit split,
+    ChronologicalSplit.Part part, Scaler scaler) implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int EXAMPLES = 5;
 
-  /** Missing-value policy. */
-  public enum Missing {
-    /** A missing value is an error naming the series, time and column (default). */
-    ERROR,
-    /** Repeat the last value of the same column within the segment. */
-    FORWARD_FILL,
-    /** Leave out every window that touches a missing value. */
-    DROP
-  }
-
-  /** Validates the shape of the windows. */
+  /** Validates that every piece is there. */
   public SlidingWindows {
-    if (lookback < 1 || horizon < 1 || stride < 1) {
-      throw new IllegalArgumentException("windows need lookback, horizon and stride >= 1, got " + lookback + ", "
-          + horizon + ", " + stride);
-    }
-    if (inputs.isEmpty() || targets.isEmpty()) {
-      throw new IllegalArgumentException("windows need at least one input and one target column");
-    }
-    inputs = List.copyOf(inputs);
-    targets = List.copyOf(targets);
-    if (split == null || part == null) {
-      throw new IllegalArgumentException("windows need a split and a part (ChronologicalSplit.NONE and Part.ALL for all)");
+    if (spec == null || split == null || part == null || scaler == null) {
+      throw new IllegalArgumentException("windows need a spec, a split, a part and a scaler (ChronologicalSplit.NONE, "
+          + "Part.ALL and an unfitted 'none' scaler for none)");
     }
   }
 
-  /** All windows of every series, no split. */
-  public SlidingWindows(String series, String time, List<String> inputs, List<String> targets, int lookback,
-      int horizon, int stride, Missing missing) {
-    this(series, time, inputs, targets, lookback, horizon, stride, missing, ChronologicalSplit.NONE,
-        ChronologicalSplit.Part.ALL);
+  /** All windows of every series, unscaled, no split. */
+  public SlidingWindows(String series, String time, WindowSpec spec) {
+    this(series, time, spec, ChronologicalSplit.NONE, ChronologicalSplit.Part.ALL,
+        Scaler.unfitted("none", "global", spec.valueColumns()));
   }
 
   /** The same windows for another part of the split. */
   public SlidingWindows part(ChronologicalSplit.Part p) {
-    return new SlidingWindows(series, time, inputs, targets, lookback, horizon, stride, missing, split, p);
+    return new SlidingWindows(series, time, spec, split, p, scaler);
+  }
+
+  /** The same windows scaled by {@code fitted}. */
+  public SlidingWindows scaledBy(Scaler fitted) {
+    return new SlidingWindows(series, time, spec, split, part, fitted);
   }
 
   /** What windowing found: counts, and examples of short series. */
@@ -92,6 +73,14 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
       return new Report(series + o.series, windows + o.windows, shortSeries + o.shortSeries, examples, gaps + o.gaps,
           droppedWindows + o.droppedWindows);
     }
+
+    /** One line for the console. */
+    public String describe() {
+      return windows + " windows from " + series + " series" + (gaps > 0 ? ", " + gaps + " time gaps" : "")
+          + (droppedWindows > 0 ? ", " + droppedWindows + " windows dropped for missing values" : "")
+          + (shortSeries > 0 ? "; " + shortSeries + " series too short for lookback + horizon, e.g. "
+          + String.join(", ", shortExamples) : "");
+    }
   }
 
   /** One partition's windows and what was found building them. */
@@ -102,7 +91,7 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
   /** The columns this needs, typed: series as text, time as a long, values as doubles (null when missing). */
   public Dataset<Row> select(Dataset<Row> rows, String origin) {
     List<String> available = Arrays.asList(rows.columns());
-    List<String> values = valueColumns();
+    List<String> values = spec.valueColumns();
     List<String> wanted = new ArrayList<>(List.of(series, time));
     wanted.addAll(values);
     for (String c : wanted) {
@@ -110,7 +99,7 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
         throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
       }
     }
-    boolean numericTime = rows.schema().apply(time).dataType() instanceof NumericType;
+    boolean numericTime = !dateTimes(rows);
     Column t = numericTime ? col(time).cast(DataTypes.LongType)
         : try_to_timestamp(col(time).cast(DataTypes.StringType)).cast(DataTypes.LongType);
     List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time)));
@@ -134,22 +123,20 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
     return typed;
   }
 
-  /** Inputs, then targets that are not inputs: the value columns in row order after series and time. */
-  List<String> valueColumns() {
-    List<String> all = new ArrayList<>(inputs);
-    for (String t : targets) {
-      if (!all.contains(t)) {
-        all.add(t);
-      }
-    }
-    return all;
-  }
-
   /** Windows of typed rows (from {@link #select}), series hashed into {@code partitions} partitions. */
   public JavaRDD<Windowed> build(Dataset<Row> typed, int partitions) {
     SlidingWindows w = this;
-    return typed.repartition(partitions, col(series)).sortWithinPartitions(col(series), col(time)).javaRDD()
-        .mapPartitions(rows -> List.of(w.windows(rows)).iterator(), true);
+    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.windows(rows)).iterator(), true);
+  }
+
+  /** Typed rows (from {@link #select}) with each series in one partition, sorted by series and time. */
+  public JavaRDD<Row> sorted(Dataset<Row> typed, int partitions) {
+    return typed.repartition(partitions, col(series)).sortWithinPartitions(col(series), col(time)).javaRDD();
+  }
+
+  /** Whether the time column of raw rows holds date-times (else numbers). */
+  public boolean dateTimes(Dataset<Row> rows) {
+    return !(rows.schema().apply(time).dataType() instanceof NumericType);
   }
 
   /**
@@ -166,127 +153,95 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
   }
 
   Windowed windows(Iterator<Row> rows) {
-    List<String> values = valueColumns();
-    int[] inputIdx = inputs.stream().mapToInt(values::indexOf).toArray();
-    int[] targetIdx = targets.stream().mapToInt(values::indexOf).toArray();
-    int f = inputIdx.length;
-    int k = targetIdx.length;
+    int f = spec.inputs().size();
     FloatBuffer xs = new FloatBuffer();
     FloatBuffer ys = new FloatBuffer();
     long[] counts = new long[5]; // series, windows, short, gaps, dropped
     List<String> examples = new ArrayList<>();
-    String current = null;
-    List<Long> times = new ArrayList<>();
-    List<double[]> vals = new ArrayList<>();
-    while (true) {
-      Row r = rows.hasNext() ? rows.next() : null;
-      String sid = r == null ? null : r.getString(0);
-      if (current != null && (r == null || !sid.equals(current))) {
-        series(current, times, vals, inputIdx, targetIdx, xs, ys, counts, examples);
-        times.clear();
-        vals.clear();
+    Iterator<Series> all = Series.group(rows, spec.valueColumns().size());
+    float[] x = new float[spec.lookback() * f];
+    float[] y = new float[spec.outputWidth()];
+    while (all.hasNext()) {
+      Series s = clean(all.next());
+      counts[0]++;
+      if (s.size() < spec.lookback() + spec.horizon()) {
+        counts[2]++;
+        if (examples.size() < EXAMPLES) {
+          examples.add(s.id() + " (" + s.size() + " steps)");
+        }
+        continue;
       }
-      if (r == null) {
-        break;
+      double[][] scaled = scaler.transform(s, spec.valueColumns());
+      int[] stretches = s.stretches();
+      counts[3] += stretches.length - 2;
+      int[] bounds = split.bounds(s.size(), part);
+      for (int st = 0; st + 1 < stretches.length; st++) {
+        for (int start : starts(stretches[st], stretches[st + 1], bounds, spec.trainingHorizon(), spec.stride())) {
+          if (spec.missing() == WindowSpec.Missing.DROP
+              && s.hasMissing(start, start + spec.lookback() + spec.trainingHorizon())) {
+            counts[4]++;
+            continue;
+          }
+          double[] off = spec.offsets(scaled, start);
+          spec.inputs(scaled, start, off, x, 0);
+          spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), off, y, 0);
+          xs.add(x);
+          ys.add(y);
+          counts[1]++;
+        }
       }
-      current = sid;
-      double[] v = new double[values.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = r.isNullAt(2 + i) ? Double.NaN : r.getDouble(2 + i);
-      }
-      times.add(r.getLong(1));
-      vals.add(v);
     }
     int n = (int) counts[1];
-    PackedPartition data = new PackedPartition(n, lookback, f, new int[] {horizon * k}, xs.toArray(), ys.toArray(), null);
+    PackedPartition data = new PackedPartition(n, spec.lookback(), f, new int[] {spec.outputWidth()}, xs.toArray(),
+        ys.toArray(), null);
     return new Windowed(data, new Report(counts[0], counts[1], counts[2], examples, counts[3], counts[4]));
   }
 
-  private void series(String id, List<Long> times, List<double[]> vals, int[] inputIdx, int[] targetIdx,
-      FloatBuffer xs, FloatBuffer ys, long[] counts, List<String> examples) {
-    counts[0]++;
-    int n = times.size();
-    if (n < lookback + horizon) {
-      counts[2]++;
-      if (examples.size() < EXAMPLES) {
-        examples.add(id + " (" + n + " steps)");
-      }
-      return;
+  /**
+   * Starts of the windows in the stretch of rows [from, to) whose {@code steps} target rows lie
+   * in the part's rows {@code bounds}, every {@code stride} rows.
+   */
+  public List<Integer> starts(int from, int to, int[] bounds, int steps, int stride) {
+    List<Integer> out = new ArrayList<>();
+    for (int start = Math.max(from, bounds[0] - spec.lookback()); start + spec.lookback() + steps <= Math.min(to,
+        bounds[1]); start += stride) {
+      out.add(start);
     }
-    long step = Long.MAX_VALUE;
-    for (int i = 1; i < n; i++) {
-      long d = times.get(i) - times.get(i - 1);
-      if (d == 0) {
-        throw new IllegalArgumentException("series " + id + " has two rows at time " + times.get(i)
-            + "; each series needs one row per time");
-      }
-      step = Math.min(step, d);
-    }
-    int[] bounds = split.bounds(n, part);
-    int segmentStart = 0;
-    for (int i = 1; i <= n; i++) {
-      if (i == n || times.get(i) - times.get(i - 1) != step) {
-        if (i < n) {
-          counts[3]++;
-        }
-        segment(id, times, vals, segmentStart, i, bounds, inputIdx, targetIdx, xs, ys, counts);
-        segmentStart = i;
-      }
-    }
+    return out;
   }
 
-  private void segment(String id, List<Long> times, List<double[]> vals, int from, int to, int[] bounds, int[] inputIdx,
-      int[] targetIdx, FloatBuffer xs, FloatBuffer ys, long[] counts) {
-    int width = vals.get(from).length;
-    for (int i = from; i < to; i++) {
-      double[] v = vals.get(i);
-      for (int c = 0; c < width; c++) {
-        if (Double.isNaN(v[c]) || Double.isInfinite(v[c]) || Math.abs(v[c]) > Float.MAX_VALUE) {
-          boolean missingValue = Double.isNaN(v[c]);
-          if (!missingValue || missing == Missing.ERROR) {
-            throw new IllegalArgumentException("series " + id + " has " + (missingValue ? "a missing" : "an infinite "
-                + "or out-of-float-range") + " value in column '" + valueColumns().get(c) + "' at time " + times.get(i)
-                + (missingValue ? "; set the missing-value policy to forward_fill or drop, or clean the data" : ""));
-          }
-          if (missing == Missing.FORWARD_FILL) {
-            if (i == from) {
-              throw new IllegalArgumentException("series " + id + " cannot forward-fill column '" + valueColumns().get(c)
-                  + "' at time " + times.get(i) + ": no earlier value in this stretch of the series");
+  /**
+   * Applies the missing-value policy to a series (in place) and rejects infinite values and values
+   * beyond float32 range, naming the series, column and time.
+   */
+  public Series clean(Series s) {
+    List<String> columns = spec.valueColumns();
+    double[][] vals = s.values();
+    int[] stretches = s.stretches();
+    for (int st = 0; st + 1 < stretches.length; st++) {
+      for (int i = stretches[st]; i < stretches[st + 1]; i++) {
+        double[] v = vals[i];
+        for (int c = 0; c < v.length; c++) {
+          if (Double.isNaN(v[c]) || Double.isInfinite(v[c]) || Math.abs(v[c]) > Float.MAX_VALUE) {
+            boolean missingValue = Double.isNaN(v[c]);
+            if (!missingValue || spec.missing() == WindowSpec.Missing.ERROR) {
+              throw new IllegalArgumentException("series " + s.id() + " has " + (missingValue ? "a missing"
+                  : "an infinite or out-of-float-range") + " value in column '" + columns.get(c) + "' at time "
+                  + s.times()[i] + " (row " + (i + 1) + " of the series)" + (missingValue
+                  ? "; set data.missing to forward_fill or drop, or clean the data" : ""));
             }
-            v[c] = vals.get(i - 1)[c];
+            if (spec.missing() == WindowSpec.Missing.FORWARD_FILL) {
+              if (i == stretches[st]) {
+                throw new IllegalArgumentException("series " + s.id() + " cannot forward-fill column '"
+                    + columns.get(c) + "' at time " + s.times()[i] + ": no earlier value in this stretch of the series");
+              }
+              v[c] = vals[i - 1][c];
+            }
           }
         }
       }
     }
-    for (int start = Math.max(from, bounds[0] - lookback); start + lookback + horizon <= Math.min(to, bounds[1]);
-        start += stride) {
-      if (missing == Missing.DROP && touchesMissing(vals, start, start + lookback + horizon)) {
-        counts[4]++;
-        continue;
-      }
-      for (int s = start; s < start + lookback; s++) {
-        for (int c : inputIdx) {
-          xs.add((float) vals.get(s)[c]);
-        }
-      }
-      for (int s = start + lookback; s < start + lookback + horizon; s++) {
-        for (int c : targetIdx) {
-          ys.add((float) vals.get(s)[c]);
-        }
-      }
-      counts[1]++;
-    }
-  }
-
-  private static boolean touchesMissing(List<double[]> vals, int from, int to) {
-    for (int i = from; i < to; i++) {
-      for (double v : vals.get(i)) {
-        if (Double.isNaN(v)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return s;
   }
 
   /** A growable float array. */
@@ -294,11 +249,12 @@ public record SlidingWindows(String series, String time, List<String> inputs, Li
     private float[] data = new float[1024];
     private int size;
 
-    void add(float v) {
-      if (size == data.length) {
+    void add(float[] v) {
+      while (size + v.length > data.length) {
         data = Arrays.copyOf(data, Math.multiplyExact(data.length, 2));
       }
-      data[size++] = v;
+      System.arraycopy(v, 0, data, size, v.length);
+      size += v.length;
     }
 
     float[] toArray() {

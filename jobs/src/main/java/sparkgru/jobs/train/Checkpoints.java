@@ -26,6 +26,7 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.AtomicFiles;
 
 /**
  * Checkpoints in a directory on any Hadoop file system, one file per checkpointed epoch,

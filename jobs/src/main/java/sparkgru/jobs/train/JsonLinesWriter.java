@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import sparkgru.engine.model.EpochListener;
+import sparkgru.jobs.data.AtomicFiles;
 
 /**
  * Keeps the per-epoch logs as a JSON-lines file on any Hadoop file system,

@@ -10,23 +10,25 @@ import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
-import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.forecast.EvaluateJob;
+import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.data.AtomicFiles;
 
 /**
- * The training job: read (or generate) long-format sequences, split off validation sequences,
- * pack the rest per partition, train by parameter averaging, report every epoch on the console
- * and in the metrics file, and write the model in the project's own format (atomically).
+ * The training job: read (or generate) the data as {@link TrainingData} (training sequences, or
+ * time series cut into scaled forecasting windows), train by parameter averaging, report every
+ * epoch on the console and in the metrics file, and write the model in the project's own format
+ * (atomically), with the fitted scaling for the forecast and evaluate jobs.
  */
 public final class TrainJob {
   /** What a run produced. */
@@ -55,44 +57,33 @@ public final class TrainJob {
     if (partitions == 0) {
       partitions = jsc.defaultParallelism();
     }
-    long seed = Long.parseLong(config.get("train.seed"));
-    String source = config.get("data.source");
-    LongFormat format;
-    Dataset<Row> rows;
-    String origin;
-    if (source.equals("demo")) {
-      format = new LongFormat("sequence_id", "step", DemoData.FEATURES, DemoData.TARGETS);
-      rows = DemoData.generate(spark, config.integer("demo.sequences", 1, 100_000_000),
-          config.integer("demo.steps", 2, 10_000), seed, partitions);
-      origin = "demo data";
-    } else {
-      format = new LongFormat(config.get("data.id_column"), config.get("data.step_column"),
-          config.list("data.feature_columns"), config.list("data.target_columns"));
-      origin = config.get("data.path");
-      requireExists(origin, jsc);
-      rows = source.equals("csv")
-          ? spark.read().option("header", "true").csv(origin)
-          : spark.read().parquet(origin);
-    }
-    TrainSettings settings = config.trainSettings(format.features().size());
+    long seed = config.longValue("train.seed");
+    int features = config.windowed() ? config.windowSpec().inputs().size()
+        : config.get("data.source").equals("demo") ? DemoData.FEATURES.size() : config.list("data.feature_columns").size();
+    int outputs = config.windowed() ? config.outputs()
+        : config.get("data.source").equals("demo") ? DemoData.TARGETS.size() : config.list("data.target_columns").size();
+    TrainSettings settings = config.trainSettings(features, outputs);
     Sequential model = settings.buildModel();
     int[] outShape = model.outputShape();
-    if (outShape[outShape.length - 1] != format.targets().size()) {
-      throw new IllegalArgumentException("the model outputs " + outShape[outShape.length - 1] + " values per "
-          + (outShape.length == 2 ? "step" : "sequence") + " but there are " + format.targets().size()
-          + " target columns " + format.targets() + "; set the last layer's units to " + format.targets().size());
-    }
-    boolean perStep = outShape.length == 2;
-    Dataset<Row> typed = format.select(rows, origin);
     AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
     AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
-    double validationFraction = config.fraction("data.validation_fraction", 0, 0.9);
-    LongFormat.Split split = format.split(typed, validationFraction, seed);
-    JavaRDD<PackedPartition> train = format.pack(split.train(), partitions, perStep)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<PackedPartition> validation = validationFraction > 0
-        ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
-        : null;
+    if (!config.get("output.report").isEmpty()) {
+      if (!config.windowed()) {
+        throw new IllegalArgumentException("output.report plots forecasts of series; it needs data.format=long, wide "
+            + "or m4, not sequences");
+      }
+      AtomicFiles.prepare(config.get("output.report"), "output.report", jsc.hadoopConfiguration());
+    }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    TrainingData data = config.windowed()
+        ? TrainingData.series(spark, config, partitions, outShape, provenance)
+        : TrainingData.sequences(spark, config, partitions, outShape);
+    JavaRDD<PackedPartition> train = data.train();
+    JavaRDD<PackedPartition> validation = data.validation();
+    String origin = data.origin();
+    for (String line : data.notes()) {
+      out.println(line);
+    }
 
     out.println("spark-gru train: " + origin + ", " + partitions + " partitions, model " + settings.model().layers()
         .stream().map(l -> l.type() + l.args()).toList() + ", optimizer " + settings.optimizer().name()
@@ -123,7 +114,6 @@ public final class TrainJob {
         }
       }
     }
-    Map<String, Object> provenance = new LinkedHashMap<>();
     provenance.put("engine", sparkgru.jobs.Main.VERSION);
     provenance.put("spark", spark.version());
     provenance.put("java", System.getProperty("java.version"));
@@ -143,9 +133,13 @@ public final class TrainJob {
           .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
       provenance.put("created", Instant.now().toString());
       provenance.put("history", new ArrayList<>(history.epochs()));
-      AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(),
-          ModelFile.write(settings.model(), model, provenance));
+      byte[] file = ModelFile.write(settings.model(), model, provenance);
+      AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(), file);
       out.println("model written to " + config.get("output.model"));
+      if (config.windowed()) {
+        report(spark, config, new TrainedModel(config.get("output.model"), file, config,
+            Scaler.fromJson(provenance.get("scaling"), config.get("output.model"))), out);
+      }
       out.flush();
       return new Result(history, model, settings);
     } catch (Exception e) {
@@ -155,6 +149,30 @@ public final class TrainJob {
       if (validation != null) {
         validation.unpersist(false);
       }
+    }
+  }
+
+  /**
+   * After training on series: the trained model against the baselines on the validation windows
+   * (the test windows without validation), and the PNG report when {@code output.report} is set.
+   */
+  private static void report(SparkSession spark, JobConfig config, TrainedModel trained, PrintWriter out) {
+    ChronologicalSplit.Part part = config.hasValidation() ? ChronologicalSplit.Part.VALIDATION
+        : ChronologicalSplit.Part.TEST;
+    EvaluateJob.Report r = EvaluateJob.backtest(spark, trained, part);
+    if (r.evaluation().windows() == 0) {
+      out.println("no " + part.name().toLowerCase(java.util.Locale.ROOT) + " window to compare the model with the "
+          + "baselines on");
+      return;
+    }
+    out.println(part.name().toLowerCase(java.util.Locale.ROOT) + " windows (" + r.evaluation().windows()
+        + "), model against baselines:");
+    out.print(r.report().get("table"));
+    String path = config.get("output.report");
+    if (!path.isEmpty()) {
+      AtomicFiles.write(new Path(path), spark.sparkContext().hadoopConfiguration(),
+          EvaluateJob.plot(trained, r.evaluation(), "spark-gru train: " + config.get("output.model")));
+      out.println("report written to " + path);
     }
   }
 
@@ -201,17 +219,5 @@ public final class TrainJob {
         }
       }
     };
-  }
-
-  private static void requireExists(String path, JavaSparkContext jsc) {
-    try {
-      Path p = new Path(path);
-      org.apache.hadoop.fs.FileStatus[] matches = p.getFileSystem(jsc.hadoopConfiguration()).globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw new IllegalArgumentException("data.path " + path + " does not exist (or matches no file)");
-      }
-    } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("data.path " + path + " cannot be read: " + e.getMessage(), e);
-    }
   }
 }

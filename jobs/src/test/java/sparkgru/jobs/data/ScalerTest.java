@@ -51,7 +51,7 @@ class ScalerTest {
 
   @Test
   void unknownMethodsAndUnfittedSeriesAreErrors() {
-    assertEquals("scaling.method must be one of [none, standard, min_max], got 'robust'", assertThrows(
+    assertEquals("scaling.method must be one of [none, standard, min_max, max_abs], got 'robust'", assertThrows(
         IllegalArgumentException.class, () -> Scaler.unfitted("robust", "global", List.of("v"))).getMessage());
     Scaler s = fit("standard", "per_series");
     assertEquals("no scaling fitted for series zz, column v (a series without training rows cannot be scaled per "
@@ -74,8 +74,8 @@ class ScalerTest {
     double std = Math.sqrt(sq / 8640 - mean * mean);
     Dataset<Row> raw = SparkTestSession.get().read().option("header", "true").csv(file.toString())
         .withColumn("series", org.apache.spark.sql.functions.lit("ETTh1"));
-    SlidingWindows w = new SlidingWindows("series", "date", List.of("OT"), List.of("OT"), 96, 96, 1,
-        SlidingWindows.Missing.ERROR);
+    SlidingWindows w = new SlidingWindows("series", "date", new WindowSpec(List.of("OT"), List.of("OT"), 96, 96, 1,
+        WindowSpec.Missing.ERROR, WindowSpec.Normalization.NONE, false));
     Scaler s = Scaler.unfitted("standard", "per_column", List.of("OT"))
         .fit(w.select(raw, "ETTh1.csv"), "series", "date", ChronologicalSplit.rows(8640, 2880, 2880));
     assertEquals(0.0, s.transform("ETTh1", "OT", mean), 1e-9);

@@ -40,8 +40,13 @@ class SlidingWindowsTest {
     return out;
   }
 
-  private static SlidingWindows windows(SlidingWindows.Missing missing) {
-    return new SlidingWindows("id", "t", List.of("v", "c"), List.of("v"), 3, 2, 2, missing);
+  private static WindowSpec spec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride,
+      WindowSpec.Missing missing) {
+    return new WindowSpec(inputs, targets, lookback, horizon, stride, missing, WindowSpec.Normalization.NONE, false);
+  }
+
+  private static SlidingWindows windows(WindowSpec.Missing missing) {
+    return new SlidingWindows("id", "t", spec(List.of("v", "c"), List.of("v"), 3, 2, 2, missing));
   }
 
   private static JavaRDD<SlidingWindows.Windowed> build(SlidingWindows w, List<Row> data) {
@@ -54,7 +59,7 @@ class SlidingWindowsTest {
     data.addAll(series("b", 0, 5, 1));
     data.addAll(series("b", 10, 17, 1));
     data.addAll(series("short", 0, 4, 1));
-    JavaRDD<SlidingWindows.Windowed> built = build(windows(SlidingWindows.Missing.ERROR), data);
+    JavaRDD<SlidingWindows.Windowed> built = build(windows(WindowSpec.Missing.ERROR), data);
     SlidingWindows.Report report = SlidingWindows.report(built);
     // a: starts 0, 2, 4 (start + 5 <= 10); b: segment 0..4 gives start 0; segment 10..16 gives 10, 12.
     assertEquals(6, report.windows());
@@ -88,11 +93,11 @@ class SlidingWindowsTest {
     List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
     data.set(4, RowFactory.create("a", 4L, null, 104.0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SlidingWindows.report(build(windows(SlidingWindows.Missing.ERROR), data)));
-    assertTrue(e.getMessage().contains("series a has a missing value in column 'v' at time 4; set the missing-value "
-        + "policy to forward_fill or drop, or clean the data"), e.getMessage());
-    assertEquals(3, SlidingWindows.report(build(windows(SlidingWindows.Missing.FORWARD_FILL), data)).windows());
-    SlidingWindows.Report dropped = SlidingWindows.report(build(windows(SlidingWindows.Missing.DROP), data));
+        () -> SlidingWindows.report(build(windows(WindowSpec.Missing.ERROR), data)));
+    assertTrue(e.getMessage().contains("series a has a missing value in column 'v' at time 4 (row 5 of the series); "
+        + "set data.missing to forward_fill or drop, or clean the data"), e.getMessage());
+    assertEquals(3, SlidingWindows.report(build(windows(WindowSpec.Missing.FORWARD_FILL), data)).windows());
+    SlidingWindows.Report dropped = SlidingWindows.report(build(windows(WindowSpec.Missing.DROP), data));
     assertEquals(0, dropped.windows(), "the windows starting at 0, 2 and 4 all touch time 4");
     assertEquals(3, dropped.droppedWindows());
   }
@@ -102,16 +107,16 @@ class SlidingWindowsTest {
     List<Row> dup = new ArrayList<>(series("a", 0, 10, 1));
     dup.add(RowFactory.create("a", 3L, 1.0, 1.0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SlidingWindows.report(build(windows(SlidingWindows.Missing.ERROR), dup)));
+        () -> SlidingWindows.report(build(windows(WindowSpec.Missing.ERROR), dup)));
     assertTrue(e.getMessage().contains("series a has two rows at time 3; each series needs one row per time"),
         e.getMessage());
-    SlidingWindows w = new SlidingWindows("id", "t", List.of("v", "zz"), List.of("v"), 3, 2, 1,
-        SlidingWindows.Missing.ERROR);
+    SlidingWindows w = new SlidingWindows("id", "t", spec(List.of("v", "zz"), List.of("v"), 3, 2, 1,
+        WindowSpec.Missing.ERROR));
     assertEquals("test data has no column 'zz'; its columns are [id, t, v, c]", assertThrows(
         IllegalArgumentException.class, () -> w.select(rows(series("a", 0, 5, 1)), "test data")).getMessage());
-    assertEquals("windows need lookback, horizon and stride >= 1, got 0, 2, 1", assertThrows(
-        IllegalArgumentException.class, () -> new SlidingWindows("id", "t", List.of("v"), List.of("v"), 0, 2, 1,
-            SlidingWindows.Missing.ERROR)).getMessage());
+    assertEquals("window.lookback must be in [1, 100000], got 0", assertThrows(
+        IllegalArgumentException.class, () -> spec(List.of("v"), List.of("v"), 0, 2, 1, WindowSpec.Missing.ERROR))
+        .getMessage());
   }
 
   @Test
@@ -121,7 +126,8 @@ class SlidingWindowsTest {
     Dataset<Row> raw = SparkTestSession.get().read().option("header", "true").csv(file.toString())
         .withColumn("series", lit("ETTh1"));
     List<String> cols = List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");
-    SlidingWindows w = new SlidingWindows("series", "date", cols, cols, 96, 96, 1, SlidingWindows.Missing.ERROR);
+    WindowSpec spec = spec(cols, cols, 96, 96, 1, WindowSpec.Missing.ERROR);
+    SlidingWindows w = new SlidingWindows("series", "date", spec);
     JavaRDD<SlidingWindows.Windowed> built = w.build(w.select(raw, "ETTh1.csv"), 2).cache();
     SlidingWindows.Report report = SlidingWindows.report(built);
     assertEquals(0, report.gaps(), "hourly without gaps");
@@ -132,8 +138,8 @@ class SlidingWindowsTest {
 
     // The Informer split: 8,640 / 2,880 / 2,880 hours; validation and test windows may look back
     // into the previous part but forecast inside their own: 2,785 test windows, as published.
-    SlidingWindows informer = new SlidingWindows("series", "date", cols, cols, 96, 96, 1, SlidingWindows.Missing.ERROR,
-        ChronologicalSplit.rows(8640, 2880, 2880), ChronologicalSplit.Part.TRAIN);
+    SlidingWindows informer = new SlidingWindows("series", "date", spec, ChronologicalSplit.rows(8640, 2880, 2880),
+        ChronologicalSplit.Part.TRAIN, Scaler.unfitted("none", "global", cols));
     Dataset<Row> typed = informer.select(raw, "ETTh1.csv");
     assertEquals(8640 - 96 - 96 + 1, SlidingWindows.report(informer.build(typed, 2)).windows());
     assertEquals(2785, SlidingWindows.report(informer.part(ChronologicalSplit.Part.VALIDATION).build(typed, 2)).windows());
@@ -146,7 +152,8 @@ class SlidingWindowsTest {
     assertArrayEquals(new int[] {0, 70}, s.bounds(100, ChronologicalSplit.Part.TRAIN));
     assertArrayEquals(new int[] {70, 80}, s.bounds(100, ChronologicalSplit.Part.VALIDATION));
     assertArrayEquals(new int[] {80, 100}, s.bounds(100, ChronologicalSplit.Part.TEST));
-    assertEquals("split fractions must be train > 0, validation >= 0, test >= 0 with a sum <= 1, got 0.8, 0.3, 0.0",
+    assertEquals("split fractions must be split.train > 0, split.validation >= 0, split.test >= 0 with a sum <= 1, "
+        + "got 0.8, 0.3, 0.0",
         assertThrows(IllegalArgumentException.class, () -> ChronologicalSplit.fractions(0.8, 0.3)).getMessage());
   }
 }

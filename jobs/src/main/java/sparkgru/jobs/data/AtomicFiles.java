@@ -1,4 +1,4 @@
-package sparkgru.jobs.train;
+package sparkgru.jobs.data;
 
 import java.io.IOException;
 import java.io.OutputStream;

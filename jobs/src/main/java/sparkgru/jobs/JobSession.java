@@ -1,0 +1,25 @@
+package sparkgru.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The Spark session of a command: spark-submit's when it set a master, else a local one. */
+final class JobSession {
+  private JobSession() {}
+
+  /**
+   * Starts (or joins) Spark with one BLAS thread per task; {@code master} applies only outside
+   * spark-submit, with the web UI off.
+   */
+  static SparkSession start(String app, String master) {
+    SparkConf sparkConf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(app)
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+    if (!sparkConf.contains("spark.master")) {
+      builder.master(master).config("spark.ui.enabled", "false");
+    }
+    SparkSession spark = builder.getOrCreate();
+    spark.sparkContext().setLogLevel("WARN");
+    return spark;
+  }
+}

@@ -1,0 +1,150 @@
+package sparkgru.jobs.data;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Where time series come from and how their table is laid out, read into one long form
+ * ({@code series, time, values...}) for {@link SlidingWindows#select}:
+ * <ul>
+ *   <li>{@code long}: one row per series and time, columns named by the configuration;
+ *   <li>{@code wide}: one multivariate series, one row per time (like ETTh1's
+ *       {@code date,HUFL,...,OT}); without a time column the row order gives the steps 0, 1, ...;
+ *   <li>{@code m4}: one row per series, its id first and then its values (M4's CSV files; empty
+ *       cells pad the shorter series at the end), read as a column {@code value} at steps 0, 1, ....
+ * </ul>
+ *
+ * @param source       demo, csv or parquet
+ * @param format       long, wide or m4
+ * @param path         the input (any Hadoop path), unused for demo
+ * @param header       whether a CSV file has a header row (else Spark names its columns _c0, _c1, ...)
+ * @param seriesColumn the series id column (long; the name given to it for wide and m4)
+ * @param timeColumn   the time column (long, wide; empty for wide = row order, in a column named
+ *                     {@code step}, as for m4)
+ * @param seriesName   the id of the one series of a wide table
+ * @param demoSeries   demo: number of series
+ * @param demoSteps    demo: rows per series
+ * @param seed         demo: seed of the generated values
+ */
+public record SeriesSource(String source, String format, String path, boolean header, String seriesColumn,
+    String timeColumn, String seriesName, long demoSeries, int demoSteps, long seed) implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** The layouts read. */
+  public static final List<String> FORMATS = List.of("long", "wide", "m4");
+  /** The value column of an m4 table. */
+  public static final String M4_VALUE = "value";
+
+  /** Validates the layout. */
+  public SeriesSource {
+    format = format.trim().toLowerCase(Locale.ROOT);
+    if (!FORMATS.contains(format)) {
+      throw new IllegalArgumentException("data.format must be one of [sequences, long, wide, m4], got '" + format + "'");
+    }
+    if (seriesColumn.isBlank() || (format.equals("long") && timeColumn.isBlank())) {
+      throw new IllegalArgumentException("data.series_column" + (format.equals("long") ? " and data.time_column" : "")
+          + " must not be empty for data.format=" + format);
+    }
+    if (source.equals("demo") && !format.equals("long")) {
+      throw new IllegalArgumentException("data.source=demo generates long-format series; set data.format=long");
+    }
+  }
+
+  /** What {@link #read} returns: rows in long form and the names of their series and time columns. */
+  public record Table(Dataset<Row> rows, String series, String time, String origin) {}
+
+  /** The column holding each row's time: the configured one, or {@code step} for m4 and wide without one. */
+  public String time() {
+    return format.equals("m4") || timeColumn.isBlank() ? "step" : timeColumn;
+  }
+
+  /** Reads the input into long form (lazily: Spark reads when the rows are used). */
+  public Table read(SparkSession spark) {
+    if (source.equals("demo")) {
+      return new Table(DemoData.series(spark, demoSeries, demoSteps, seed, spark.sparkContext().defaultParallelism()),
+          seriesColumn, timeColumn, "demo data");
+    }
+    requireExists(path, spark.sparkContext().hadoopConfiguration());
+    Dataset<Row> raw = source.equals("csv") ? spark.read().option("header", String.valueOf(header)).csv(path)
+        : spark.read().parquet(path);
+    return switch (format) {
+      case "long" -> new Table(raw, seriesColumn, timeColumn, path);
+      case "wide" -> wide(spark, raw);
+      default -> m4(raw);
+    };
+  }
+
+  private Table wide(SparkSession spark, Dataset<Row> raw) {
+    if (Arrays.asList(raw.columns()).contains(seriesColumn)) {
+      throw new IllegalArgumentException(path + " already has a column '" + seriesColumn + "'; a wide table holds one "
+          + "series, so data.series_column names the id column this adds: choose another name, or use data.format=long");
+    }
+    Dataset<Row> rows = raw;
+    String time = time();
+    if (timeColumn.isBlank()) {
+      if (Arrays.asList(raw.columns()).contains(time)) {
+        throw new IllegalArgumentException(path + " already has a column 'step'; name the time column in "
+            + "data.time_column");
+      }
+      StructType schema = raw.schema().add(time, DataTypes.LongType, false);
+      rows = spark.createDataFrame(raw.javaRDD().zipWithIndex().map(p -> {
+        Object[] v = new Object[p._1().size() + 1];
+        for (int i = 0; i < p._1().size(); i++) {
+          v[i] = p._1().get(i);
+        }
+        v[v.length - 1] = p._2();
+        return RowFactory.create(v);
+      }), schema);
+    }
+    return new Table(rows.withColumn(seriesColumn, lit(seriesName)), seriesColumn, time, path);
+  }
+
+  private Table m4(Dataset<Row> raw) {
+    String[] cols = raw.columns();
+    if (cols.length < 2) {
+      throw new IllegalArgumentException(path + " has " + cols.length + " column; an m4 table needs the series id "
+          + "then its values");
+    }
+    List<Column> values = new ArrayList<>();
+    for (int i = 1; i < cols.length; i++) {
+      values.add(col("`" + cols[i] + "`").cast(DataTypes.StringType));
+    }
+    String time = time();
+    Dataset<Row> exploded = raw.select(col("`" + cols[0] + "`").cast(DataTypes.StringType).as(seriesColumn),
+        posexplode(array(values.toArray(new Column[0]))).as(new String[] {time, M4_VALUE}));
+    Dataset<Row> present = exploded.filter(col(M4_VALUE).isNotNull().and(col(M4_VALUE).notEqual("")))
+        .withColumn(time, col(time).cast(DataTypes.LongType));
+    return new Table(present, seriesColumn, time, path);
+  }
+
+  /** Fails with a clear message when {@code path} matches no file. */
+  public static void requireExists(String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      FileStatus[] matches = p.getFileSystem(conf).globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("data.path " + path + " does not exist (or matches no file)");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("data.path " + path + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package sparkgru.jobs.data;
+
+import java.io.IOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Writes a result table so that its final path only ever holds a complete result: Spark writes to
+ * a hidden temporary sibling, which is renamed into place once the write succeeded (and deleted
+ * when it failed). A path ending in {@code .csv} gets one CSV file with a header; any other path
+ * a Parquet directory.
+ */
+public final class TableOutput {
+  private TableOutput() {}
+
+  /** Checks before any work that {@code path} is free (or may be replaced) and its parent writable. */
+  public static void prepare(String path, boolean overwrite, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs.exists(p) && !overwrite) {
+        throw new IllegalArgumentException("output " + path + " already exists; remove it or pass --overwrite");
+      }
+      Path parent = p.getParent();
+      if (parent != null && !fs.mkdirs(parent)) {
+        throw new IOException("cannot create " + parent);
+      }
+      Path probe = new Path(parent, "." + p.getName() + "." + UUID.randomUUID() + ".probe");
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("output " + path + " is not writable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes a written output (a result found unusable after writing). */
+  public static void delete(String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      p.getFileSystem(conf).delete(p, true);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot remove " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code rows} to {@code path} (csv or Parquet by its name), replacing it only when {@code overwrite}. */
+  public static void write(Dataset<Row> rows, String path, boolean overwrite, Configuration conf) {
+    Path p = new Path(path);
+    Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
+    boolean csv = p.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+    FileSystem fs;
+    try {
+      fs = p.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("output " + path + " is not writable: " + e.getMessage(), e);
+    }
+    try {
+      if (csv) {
+        rows.coalesce(1).write().option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(
+            tmp.toString());
+      } else {
+        rows.write().parquet(tmp.toString());
+      }
+      Path result = tmp;
+      if (csv) {
+        FileStatus[] parts = fs.globStatus(new Path(tmp, "part-*"));
+        if (parts == null || parts.length != 1) {
+          throw new IllegalStateException("Spark wrote " + (parts == null ? 0 : parts.length) + " CSV parts to " + tmp
+              + ", expected one");
+        }
+        result = parts[0].getPath();
+      }
+      if (fs.exists(p)) {
+        if (!overwrite) {
+          throw new IllegalArgumentException("output " + path + " appeared while writing; not replacing it");
+        }
+        fs.delete(p, true);
+      }
+      if (!fs.rename(result, p)) {
+        throw new IOException("rename of " + result + " to " + p + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + path + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        if (fs.exists(tmp)) {
+          fs.delete(tmp, true);
+        }
+      } catch (IOException ignored) {
+        // The write's own outcome matters more than a leftover hidden temporary directory.
+      }
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package sparkgru.jobs.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The shape and encoding of forecasting windows, shared by training, forecasting and
+ * evaluation so that all three see a window identically.
+ *
+ * <p>A window starting at row {@code s} of a (scaled) series holds the inputs of rows
+ * {@code [s, s + lookback)}, {@code [lookback, inputs]}, and the targets of the next
+ * {@link #trainingHorizon()} rows, flattened {@code [trainingHorizon * targets]} (step-major).
+ * With per-window normalisation each value column has an offset, the window's last input value
+ * ({@code last}) or the mean of its inputs ({@code mean}), subtracted from its inputs and targets
+ * and added back to the forecast.
+ *
+ * <p>{@code direct}: the model outputs all {@code horizon} steps at once (a Dense of
+ * {@code horizon * targets} units). {@code recursive}: the model outputs one step, which is
+ * appended to the window to forecast the next; this needs the inputs and targets to be the same
+ * columns (nothing else is known about the future).
+ *
+ * @param inputs        input columns
+ * @param targets       target columns
+ * @param lookback      input steps, in [1, 100000]
+ * @param horizon       steps forecast, in [1, 100000]
+ * @param stride        steps between the starts of training windows, in [1, 100000]
+ * @param missing       what a missing value does
+ * @param normalization per-window normalisation
+ * @param recursive     recursive one-step forecasting rather than a direct multi-horizon head
+ */
+public record WindowSpec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride,
+    Missing missing, Normalization normalization, boolean recursive) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Missing-value policy. */
+  public enum Missing {
+    /** A missing value is an error naming the series, time and column (default). */
+    ERROR,
+    /** Repeat the last value of the same column within the stretch. */
+    FORWARD_FILL,
+    /** Leave out every window that touches a missing value. */
+    DROP
+  }
+
+  /** Per-window normalisation. */
+  public enum Normalization {
+    /** None. */
+    NONE,
+    /** Subtract each column's last input value. */
+    LAST,
+    /** Subtract each column's mean over the inputs. */
+    MEAN
+  }
+
+  /** Validates the shape and the columns. */
+  public WindowSpec {
+    range("window.lookback", lookback);
+    range("window.horizon", horizon);
+    range("window.stride", stride);
+    if (inputs == null || targets == null || inputs.isEmpty() || targets.isEmpty()) {
+      throw new IllegalArgumentException("forecasting needs at least one input and one target column "
+          + "(data.feature_columns, data.target_columns)");
+    }
+    inputs = List.copyOf(inputs);
+    targets = List.copyOf(targets);
+    for (List<String> cols : List.of(inputs, targets)) {
+      if (cols.stream().distinct().count() != cols.size()) {
+        throw new IllegalArgumentException("columns are listed twice in " + cols);
+      }
+    }
+    if (normalization != Normalization.NONE && !inputs.containsAll(targets)) {
+      throw new IllegalArgumentException("window.normalization=" + normalization.name().toLowerCase(Locale.ROOT)
+          + " subtracts each target's last or mean input value, so every target must also be an input; targets "
+          + targets + " are not all in the inputs " + inputs);
+    }
+    if (recursive && !(inputs.containsAll(targets) && targets.containsAll(inputs))) {
+      throw new IllegalArgumentException("forecast.mode=recursive feeds each forecast back as the next input, so the "
+          + "inputs and targets must be the same columns, got inputs " + inputs + " and targets " + targets
+          + "; use forecast.mode=direct with covariates");
+    }
+  }
+
+  private static void range(String key, int v) {
+    if (v < 1 || v > 100_000) {
+      throw new IllegalArgumentException(key + " must be in [1, 100000], got " + v);
+    }
+  }
+
+  /** The same windows every {@code s} rows. */
+  public WindowSpec withStride(int s) {
+    return new WindowSpec(inputs, targets, lookback, horizon, s, missing, normalization, recursive);
+  }
+
+  /** Parses a policy name: error, forward_fill or drop. */
+  public static Missing missing(String name) {
+    return parse(Missing.class, "data.missing", name);
+  }
+
+  /** Parses a normalisation name: none, last or mean. */
+  public static Normalization normalization(String name) {
+    return parse(Normalization.class, "window.normalization", name);
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String key, String name) {
+    try {
+      return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      List<String> allowed = new ArrayList<>();
+      for (E c : type.getEnumConstants()) {
+        allowed.add(c.name().toLowerCase(Locale.ROOT));
+      }
+      throw new IllegalArgumentException(key + " must be one of " + allowed + ", got '" + name + "'", e);
+    }
+  }
+
+  /** Inputs, then the targets that are not inputs: the columns of {@link Series#values()}. */
+  public List<String> valueColumns() {
+    List<String> all = new ArrayList<>(inputs);
+    targets.stream().filter(t -> !all.contains(t)).forEach(all::add);
+    return all;
+  }
+
+  /** Steps in a training target: the horizon (direct) or 1 (recursive). */
+  public int trainingHorizon() {
+    return recursive ? 1 : horizon;
+  }
+
+  /** Values the model outputs per window: {@code trainingHorizon * targets}. */
+  public int outputWidth() {
+    return trainingHorizon() * targets.size();
+  }
+
+  /** Positions of the inputs in {@link #valueColumns()}. */
+  public int[] inputIndex() {
+    List<String> v = valueColumns();
+    return inputs.stream().mapToInt(v::indexOf).toArray();
+  }
+
+  /** Positions of the targets in {@link #valueColumns()}. */
+  public int[] targetIndex() {
+    List<String> v = valueColumns();
+    return targets.stream().mapToInt(v::indexOf).toArray();
+  }
+
+  /** Each value column's offset for the window of rows {@code [start, start + lookback)}. */
+  public double[] offsets(double[][] values, int start) {
+    int width = values[start].length;
+    double[] off = new double[width];
+    if (normalization == Normalization.LAST) {
+      System.arraycopy(values[start + lookback - 1], 0, off, 0, width);
+    } else if (normalization == Normalization.MEAN) {
+      for (int s = start; s < start + lookback; s++) {
+        for (int c = 0; c < width; c++) {
+          off[c] += values[s][c];
+        }
+      }
+      for (int c = 0; c < width; c++) {
+        off[c] /= lookback;
+      }
+    }
+    return off;
+  }
+
+  /** Writes the window's inputs, {@code [lookback, inputs]}, minus the offsets, into {@code x} at {@code at}. */
+  public void inputs(double[][] values, int start, double[] offsets, float[] x, int at) {
+    int[] idx = inputIndex();
+    int o = at;
+    for (int s = start; s < start + lookback; s++) {
+      for (int c : idx) {
+        x[o++] = (float) (values[s][c] - offsets[c]);
+      }
+    }
+  }
+
+  /** Writes the targets of rows {@code [from, from + steps)} minus the offsets into {@code y} at {@code at}. */
+  public void targets(double[][] values, int from, int steps, double[] offsets, float[] y, int at) {
+    int[] idx = targetIndex();
+    int o = at;
+    for (int s = from; s < from + steps; s++) {
+      for (int c : idx) {
+        y[o++] = (float) (values[s][c] - offsets[c]);
+      }
+    }
+  }
+}

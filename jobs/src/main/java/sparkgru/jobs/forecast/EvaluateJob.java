@@ -1,0 +1,265 @@
+package sparkgru.jobs.forecast;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import sparkgru.engine.config.Json;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.data.SeriesSource;
+import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.data.AtomicFiles;
+
+/**
+ * The evaluate job: forecasts every test window (the test part of each series, every
+ * {@code window.stride} rows), or, given a file of actuals, the {@code horizon} steps after the
+ * end of every series against those actuals (the M4 protocol); scores the model and the naive,
+ * seasonal naive and mean baselines with {@link ForecastMetrics}; prints a table and optionally
+ * writes a JSON report and a PNG report (loss curves and a few windows).
+ */
+public final class EvaluateJob {
+  /** The metrics shown in the console table, in order. */
+  private static final List<String> SHOWN = List.of("mse", "mae", "mse_raw", "mae_raw", "rmse_raw", "mape", "smape",
+      "mase", "rse", "corr");
+
+  /**
+   * What a run found.
+   *
+   * @param evaluation the sums and samples
+   * @param report     the JSON report's content
+   */
+  public record Report(Evaluation evaluation, Map<String, Object> report) {}
+
+  private EvaluateJob() {}
+
+  /**
+   * Evaluates {@code model} on its configured data's test part, or against {@code actuals} (a
+   * file in the data's layout holding exactly {@code horizon} rows after every series; null for
+   * none); writes {@code reportPath} (JSON) and {@code plotPath} (PNG) when not null.
+   */
+  public static Report run(SparkSession spark, TrainedModel model, String actuals, String reportPath, String plotPath,
+      PrintWriter out) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String p : new String[] {reportPath, plotPath}) {
+      if (p != null) {
+        AtomicFiles.prepare(p, p.equals(reportPath) ? "--report" : "--plot", hadoop);
+      }
+    }
+    JobConfig config = model.config();
+    WindowSpec spec = model.spec();
+    SeriesSource source = config.seriesSource();
+    SeriesSource.Table table = source.read(spark);
+    ChronologicalSplit split = config.split();
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, split,
+        ChronologicalSplit.Part.TEST, model.scaler());
+    Dataset<Row> typed = windows.select(table.rows(), table.origin());
+    String protocol = "test part (split." + split.mode().name().toLowerCase(Locale.ROOT) + "), every "
+        + spec.stride() + " rows";
+    if (actuals != null) {
+      SeriesSource actualSource = new SeriesSource(source.source().equals("demo") ? "csv" : source.source(),
+          source.format(), actuals, source.header(), source.seriesColumn(), source.timeColumn(), source.seriesName(),
+          0, 2, 0);
+      SeriesSource.Table actualTable = actualSource.read(spark);
+      Dataset<Row> future = windows.select(actualTable.rows(), actuals);
+      typed = appendActuals(typed, future, table, spec.horizon(), source.format().equals("m4"), actuals);
+      split = ChronologicalSplit.lastRows(0, spec.horizon());
+      windows = new SlidingWindows(table.series(), table.time(), spec.withStride(spec.horizon()), split,
+          ChronologicalSplit.Part.TEST, model.scaler());
+      protocol = "the " + spec.horizon() + " steps after each series, against " + actuals;
+    }
+    out.println("spark-gru evaluate: " + model.name() + " on " + table.origin() + ": " + protocol);
+    out.flush();
+    SparkTally tally = new SparkTally(spark.sparkContext());
+    Evaluation evaluation;
+    try {
+      evaluation = evaluate(spark, model, typed, windows, config.integer("evaluate.season", 1, 100_000),
+          config.evaluationSteps(), tally);
+    } catch (Exception e) {
+      throw DataErrors.rethrow(e);
+    }
+    if (!tally.describeSkipped().isEmpty()) {
+      out.println(tally.describeSkipped());
+    }
+    if (evaluation.windows() == 0) {
+      throw new IllegalArgumentException("no test window in " + table.origin() + " (" + tally.seriesCount()
+          + " series): each series' test part must hold window.horizon = " + spec.horizon() + " rows"
+          + (tally.describeSkipped().isEmpty() ? "" : "; " + tally.describeSkipped()));
+    }
+    out.print(table(evaluation));
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("model", model.name());
+    report.put("data", table.origin());
+    report.put("protocol", protocol);
+    report.put("windows", evaluation.windows());
+    report.put("series", tally.seriesCount() - tally.skippedCount());
+    report.put("series_without_window", tally.skippedCount());
+    report.put("lookback", spec.lookback());
+    report.put("horizon", spec.horizon());
+    int[] steps = config.evaluationSteps();
+    report.put("steps_scored", steps == null ? "all" : java.util.Arrays.stream(steps).map(x -> x + 1).boxed().toList());
+    report.put("season", config.integer("evaluate.season", 1, 100_000));
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    evaluation.results().forEach((name, values) -> {
+      Map<String, Object> finite = new LinkedHashMap<>();
+      values.forEach((k, v) -> finite.put(k, Double.isFinite(v) ? v : null));
+      metrics.put(name, finite);
+    });
+    report.put("metrics", metrics);
+    report.put("created", Instant.now().toString());
+    if (reportPath != null) {
+      AtomicFiles.write(new Path(reportPath), hadoop, (Json.write(report) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.println("report written to " + reportPath);
+    }
+    if (plotPath != null) {
+      AtomicFiles.write(new Path(plotPath), hadoop, plot(model, evaluation, "spark-gru evaluate: " + model.name()));
+      out.println("plot written to " + plotPath);
+    }
+    out.flush();
+    return new Report(evaluation, report);
+  }
+
+  /**
+   * Scores {@code model} (and the baselines) on every window of {@code part} of its configured
+   * data, e.g. the validation part right after training; returns the evaluation and a console
+   * table.
+   */
+  public static Report backtest(SparkSession spark, TrainedModel model, ChronologicalSplit.Part part) {
+    JobConfig config = model.config();
+    SeriesSource.Table table = config.seriesSource().read(spark);
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), model.spec(), config.split(), part,
+        model.scaler());
+    SparkTally tally = new SparkTally(spark.sparkContext());
+    Evaluation e;
+    try {
+      e = evaluate(spark, model, windows.select(table.rows(), table.origin()), windows,
+          config.integer("evaluate.season", 1, 100_000), config.evaluationSteps(), tally);
+    } catch (Exception ex) {
+      throw DataErrors.rethrow(ex);
+    }
+    return new Report(e, Map.of("table", table(e)));
+  }
+
+  /**
+   * Forecasts and scores every window {@code windows} selects in typed rows, on the executors,
+   * the model shipped once per executor.
+   */
+  static Evaluation evaluate(SparkSession spark, TrainedModel model, Dataset<Row> typed, SlidingWindows windows,
+      int season, int[] steps, SparkTally tally) {
+    int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
+    Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
+        scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
+    WindowSpec spec = windows.spec();
+    ChronologicalSplit split = windows.split();
+    int batch = model.config().integer("forecast.batch_size", 1, 1 << 20);
+    try {
+      return windows.sorted(typed, partitions).mapPartitions(part -> {
+        Evaluation e = new Evaluation(spec, season, steps, split);
+        WindowForecasts forecasts = new WindowForecasts(part, windows, shipped.value().forecaster(),
+            WindowForecasts.Mode.BACKTEST, batch, tally);
+        while (forecasts.hasNext()) {
+          WindowForecasts.Forecast f = forecasts.next();
+          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), windows.scaler());
+        }
+        return List.of(e).iterator();
+      }, true).reduce(Evaluation::merge);
+    } finally {
+      shipped.destroy();
+    }
+  }
+
+  /**
+   * History rows and the actuals that follow them as one table: every series needs exactly
+   * {@code horizon} actual rows; m4 actuals count their steps from 0 again, so they are moved to
+   * follow the series' last step.
+   */
+  private static Dataset<Row> appendActuals(Dataset<Row> history, Dataset<Row> future, SeriesSource.Table table,
+      int horizon, boolean m4, String origin) {
+    String series = table.series();
+    Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"));
+    Dataset<Row> actualCounts = future.groupBy(col(series)).agg(count(lit(1)).as("_a"));
+    List<Row> wrong = lengths.join(actualCounts, lengths.col(series).equalTo(actualCounts.col(series)), "full_outer")
+        .filter(col("_a").isNull().or(col("_n").isNull()).or(col("_a").notEqual(horizon)))
+        .select(coalesce(lengths.col(series), actualCounts.col(series)), col("_n"), col("_a")).limit(3)
+        .collectAsList();
+    if (!wrong.isEmpty()) {
+      Row r = wrong.get(0);
+      String what = r.isNullAt(1) ? "has actuals in " + origin + " but no history"
+          : r.isNullAt(2) ? "has no actuals in " + origin : "has " + r.getLong(2) + " actual rows in " + origin;
+      throw new IllegalArgumentException("series " + r.getString(0) + " " + what + "; every series needs exactly "
+          + horizon + " (window.horizon) actual rows following its history");
+    }
+    Dataset<Row> moved = future;
+    if (m4) {
+      String time = table.time();
+      Dataset<Row> shifted = future.join(lengths, future.col(series).equalTo(lengths.col(series)))
+          .withColumn("_t", future.col(time).plus(col("_n")));
+      List<Column> cols = new ArrayList<>();
+      for (String c : history.columns()) {
+        cols.add(c.equals(time) ? col("_t").as(time) : c.equals(series) ? future.col(series) : future.col(c));
+      }
+      moved = shifted.select(cols.toArray(new Column[0]));
+    }
+    return history.unionByName(moved);
+  }
+
+  /** The console table: one row per forecaster, the {@link #SHOWN} metrics. */
+  static String table(Evaluation evaluation) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-15s", "forecaster"));
+    SHOWN.forEach(m -> b.append(String.format(Locale.ROOT, " %10s", m)));
+    b.append('\n');
+    evaluation.results().forEach((name, values) -> {
+      b.append(String.format(Locale.ROOT, "%-15s", name));
+      SHOWN.forEach(m -> b.append(String.format(Locale.ROOT, " %10s", format(values.get(m)))));
+      b.append('\n');
+    });
+    return b.toString();
+  }
+
+  private static String format(Double v) {
+    if (v == null || !Double.isFinite(v)) {
+      return "-";
+    }
+    double a = Math.abs(v);
+    return a != 0 && (a < 1e-3 || a >= 1e6) ? String.format(Locale.ROOT, "%.3e", v)
+        : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** The PNG report: the model's loss curves and the evaluation's sample windows. */
+  public static byte[] plot(TrainedModel model, Evaluation evaluation, String title) {
+    List<ForecastReport.SeriesPlot> plots = new ArrayList<>();
+    for (Evaluation.Sample s : evaluation.samples()) {
+      int lookback = s.history().length;
+      double[] hx = new double[lookback];
+      double[] fx = new double[s.forecast().length];
+      // x: steps relative to the first forecast step, so that every chart reads the same way.
+      for (int i = 0; i < lookback; i++) {
+        hx[i] = i - lookback;
+      }
+      for (int i = 0; i < fx.length; i++) {
+        fx[i] = i;
+      }
+      plots.add(new ForecastReport.SeriesPlot(s.series() + " (" + model.spec().targets().get(0) + ")", hx,
+          s.history(), fx, s.forecast(), s.actual()));
+    }
+    return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
+  }
+}

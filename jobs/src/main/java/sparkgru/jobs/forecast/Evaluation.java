@@ -1,0 +1,184 @@
+package sparkgru.jobs.forecast;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.Series;
+import sparkgru.jobs.data.WindowSpec;
+
+/**
+ * What the evaluate job adds up over test windows: the model's {@link ForecastMetrics} beside
+ * three baselines computed from the same windows' inputs, and the first few windows to plot.
+ * Baselines, for the forecast following row {@code o} with lookback {@code L}: {@code naive}
+ * repeats the last input {@code y[o-1]}; {@code seasonal_naive} repeats the last season,
+ * {@code y[o - m + (h mod m)]} at step {@code h} (needs {@code L >= m}); {@code mean} repeats
+ * the mean of the {@code L} inputs.
+ */
+public final class Evaluation implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** Windows kept for the report's plots. */
+  public static final int SAMPLES = 4;
+
+  /**
+   * One window to plot (first target column, original scale).
+   *
+   * @param series   series id
+   * @param times    times of the lookback rows, then of the forecast rows
+   * @param history  the lookback values
+   * @param forecast the forecast
+   * @param actual   the actual values
+   */
+  public record Sample(String series, long[] times, double[] history, double[] forecast, double[] actual)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  private final WindowSpec spec;
+  private final int season;
+  private final int[] steps;
+  private final ChronologicalSplit split;
+  private final Map<String, ForecastMetrics> metrics = new LinkedHashMap<>();
+  private final List<Sample> samples = new ArrayList<>();
+  private long windows;
+  private transient String cachedSeries;
+  private transient double[] cachedScale;
+
+  /**
+   * @param season the season m of seasonal naive and MASE, in [1, 100000]
+   * @param steps  the horizon steps scored, 0-based (all when null)
+   * @param split  the split whose training rows give MASE's in-sample scale
+   */
+  public Evaluation(WindowSpec spec, int season, int[] steps, ChronologicalSplit split) {
+    this.spec = spec;
+    this.season = season;
+    this.steps = steps == null ? java.util.stream.IntStream.range(0, spec.horizon()).toArray() : steps.clone();
+    this.split = split;
+    for (String name : names(spec, season)) {
+      metrics.put(name, new ForecastMetrics(spec.targets().size()));
+    }
+  }
+
+  /** The forecasters compared: the model, naive, seasonal naive (when the lookback covers a season) and mean. */
+  public static List<String> names(WindowSpec spec, int season) {
+    List<String> out = new ArrayList<>(List.of("model", "naive"));
+    if (spec.lookback() >= season) {
+      out.add("seasonal_naive");
+    }
+    out.add("mean");
+    return out;
+  }
+
+  /** Adds a forecast window; its actuals are the series' rows from its origin on. */
+  public void add(Series s, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
+      Scaler scaler) {
+    int[] targets = spec.targetIndex();
+    int k = targets.length;
+    int horizon = spec.horizon();
+    double[][] actual = new double[horizon][k];
+    double[][] actualScaled = new double[horizon][k];
+    for (int h = 0; h < horizon; h++) {
+      for (int j = 0; j < k; j++) {
+        actual[h][j] = s.values()[origin + h][targets[j]];
+        actualScaled[h][j] = scaled[origin + h][targets[j]];
+      }
+    }
+    double[] scale = maseScale(s);
+    metrics.get("model").add(actualScaled, scaledForecast, actual, forecast, scale, steps);
+    double[][] params = scaler.columnParams(s.id(), spec.valueColumns());
+    for (String name : metrics.keySet()) {
+      if (name.equals("model")) {
+        continue;
+      }
+      double[][] f = new double[horizon][k];
+      double[][] fs = new double[horizon][k];
+      for (int j = 0; j < k; j++) {
+        int c = targets[j];
+        double mean = 0;
+        for (int i = origin - spec.lookback(); i < origin; i++) {
+          mean += s.values()[i][c];
+        }
+        mean /= spec.lookback();
+        for (int h = 0; h < horizon; h++) {
+          f[h][j] = switch (name) {
+            case "naive" -> s.values()[origin - 1][c];
+            case "seasonal_naive" -> s.values()[origin - season + h % season][c];
+            default -> mean;
+          };
+          fs[h][j] = (f[h][j] - params[c][0]) / params[c][1];
+        }
+      }
+      metrics.get(name).add(actualScaled, fs, actual, f, scale, steps);
+    }
+    windows++;
+    if (samples.size() < SAMPLES && samples.stream().noneMatch(x -> x.series().equals(s.id()))) {
+      long[] times = new long[spec.lookback() + horizon];
+      double[] history = new double[spec.lookback()];
+      for (int i = 0; i < spec.lookback(); i++) {
+        times[i] = s.times()[origin - spec.lookback() + i];
+        history[i] = s.values()[origin - spec.lookback() + i][targets[0]];
+      }
+      double[] f = new double[horizon];
+      double[] a = new double[horizon];
+      for (int h = 0; h < horizon; h++) {
+        times[spec.lookback() + h] = s.times()[origin + h];
+        f[h] = forecast[h][0];
+        a[h] = actual[h][0];
+      }
+      samples.add(new Sample(s.id(), times, history, f, a));
+    }
+  }
+
+  /** Each target's mean |y[t] - y[t - m]| over the series' training rows (NaN when it has none). */
+  private double[] maseScale(Series s) {
+    if (s.id().equals(cachedSeries)) {
+      return cachedScale;
+    }
+    int[] targets = spec.targetIndex();
+    int end = split.trainingRows(s.size());
+    double[] scale = new double[targets.length];
+    for (int j = 0; j < targets.length; j++) {
+      double sum = 0;
+      long count = 0;
+      for (int t = season; t < end; t++) {
+        double d = s.values()[t][targets[j]] - s.values()[t - season][targets[j]];
+        if (!Double.isNaN(d)) {
+          sum += Math.abs(d);
+          count++;
+        }
+      }
+      scale[j] = count == 0 ? Double.NaN : sum / count;
+    }
+    cachedSeries = s.id();
+    cachedScale = scale;
+    return scale;
+  }
+
+  /** Adds another partition's evaluation (its samples after this one's, up to {@link #SAMPLES}). */
+  public Evaluation merge(Evaluation o) {
+    metrics.forEach((name, m) -> m.merge(o.metrics.get(name)));
+    o.samples.stream().limit(Math.max(0, SAMPLES - samples.size())).forEach(samples::add);
+    windows += o.windows;
+    return this;
+  }
+
+  /** Windows evaluated. */
+  public long windows() {
+    return windows;
+  }
+
+  /** The metrics of each forecaster, model first. */
+  public Map<String, Map<String, Double>> results() {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    metrics.forEach((name, m) -> out.put(name, m.values()));
+    return out;
+  }
+
+  /** The windows kept for plots. */
+  public List<Sample> samples() {
+    return List.copyOf(samples);
+  }
+}

@@ -1,0 +1,182 @@
+package sparkgru.jobs.forecast;
+
+import java.io.PrintWriter;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.data.SeriesSource;
+import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.TableOutput;
+import sparkgru.jobs.data.WindowSpec;
+
+/**
+ * The forecast job: reads series laid out as the model's training data, and writes, on the
+ * original scale, the next {@code horizon} values of every series after its last row
+ * ({@code series, time, targets...}), or with {@code backtest} the forecast of every test window
+ * next to the actual values ({@code series, origin, horizon_step, time, targets...,
+ * <target>_actual...}, {@code origin} being the time of the window's last input). Distributed:
+ * each partition forecasts its series in batches; the driver only counts. The output appears at
+ * its path only when complete ({@link TableOutput}).
+ */
+public final class ForecastJob {
+  /**
+   * What a run wrote.
+   *
+   * @param series  series read
+   * @param skipped series without a window to forecast
+   * @param rows    rows written
+   */
+  public record Result(long series, long skipped, long rows) {}
+
+  private ForecastJob() {}
+
+  /** Forecasts with {@code model} into {@code output}, printing a summary to {@code out}. */
+  public static Result run(SparkSession spark, TrainedModel model, String output, boolean backtest, boolean overwrite,
+      PrintWriter out) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    TableOutput.prepare(output, overwrite, hadoop);
+    JobConfig config = model.config();
+    WindowSpec spec = model.spec();
+    SeriesSource.Table table = config.seriesSource().read(spark);
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, config.split(),
+        ChronologicalSplit.Part.TEST, model.scaler());
+    Dataset<Row> typed = windows.select(table.rows(), table.origin());
+    boolean dateTimes = windows.dateTimes(table.rows());
+    int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
+    SparkTally tally = new SparkTally(spark.sparkContext());
+    Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
+        scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
+    WindowForecasts.Mode mode = backtest ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FUTURE;
+    int batch = config.integer("forecast.batch_size", 1, 1 << 20);
+    JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
+      Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, windows, shipped.value().forecaster(),
+          mode, batch, tally);
+      return new FlatRows(forecasts, spec.horizon(), backtest, dateTimes);
+    }, true);
+    StructType schema = schema(table, spec, backtest, dateTimes);
+    out.println("spark-gru forecast: " + model.name() + " on " + table.origin() + " -> " + output + (backtest
+        ? " (backtest: every test window)" : " (the next " + spec.horizon() + " steps of every series)"));
+    out.flush();
+    try {
+      TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop);
+    } catch (Exception e) {
+      throw DataErrors.rethrow(e);
+    } finally {
+      shipped.destroy();
+    }
+    long forecastSeries = tally.seriesCount() - tally.skippedCount();
+    if (!tally.describeSkipped().isEmpty()) {
+      out.println(tally.describeSkipped());
+    }
+    if (forecastSeries == 0) {
+      TableOutput.delete(output, hadoop);
+      throw new IllegalArgumentException("no series of " + table.origin() + " could be forecast (" + tally.seriesCount()
+          + " series): " + tally.describeSkipped() + "; nothing was written");
+    }
+    long written = tally.windowCount() * spec.horizon();
+    out.println("forecast " + tally.windowCount() + " windows of " + forecastSeries + " series (" + written
+        + " rows), written to " + output);
+    out.flush();
+    return new Result(tally.seriesCount(), tally.skippedCount(), written);
+  }
+
+  private static StructType schema(SeriesSource.Table table, WindowSpec spec, boolean backtest, boolean dateTimes) {
+    var timeType = dateTimes ? DataTypes.TimestampType : DataTypes.LongType;
+    StructType s = new StructType().add(table.series(), DataTypes.StringType, false);
+    if (backtest) {
+      s = s.add("origin", timeType, false).add("horizon_step", DataTypes.IntegerType, false);
+    }
+    s = s.add(table.time(), timeType, false);
+    for (String t : spec.targets()) {
+      s = s.add(t, DataTypes.DoubleType, false);
+    }
+    if (backtest) {
+      for (String t : spec.targets()) {
+        s = s.add(t + "_actual", DataTypes.DoubleType, true);
+      }
+    }
+    return s;
+  }
+
+  /** The output rows of forecast windows, {@code horizon} per window. */
+  private static final class FlatRows implements Iterator<Row> {
+    private final Iterator<WindowForecasts.Forecast> forecasts;
+    private final int horizon;
+    private final boolean backtest;
+    private final boolean dateTimes;
+    private final List<Row> pending = new ArrayList<>();
+    private int next;
+
+    FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, boolean dateTimes) {
+      this.forecasts = forecasts;
+      this.horizon = horizon;
+      this.backtest = backtest;
+      this.dateTimes = dateTimes;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (next < pending.size()) {
+        return true;
+      }
+      pending.clear();
+      next = 0;
+      if (!forecasts.hasNext()) {
+        return false;
+      }
+      WindowForecasts.Forecast f = forecasts.next();
+      long[] times = f.series().times();
+      long step = f.series().step();
+      int k = f.forecast()[0].length;
+      for (int h = 0; h < horizon; h++) {
+        int row = f.origin() + h;
+        long t = row < times.length ? times[row] : times[times.length - 1] + (row - times.length + 1) * step;
+        List<Object> v = new ArrayList<>();
+        v.add(f.series().id());
+        if (backtest) {
+          v.add(time(times[f.origin() - 1]));
+          v.add(h + 1);
+        }
+        v.add(time(t));
+        for (int j = 0; j < k; j++) {
+          v.add(f.forecast()[h][j]);
+        }
+        if (backtest) {
+          int[] targets = f.targets();
+          for (int j = 0; j < k; j++) {
+            double a = f.series().values()[row][targets[j]];
+            v.add(Double.isNaN(a) ? null : a);
+          }
+        }
+        pending.add(RowFactory.create(v.toArray()));
+      }
+      return true;
+    }
+
+    private Object time(long t) {
+      return dateTimes ? Timestamp.from(Instant.ofEpochSecond(t)) : (Object) t;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return pending.get(next++);
+    }
+  }
+}

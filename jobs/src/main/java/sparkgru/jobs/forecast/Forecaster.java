@@ -1,0 +1,92 @@
+package sparkgru.jobs.forecast;
+
+import java.util.List;
+import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.WindowSpec;
+
+/**
+ * Forecasts windows of scaled series with a trained model, as the {@link WindowSpec} says:
+ * inputs normalised per window, the model's output shifted back by the window's offsets;
+ * {@code direct} reads all {@code horizon} steps from one prediction, {@code recursive} predicts
+ * one step at a time, appending each forecast to the window (and re-normalising) before the next.
+ * Not thread-safe: one per task.
+ */
+public final class Forecaster {
+  private final Sequential model;
+  private final WindowSpec spec;
+  private final int batchSize;
+
+  /**
+   * @param batchSize windows per model call, in [1, 1 << 20]
+   * @throws IllegalArgumentException when the model's input or output width does not fit the spec
+   */
+  public Forecaster(Sequential model, int features, WindowSpec spec, int batchSize) {
+    if (features != spec.inputs().size()) {
+      throw new IllegalArgumentException("the model reads " + features + " input values per step but the data have "
+          + spec.inputs().size() + " input columns " + spec.inputs());
+    }
+    int[] out = model.outputShape();
+    if (out.length != 1 || out[0] != spec.outputWidth()) {
+      throw new IllegalArgumentException("the model outputs " + java.util.Arrays.toString(out) + " values per window "
+          + "but " + spec.trainingHorizon() + " step(s) of " + spec.targets() + " need " + spec.outputWidth());
+    }
+    if (batchSize < 1 || batchSize > 1 << 20) {
+      throw new IllegalArgumentException("forecast batch size must be in [1, 1048576], got " + batchSize);
+    }
+    this.model = model;
+    this.spec = spec;
+    this.batchSize = batchSize;
+  }
+
+  /**
+   * Scaled forecasts {@code [window][horizon][targets]} of windows given as scaled values
+   * {@code [rows][valueColumns]} and the first row of each window (the forecast follows its
+   * {@code lookback} rows).
+   */
+  public double[][][] forecast(List<double[][]> values, int[] starts) {
+    int n = values.size();
+    int width = spec.valueColumns().size();
+    double[][][] windows = new double[n][][];
+    for (int i = 0; i < n; i++) {
+      windows[i] = new double[spec.lookback()][];
+      for (int s = 0; s < spec.lookback(); s++) {
+        windows[i][s] = values.get(i)[starts[i] + s].clone();
+      }
+    }
+    double[][][] out = new double[n][spec.horizon()][spec.targets().size()];
+    int[] targets = spec.targetIndex();
+    int steps = spec.recursive() ? spec.horizon() : 1;
+    for (int from = 0; from < n; from += batchSize) {
+      int to = Math.min(n, from + batchSize);
+      for (int step = 0; step < steps; step++) {
+        float[] x = new float[(to - from) * spec.lookback() * spec.inputs().size()];
+        double[][] offsets = new double[to - from][];
+        for (int i = from; i < to; i++) {
+          offsets[i - from] = spec.offsets(windows[i], 0);
+          spec.inputs(windows[i], 0, offsets[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
+        }
+        float[] y = model.predict(Tensor.of(x, to - from, spec.lookback(), spec.inputs().size()), to - from)
+            .toArray();
+        int perWindow = spec.outputWidth();
+        for (int i = from; i < to; i++) {
+          double[] off = offsets[i - from];
+          for (int h = 0; h < spec.trainingHorizon(); h++) {
+            for (int j = 0; j < targets.length; j++) {
+              out[i][step + h][j] = y[(i - from) * perWindow + h * targets.length + j] + off[targets[j]];
+            }
+          }
+          if (spec.recursive()) {
+            double[] next = new double[width];
+            for (int j = 0; j < targets.length; j++) {
+              next[targets[j]] = out[i][step][j];
+            }
+            System.arraycopy(windows[i], 1, windows[i], 0, spec.lookback() - 1);
+            windows[i][spec.lookback() - 1] = next;
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,158 @@
+package sparkgru.jobs.forecast;
+
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Series;
+import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.WindowSpec;
+
+/**
+ * The forecasts of one partition's series (rows sorted by series and time), produced lazily in
+ * batches of windows so that a partition of millions of series never holds more than a batch of
+ * forecasts: either one window at the end of every series ({@link Mode#FUTURE}) or every window
+ * of the test part ({@link Mode#BACKTEST}, every {@code window.stride} rows).
+ */
+final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
+
+  /** Which windows to forecast. */
+  enum Mode { FUTURE, BACKTEST }
+
+  /**
+   * One forecast window.
+   *
+   * @param series   the series (raw values, cleaned by the missing-value policy)
+   * @param scaled   the series' scaled values
+   * @param origin   the row of the first forecast step ({@code series.size()} for the future)
+   * @param scaledForecast the forecast {@code [horizon][targets]} on the scaled scale
+   * @param forecast the forecast {@code [horizon][targets]} on the original scale
+   * @param targets  the targets' positions among the series' value columns
+   */
+  record Forecast(Series series, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
+      int[] targets) {}
+
+  /** Where series that give no window are counted (Spark accumulators in the jobs). */
+  interface Tally extends Serializable {
+    /** A series was read. */
+    void series();
+
+    /** A series gave {@code n} windows. */
+    void windows(int n);
+
+    /** A series gave no window: too short, or its windows touch missing values; {@code why} for examples. */
+    void skipped(String why);
+  }
+
+  private final Iterator<Series> series;
+  private final SlidingWindows windows;
+  private final WindowSpec spec;
+  private final Forecaster forecaster;
+  private final Mode mode;
+  private final int batch;
+  private final Tally tally;
+  private final ArrayDeque<Forecast> ready = new ArrayDeque<>();
+
+  WindowForecasts(Iterator<Row> rows, SlidingWindows windows, Forecaster forecaster, Mode mode, int batch, Tally tally) {
+    this.series = Series.group(rows, windows.spec().valueColumns().size());
+    this.windows = windows;
+    this.spec = windows.spec();
+    this.forecaster = forecaster;
+    this.mode = mode;
+    this.batch = batch;
+    this.tally = tally;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (ready.isEmpty()) {
+      fill();
+    }
+    return !ready.isEmpty();
+  }
+
+  @Override
+  public Forecast next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return ready.poll();
+  }
+
+  private void fill() {
+    List<Series> owners = new ArrayList<>();
+    List<double[][]> scaled = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    while (starts.size() < batch && series.hasNext()) {
+      Series s = windows.clean(series.next());
+      tally.series();
+      List<Integer> found = starts(s);
+      if (found.isEmpty()) {
+        continue;
+      }
+      tally.windows(found.size());
+      double[][] values = windows.scaler().transform(s, spec.valueColumns());
+      for (int start : found) {
+        owners.add(s);
+        scaled.add(values);
+        starts.add(start);
+      }
+    }
+    if (starts.isEmpty()) {
+      return;
+    }
+    int[] st = starts.stream().mapToInt(Integer::intValue).toArray();
+    double[][][] predicted = forecaster.forecast(scaled, st);
+    int[] targets = spec.targetIndex();
+    for (int i = 0; i < st.length; i++) {
+      Series s = owners.get(i);
+      double[][] p = windows.scaler().columnParams(s.id(), spec.valueColumns());
+      double[][] raw = new double[spec.horizon()][targets.length];
+      for (int h = 0; h < raw.length; h++) {
+        for (int j = 0; j < targets.length; j++) {
+          raw[h][j] = predicted[i][h][j] * p[targets[j]][1] + p[targets[j]][0];
+        }
+      }
+      ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), predicted[i], raw, targets));
+    }
+  }
+
+  /** The window starts of a series, counting a series without any as skipped. */
+  private List<Integer> starts(Series s) {
+    int[] stretches = s.stretches();
+    List<Integer> out = new ArrayList<>();
+    if (mode == Mode.FUTURE) {
+      int from = stretches[stretches.length - 2];
+      int start = s.size() - spec.lookback();
+      if (start < from) {
+        tally.skipped(s.id() + " (" + (s.size() - from) + " rows" + (from > 0 ? " since its last time gap" : "")
+            + ", lookback " + spec.lookback() + ")");
+        return out;
+      }
+      if (spec.missing() == WindowSpec.Missing.DROP && s.hasMissing(start, s.size())) {
+        tally.skipped(s.id() + " (missing values in its last " + spec.lookback() + " rows)");
+        return out;
+      }
+      out.add(start);
+      return out;
+    }
+    int[] bounds = windows.split().bounds(s.size(), windows.part());
+    for (int st = 0; st + 1 < stretches.length; st++) {
+      for (int start : windows.starts(stretches[st], stretches[st + 1], bounds, spec.horizon(), spec.stride())) {
+        if (spec.missing() != WindowSpec.Missing.DROP
+            || !s.hasMissing(start, start + spec.lookback() + spec.horizon())) {
+          out.add(start);
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      tally.skipped(s.id() + " (" + s.size() + " rows, test part " + (bounds[1] - bounds[0]) + ", no complete test "
+          + "window of horizon " + spec.horizon() + ")");
+    }
+    return out;
+  }
+}
