@@ -14,8 +14,15 @@ import org.apache.spark.sql.Row;
  * @param id     the series id
  * @param times  the rows' times (epoch seconds for date-times, else the numbers as given)
  * @param values the rows' values
+ * @param dateTimes whether the times are date-times (epoch seconds), for messages
  */
-public record Series(String id, long[] times, double[][] values) {
+public record Series(String id, long[] times, double[][] values, boolean dateTimes) {
+
+  /** A time of this series as the user wrote it: a date-time (in the JVM's zone, as Spark reads them) or the number. */
+  public String timeText(long t) {
+    return dateTimes ? java.time.Instant.ofEpochSecond(t).atZone(java.time.ZoneId.systemDefault()).format(
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) : Long.toString(t);
+  }
 
   /** Rows in the series. */
   public int size() {
@@ -61,10 +68,11 @@ public record Series(String id, long[] times, double[][] values) {
 
   /**
    * The series in rows sorted by (series, time), each {@code (series string, time long,
-   * width doubles or nulls)}, one series at a time; two rows of a series at the same time are an
+   * width doubles or nulls)}, one series at a time (times are epoch seconds when
+   * {@code dateTimes}); two rows of a series at the same time are an
    * error naming both.
    */
-  public static Iterator<Series> group(Iterator<Row> rows, int width) {
+  public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes) {
     return new Iterator<>() {
       private Row pending = rows.hasNext() ? rows.next() : null;
 
@@ -84,7 +92,8 @@ public record Series(String id, long[] times, double[][] values) {
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
           if (!times.isEmpty() && times.get(times.size() - 1) == t) {
-            throw new IllegalArgumentException("series " + id + " has two rows at time " + t
+            throw new IllegalArgumentException("series " + id + " has two rows at time " + (dateTimes
+                ? new Series(id, new long[0], new double[0][], true).timeText(t) : Long.toString(t))
                 + "; each series needs one row per time");
           }
           double[] v = new double[width];
@@ -95,7 +104,8 @@ public record Series(String id, long[] times, double[][] values) {
           values.add(v);
           pending = rows.hasNext() ? rows.next() : null;
         }
-        return new Series(id, times.stream().mapToLong(Long::longValue).toArray(), values.toArray(new double[0][]));
+        return new Series(id, times.stream().mapToLong(Long::longValue).toArray(), values.toArray(new double[0][]),
+            dateTimes);
       }
     };
   }

@@ -102,7 +102,9 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     boolean numericTime = !dateTimes(rows);
     Column t = numericTime ? col(time).cast(DataTypes.LongType)
         : try_to_timestamp(col(time).cast(DataTypes.StringType)).cast(DataTypes.LongType);
-    List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time)));
+    org.apache.spark.sql.types.Metadata kind = new org.apache.spark.sql.types.MetadataBuilder()
+        .putBoolean(DATE_TIMES, !numericTime).build();
+    List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time, kind)));
     for (String c : values) {
       cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
     }
@@ -126,13 +128,22 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
   /** Windows of typed rows (from {@link #select}), series hashed into {@code partitions} partitions. */
   public JavaRDD<Windowed> build(Dataset<Row> typed, int partitions) {
     SlidingWindows w = this;
-    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.windows(rows)).iterator(), true);
+    boolean dateTimes = typedDateTimes(typed);
+    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.windows(rows, dateTimes)).iterator(), true);
   }
 
   /** Typed rows (from {@link #select}) with each series in one partition, sorted by series and time. */
   public JavaRDD<Row> sorted(Dataset<Row> typed, int partitions) {
     return typed.repartition(partitions, col(series)).sortWithinPartitions(col(series), col(time)).javaRDD();
   }
+
+  /** Whether typed rows (from {@link #select}) had date-times, now epoch seconds. */
+  public boolean typedDateTimes(Dataset<Row> typed) {
+    org.apache.spark.sql.types.Metadata m = typed.schema().apply(time).metadata();
+    return m.contains(DATE_TIMES) && m.getBoolean(DATE_TIMES);
+  }
+
+  private static final String DATE_TIMES = "sparkgru.date_times";
 
   /** Whether the time column of raw rows holds date-times (else numbers). */
   public boolean dateTimes(Dataset<Row> rows) {
@@ -152,13 +163,13 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     }
   }
 
-  Windowed windows(Iterator<Row> rows) {
+  Windowed windows(Iterator<Row> rows, boolean dateTimes) {
     int f = spec.inputs().size();
     FloatBuffer xs = new FloatBuffer();
     FloatBuffer ys = new FloatBuffer();
     long[] counts = new long[5]; // series, windows, short, gaps, dropped
     List<String> examples = new ArrayList<>();
-    Iterator<Series> all = Series.group(rows, spec.valueColumns().size());
+    Iterator<Series> all = Series.group(rows, spec.valueColumns().size(), dateTimes);
     float[] x = new float[spec.lookback() * f];
     float[] y = new float[spec.outputWidth()];
     while (all.hasNext()) {
@@ -227,13 +238,13 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
             if (!missingValue || spec.missing() == WindowSpec.Missing.ERROR) {
               throw new IllegalArgumentException("series " + s.id() + " has " + (missingValue ? "a missing"
                   : "an infinite or out-of-float-range") + " value in column '" + columns.get(c) + "' at time "
-                  + s.times()[i] + " (row " + (i + 1) + " of the series)" + (missingValue
+                  + s.timeText(s.times()[i]) + " (row " + (i + 1) + " of the series)" + (missingValue
                   ? "; set data.missing to forward_fill or drop, or clean the data" : ""));
             }
             if (spec.missing() == WindowSpec.Missing.FORWARD_FILL) {
               if (i == stretches[st]) {
                 throw new IllegalArgumentException("series " + s.id() + " cannot forward-fill column '"
-                    + columns.get(c) + "' at time " + s.times()[i] + ": no earlier value in this stretch of the series");
+                    + columns.get(c) + "' at time " + s.timeText(s.times()[i]) + ": no earlier value in this stretch of the series");
               }
               v[c] = vals[i - 1][c];
             }

@@ -170,10 +170,11 @@ public final class EvaluateJob {
     WindowSpec spec = windows.spec();
     ChronologicalSplit split = windows.split();
     int batch = model.config().integer("forecast.batch_size", 1, 1 << 20);
+    boolean dateTimes = windows.typedDateTimes(typed);
     try {
       return windows.sorted(typed, partitions).mapPartitions(part -> {
         Evaluation e = new Evaluation(spec, season, steps, split);
-        WindowForecasts forecasts = new WindowForecasts(part, windows, shipped.value().forecaster(),
+        WindowForecasts forecasts = new WindowForecasts(part, dateTimes, windows, shipped.value().forecaster(),
             WindowForecasts.Mode.BACKTEST, batch, tally);
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();

@@ -63,7 +63,7 @@ public final class ForecastJob {
     WindowForecasts.Mode mode = backtest ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FUTURE;
     int batch = config.integer("forecast.batch_size", 1, 1 << 20);
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
-      Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, windows, shipped.value().forecaster(),
+      Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, windows, shipped.value().forecaster(),
           mode, batch, tally);
       return new FlatRows(forecasts, spec.horizon(), backtest, dateTimes);
     }, true);

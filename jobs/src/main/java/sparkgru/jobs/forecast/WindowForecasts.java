@@ -57,8 +57,9 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
   private final Tally tally;
   private final ArrayDeque<Forecast> ready = new ArrayDeque<>();
 
-  WindowForecasts(Iterator<Row> rows, SlidingWindows windows, Forecaster forecaster, Mode mode, int batch, Tally tally) {
-    this.series = Series.group(rows, windows.spec().valueColumns().size());
+  WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
+      int batch, Tally tally) {
+    this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes);
     this.windows = windows;
     this.spec = windows.spec();
     this.forecaster = forecaster;

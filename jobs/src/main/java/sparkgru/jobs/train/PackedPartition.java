@@ -41,6 +41,42 @@ public final class PackedPartition implements Serializable {
     this.mask = mask;
   }
 
+  /** Samples {@code [from, to)} as their own partition (copies). */
+  public PackedPartition slice(int from, int to) {
+    if (from < 0 || to > count || from > to) {
+      throw new IllegalArgumentException("slice [" + from + ", " + to + ") of " + count + " samples");
+    }
+    int perX = steps * features;
+    int perY = y.length / Math.max(1, count);
+    return new PackedPartition(to - from, steps, features, targetShape, Arrays.copyOfRange(x, from * perX, to * perX),
+        Arrays.copyOfRange(y, from * perY, to * perY), mask == null ? null
+        : Arrays.copyOfRange(mask, from * steps, to * steps));
+  }
+
+  /** The samples of {@code parts} in order, as one partition; all must have the same shapes and no masks. */
+  public static PackedPartition concat(java.util.List<PackedPartition> parts, int steps, int features,
+      int[] targetShape) {
+    int n = 0;
+    for (PackedPartition p : parts) {
+      if (p.steps != steps || p.features != features || !Arrays.equals(p.targetShape, targetShape) || p.mask != null) {
+        throw new IllegalArgumentException("cannot join partitions of different shapes or with masks");
+      }
+      n = Math.addExact(n, p.count);
+    }
+    int perTarget = Arrays.stream(targetShape).reduce(1, Math::multiplyExact);
+    float[] x = new float[Math.multiplyExact(n, steps * features)];
+    float[] y = new float[Math.multiplyExact(n, perTarget)];
+    int xo = 0;
+    int yo = 0;
+    for (PackedPartition p : parts) {
+      System.arraycopy(p.x, 0, x, xo, p.x.length);
+      System.arraycopy(p.y, 0, y, yo, p.y.length);
+      xo += p.x.length;
+      yo += p.y.length;
+    }
+    return new PackedPartition(n, steps, features, targetShape, x, y, null);
+  }
+
   /** Samples in the partition. */
   public int count() {
     return count;

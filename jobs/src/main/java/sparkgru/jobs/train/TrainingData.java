@@ -67,6 +67,35 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
   }
 
   /**
+   * Windows spread evenly over {@code partitions} partitions: windows are built where their series
+   * live, so a few long series (or one wide table) would leave most workers idle. Each partition
+   * cuts its windows into {@code partitions} contiguous slices, slice k goes to partition k, and
+   * each partition joins its slices in the order of their source partitions, so the result is the
+   * same on every run.
+   */
+  static JavaRDD<PackedPartition> balance(JavaRDD<PackedPartition> windows, int partitions, WindowSpec spec) {
+    int[] targetShape = {spec.outputWidth()};
+    return windows.mapPartitionsWithIndex((source, parts) -> {
+      List<scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>>> out = new ArrayList<>();
+      while (parts.hasNext()) {
+        PackedPartition p = parts.next();
+        for (int k = 0; k < partitions; k++) {
+          long from = (long) p.count() * k / partitions;
+          long to = (long) p.count() * (k + 1) / partitions;
+          out.add(new scala.Tuple2<>(k, new scala.Tuple2<>(source, p.slice((int) from, (int) to))));
+        }
+      }
+      return out.iterator();
+    }, true).mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions)).mapPartitions(slices -> {
+      List<scala.Tuple2<Integer, PackedPartition>> mine = new ArrayList<>();
+      slices.forEachRemaining(s -> mine.add(s._2()));
+      mine.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));
+      return List.of(PackedPartition.concat(mine.stream().map(scala.Tuple2::_2).toList(), spec.lookback(),
+          spec.inputs().size(), targetShape)).iterator();
+    }, true);
+  }
+
+  /**
    * Time series cut into forecasting windows: the scaler is fitted on each series' training part
    * and stored in {@code provenance} (key {@code scaling}) with the window counts; training and
    * validation windows come from their parts of the chronological split.
@@ -102,7 +131,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             + " rows in its training part (split." + split.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
       }
       provenance.put("training_windows", trainReport.windows());
-      JavaRDD<PackedPartition> train = trainWindows.map(SlidingWindows.Windowed::data)
+      JavaRDD<PackedPartition> train = balance(trainWindows.map(SlidingWindows.Windowed::data), partitions, spec)
           .persist(StorageLevel.MEMORY_AND_DISK());
       JavaRDD<PackedPartition> validation = null;
       if (split.validation() > 0) {
@@ -114,7 +143,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
           throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
-        validation = validationWindows.map(SlidingWindows.Windowed::data).persist(StorageLevel.MEMORY_AND_DISK());
+        validation = balance(validationWindows.map(SlidingWindows.Windowed::data), partitions, spec)
+            .persist(StorageLevel.MEMORY_AND_DISK());
         validation.count();
         validationWindows.unpersist(false);
       }

@@ -1,0 +1,80 @@
+package sparkgru.jobs.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Window encoding: offsets, inputs and targets per normalisation; column rules. */
+class WindowSpecTest {
+  /** Value columns a (input, target), b (input), c (target only): rows t -> {t, 10 t, 100 t}. */
+  private static final double[][] VALUES = new double[8][];
+
+  static {
+    for (int t = 0; t < VALUES.length; t++) {
+      VALUES[t] = new double[] {t, 10 * t, 100 * t};
+    }
+  }
+
+  private static WindowSpec spec(WindowSpec.Normalization n, List<String> targets) {
+    return new WindowSpec(List.of("a", "b"), targets, 3, 2, 1, WindowSpec.Missing.ERROR, n, false);
+  }
+
+  @Test
+  void inputsAndTargetsAreTheRowsAfterSubtractingTheOffsets() {
+    WindowSpec none = spec(WindowSpec.Normalization.NONE, List.of("a", "c"));
+    assertEquals(List.of("a", "b", "c"), none.valueColumns());
+    assertArrayEquals(new double[] {0, 0, 0}, none.offsets(VALUES, 2));
+    float[] x = new float[6];
+    none.inputs(VALUES, 2, none.offsets(VALUES, 2), x, 0);
+    assertArrayEquals(new float[] {2, 20, 3, 30, 4, 40}, x);
+    float[] y = new float[4];
+    none.targets(VALUES, 5, 2, none.offsets(VALUES, 2), y, 0);
+    assertArrayEquals(new float[] {5, 500, 6, 600}, y, "step-major: [step][target]");
+
+    WindowSpec last = spec(WindowSpec.Normalization.LAST, List.of("a"));
+    double[] off = last.offsets(VALUES, 2);
+    assertArrayEquals(new double[] {4, 40, 400}, off, "the window's last input row");
+    last.inputs(VALUES, 2, off, x, 0);
+    assertArrayEquals(new float[] {-2, -20, -1, -10, 0, 0}, x);
+    float[] y1 = new float[2];
+    last.targets(VALUES, 5, 2, off, y1, 0);
+    assertArrayEquals(new float[] {1, 2}, y1);
+
+    WindowSpec mean = spec(WindowSpec.Normalization.MEAN, List.of("b"));
+    assertArrayEquals(new double[] {3, 30, 300}, mean.offsets(VALUES, 2), 1e-12, "mean of rows 2, 3, 4");
+  }
+
+  @Test
+  void recursiveTrainsOneStepAndDirectTheWholeHorizon() {
+    WindowSpec direct = spec(WindowSpec.Normalization.NONE, List.of("a", "b"));
+    assertEquals(4, direct.outputWidth());
+    WindowSpec recursive = new WindowSpec(List.of("a", "b"), List.of("b", "a"), 3, 5, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.NONE, true);
+    assertEquals(1, recursive.trainingHorizon());
+    assertEquals(2, recursive.outputWidth());
+    assertArrayEquals(new int[] {1, 0}, recursive.targetIndex());
+  }
+
+  @Test
+  void columnRulesAreExplained() {
+    assertEquals("window.normalization=last subtracts each target's last or mean input value, so every target must "
+        + "also be an input; targets [a, c] are not all in the inputs [a, b]", assertThrows(
+        IllegalArgumentException.class, () -> spec(WindowSpec.Normalization.LAST, List.of("a", "c"))).getMessage());
+    assertEquals("forecast.mode=recursive feeds each forecast back as the next input, so the inputs and targets must "
+        + "be the same columns, got inputs [a, b] and targets [a]; use forecast.mode=direct with covariates",
+        assertThrows(IllegalArgumentException.class, () -> new WindowSpec(List.of("a", "b"), List.of("a"), 3, 2, 1,
+            WindowSpec.Missing.ERROR, WindowSpec.Normalization.NONE, true)).getMessage());
+    assertEquals("columns are listed twice in [a, a]", assertThrows(IllegalArgumentException.class,
+        () -> spec(WindowSpec.Normalization.NONE, List.of("a", "a"))).getMessage());
+    assertEquals("window.horizon must be in [1, 100000], got 0", assertThrows(IllegalArgumentException.class,
+        () -> new WindowSpec(List.of("a"), List.of("a"), 3, 0, 1, WindowSpec.Missing.ERROR,
+            WindowSpec.Normalization.NONE, false)).getMessage());
+    assertEquals("window.normalization must be one of [none, last, mean], got 'median'", assertThrows(
+        IllegalArgumentException.class, () -> WindowSpec.normalization("median")).getMessage());
+    assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", assertThrows(
+        IllegalArgumentException.class, () -> WindowSpec.missing("zero")).getMessage());
+  }
+}

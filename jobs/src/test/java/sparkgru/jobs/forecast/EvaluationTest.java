@@ -1,0 +1,49 @@
+package sparkgru.jobs.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.Series;
+import sparkgru.jobs.data.WindowSpec;
+
+/** Baselines and MASE's scale on a series small enough to check by hand. */
+class EvaluationTest {
+  @Test
+  void baselinesRepeatTheLastValueTheLastSeasonAndTheMean() {
+    // Season 2: the series alternates 10, 20 with a trend of +1 every row.
+    double[] v = {10, 21, 12, 23, 14, 25, 16, 27};
+    long[] times = new long[v.length];
+    double[][] values = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      times[i] = i;
+      values[i] = new double[] {v[i]};
+    }
+    Series s = new Series("s", times, values, false);
+    WindowSpec spec = new WindowSpec(List.of("v"), List.of("v"), 4, 2, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.NONE, false);
+    ChronologicalSplit split = ChronologicalSplit.rows(6, 0, 2);
+    Scaler none = Scaler.unfitted("none", "global", List.of("v"));
+    Evaluation e = new Evaluation(spec, 2, null, split);
+    // The window of rows 2..5 forecasts rows 6 and 7 (16, 27); the model says 15 and 28.
+    e.add(s, values, 6, new double[][] {{15}, {28}}, new double[][] {{15}, {28}}, none);
+    Map<String, Map<String, Double>> r = e.results();
+    assertEquals(List.of("model", "naive", "seasonal_naive", "mean"), List.copyOf(r.keySet()));
+    assertEquals(1.0, r.get("model").get("mae_raw"), 1e-12);
+    // naive: 25, 25 -> errors 9, 2
+    assertEquals(5.5, r.get("naive").get("mae_raw"), 1e-12);
+    // seasonal naive (m = 2): rows 4, 5 -> 14, 25 -> errors 2, 2
+    assertEquals(2.0, r.get("seasonal_naive").get("mae_raw"), 1e-12);
+    // mean of 12, 23, 14, 25 = 18.5 -> errors 2.5, 8.5
+    assertEquals(5.5, r.get("mean").get("mae_raw"), 1e-12);
+    // MASE scale over the 6 training rows: |y[t] - y[t-2]| = 2 for t = 2..5.
+    assertEquals(0.5, r.get("model").get("mase"), 1e-12);
+    assertEquals(1.0, r.get("seasonal_naive").get("mase"), 1e-12);
+    assertEquals(1, e.windows());
+    assertEquals(List.of(), List.of(new Evaluation(spec, 5, null, split).results().keySet().stream()
+        .filter(n -> n.equals("seasonal_naive")).toArray()), "a lookback shorter than the season has no seasonal naive");
+  }
+}

@@ -1,0 +1,107 @@
+package sparkgru.jobs.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.model.LayerSpec;
+import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.WindowSpec;
+
+/** Direct and recursive forecasts against the model called by hand. */
+class ForecasterTest {
+  private static Sequential model(int features, int outputs) {
+    return new ModelSpec(-1, features, List.of(new LayerSpec("gru", Map.of("units", "6")),
+        new LayerSpec("dense", Map.of("units", String.valueOf(outputs))))).build(5);
+  }
+
+  private static List<double[][]> series(int count, int rows, int width) {
+    SplittableRandom r = new SplittableRandom(9);
+    List<double[][]> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      double[][] v = new double[rows][width];
+      for (double[] row : v) {
+        for (int c = 0; c < width; c++) {
+          row[c] = r.nextDouble() * 4 - 2;
+        }
+      }
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Test
+  void directForecastsAreThePredictionPlusEachWindowsLastValue() {
+    WindowSpec spec = new WindowSpec(List.of("a", "b"), List.of("b"), 4, 3, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.LAST, false);
+    Sequential m = model(2, 3);
+    List<double[][]> values = series(5, 10, 2);
+    int[] starts = {0, 6, 3, 1, 2};
+    double[][][] f = new Forecaster(m, 2, spec, 2).forecast(values, starts);
+    for (int i = 0; i < 5; i++) {
+      double[][] v = values.get(i);
+      double[] last = v[starts[i] + 3];
+      float[] x = new float[8];
+      for (int s = 0; s < 4; s++) {
+        x[2 * s] = (float) (v[starts[i] + s][0] - last[0]);
+        x[2 * s + 1] = (float) (v[starts[i] + s][1] - last[1]);
+      }
+      float[] y = m.predict(Tensor.of(x, 1, 4, 2), 1).toArray();
+      for (int h = 0; h < 3; h++) {
+        assertEquals(y[h] + last[1], f[i][h][0], 1e-6, "window " + i + " step " + h);
+      }
+    }
+  }
+
+  @Test
+  void recursiveForecastsFeedEachStepBackAsTheNextInput() {
+    WindowSpec spec = new WindowSpec(List.of("a", "b"), List.of("b", "a"), 3, 4, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.MEAN, true);
+    Sequential m = model(2, 2);
+    List<double[][]> values = series(3, 6, 2);
+    int[] starts = {0, 3, 1};
+    double[][][] f = new Forecaster(m, 2, spec, 16).forecast(values, starts);
+    for (int i = 0; i < 3; i++) {
+      List<double[]> window = new ArrayList<>();
+      for (int s = 0; s < 3; s++) {
+        window.add(values.get(i)[starts[i] + s].clone());
+      }
+      for (int h = 0; h < 4; h++) {
+        double[] mean = new double[2];
+        for (double[] row : window) {
+          mean[0] += row[0] / 3;
+          mean[1] += row[1] / 3;
+        }
+        float[] x = new float[6];
+        for (int s = 0; s < 3; s++) {
+          x[2 * s] = (float) (window.get(s)[0] - mean[0]);
+          x[2 * s + 1] = (float) (window.get(s)[1] - mean[1]);
+        }
+        float[] y = m.predict(Tensor.of(x, 1, 3, 2), 1).toArray();
+        // Targets are (b, a): output 0 is column b, output 1 column a.
+        double b = y[0] + mean[1];
+        double a = y[1] + mean[0];
+        assertEquals(b, f[i][h][0], 1e-5, "window " + i + " step " + h + " b");
+        assertEquals(a, f[i][h][1], 1e-5, "window " + i + " step " + h + " a");
+        window.remove(0);
+        window.add(new double[] {a, b});
+      }
+    }
+  }
+
+  @Test
+  void aModelOfAnotherWidthIsRejected() {
+    WindowSpec spec = new WindowSpec(List.of("a", "b"), List.of("b"), 4, 3, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.NONE, false);
+    assertEquals("the model reads 3 input values per step but the data have 2 input columns [a, b]", assertThrows(
+        IllegalArgumentException.class, () -> new Forecaster(model(3, 3), 3, spec, 8)).getMessage());
+    assertEquals("the model outputs [2] values per window but 3 step(s) of [b] need 3", assertThrows(
+        IllegalArgumentException.class, () -> new Forecaster(model(2, 2), 2, spec, 8)).getMessage());
+  }
+}
