@@ -101,6 +101,8 @@ public final class JobConfig implements java.io.Serializable {
       new Key("reduce_lr.cooldown", "0", "epochs to wait after a reduction, >= 0"),
       new Key("reduce_lr.min_lr", "0", "lower bound of the learning rate, >= 0"),
       new Key("forecast.batch_size", "1024", "forecast, evaluate: windows per model call, in [1, 1048576]"),
+      new Key("evaluate.stride", "1", "evaluate, forecast --backtest: steps between test windows, in [1, 100000] "
+          + "(1 = every window, as the published protocols)"),
       new Key("evaluate.season", "1", "evaluate: season m of seasonal naive and MASE (24 for hourly data), in [1, "
           + "100000]"),
       new Key("evaluate.steps", "", "evaluate: comma-separated horizon steps scored, 1-based (e.g. 24 for the value 24 "
@@ -200,6 +202,7 @@ public final class JobConfig implements java.io.Serializable {
     bool("data.header");
     integer("forecast.batch_size", 1, 1 << 20);
     integer("evaluate.season", 1, 100_000);
+    integer("evaluate.stride", 1, 100_000);
     if (windowed()) {
       evaluationSteps();
       seriesSource();
@@ -267,6 +270,11 @@ public final class JobConfig implements java.io.Serializable {
         integer("window.horizon", 1, 100_000), integer("window.stride", 1, 100_000),
         WindowSpec.missing(get("data.missing")), WindowSpec.normalization(get("window.normalization")),
         mode.equals("recursive"));
+  }
+
+  /** The windows of backtests and evaluations: the model's, every {@code evaluate.stride} rows. */
+  public WindowSpec evaluationWindows() {
+    return windowSpec().withStride(integer("evaluate.stride", 1, 100_000));
   }
 
   /** The chronological split of each series. */
@@ -415,6 +423,7 @@ public final class JobConfig implements java.io.Serializable {
   private static final Set<String> APPLICATION_KEYS = Set.of("data.source", "data.path", "data.header",
       "data.format", "data.series_column", "data.time_column", "data.series_name", "data.missing", "window.stride",
       "split.mode", "split.train", "split.validation", "split.test", "forecast.batch_size", "evaluate.season",
+      "evaluate.stride",
       "evaluate.steps", "demo.sequences", "demo.steps", "spark.master");
 
   /**
@@ -425,7 +434,11 @@ public final class JobConfig implements java.io.Serializable {
    */
   public static JobConfig applying(Map<String, ?> stored, String model, List<String> overrides) {
     Map<String, String> map = new TreeMap<>();
-    stored.forEach((k, v) -> map.put(k, String.valueOf(v)));
+    stored.forEach((k, v) -> {
+      if (v != null) {
+        map.put(k, String.valueOf(v));
+      }
+    });
     for (String o : overrides) {
       int eq = o.indexOf('=');
       if (eq <= 0) {
@@ -480,7 +493,7 @@ public final class JobConfig implements java.io.Serializable {
   /** Keys that may differ between a run and its resumption. */
   private static final Set<String> RESUMABLE_CHANGES = Set.of("train.epochs", "output.model", "output.metrics",
       "output.progress", "output.report", "checkpoint.interval", "spark.master", "forecast.batch_size",
-      "evaluate.season", "evaluate.steps");
+      "evaluate.season", "evaluate.steps", "evaluate.stride");
 
   /** Every key's value in force: fixed keys with defaults, plus the layer and optimiser keys set. */
   public Map<String, String> effectiveValues() {

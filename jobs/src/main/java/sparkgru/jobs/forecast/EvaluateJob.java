@@ -65,7 +65,7 @@ public final class EvaluateJob {
       }
     }
     JobConfig config = model.config();
-    WindowSpec spec = model.spec();
+    WindowSpec spec = config.evaluationWindows();
     SeriesSource source = config.seriesSource();
     SeriesSource.Table table = source.read(spark);
     ChronologicalSplit split = config.split();
@@ -145,8 +145,8 @@ public final class EvaluateJob {
   public static Report backtest(SparkSession spark, TrainedModel model, ChronologicalSplit.Part part) {
     JobConfig config = model.config();
     SeriesSource.Table table = config.seriesSource().read(spark);
-    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), model.spec(), config.split(), part,
-        model.scaler());
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), config.evaluationWindows(),
+        config.split(), part, model.scaler());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Evaluation e;
     try {

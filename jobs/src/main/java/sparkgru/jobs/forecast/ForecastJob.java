@@ -28,7 +28,8 @@ import sparkgru.jobs.data.WindowSpec;
  * original scale, the next {@code horizon} values of every series after its last row
  * ({@code series, time, targets...}), or with {@code backtest} the forecast of every test window
  * next to the actual values ({@code series, origin, horizon_step, time, targets...,
- * <target>_actual...}, {@code origin} being the time of the window's last input). Distributed:
+ * <target>_actual...}, {@code origin} being the time of the window's last input; every
+ * {@code evaluate.stride} rows). Distributed:
  * each partition forecasts its series in batches; the driver only counts. The output appears at
  * its path only when complete ({@link TableOutput}).
  */
@@ -50,7 +51,7 @@ public final class ForecastJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     TableOutput.prepare(output, overwrite, hadoop);
     JobConfig config = model.config();
-    WindowSpec spec = model.spec();
+    WindowSpec spec = config.evaluationWindows();
     SeriesSource.Table table = config.seriesSource().read(spark);
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, config.split(),
         ChronologicalSplit.Part.TEST, model.scaler());

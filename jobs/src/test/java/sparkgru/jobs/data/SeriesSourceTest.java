@@ -1,0 +1,78 @@
+package sparkgru.jobs.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkgru.jobs.SparkTestSession;
+
+/** The three layouts read into long form: rows, ids, times and values. */
+class SeriesSourceTest {
+  @TempDir
+  Path dir;
+
+  private static SeriesSource source(String format, Path path, boolean header, String time) {
+    return new SeriesSource("csv", format, path.toUri().toString(), header, "series_id", time, "one", 0, 2, 0);
+  }
+
+  private static List<Row> typed(SeriesSource source, List<String> columns) {
+    SeriesSource.Table t = source.read(SparkTestSession.get());
+    SlidingWindows w = new SlidingWindows(t.series(), t.time(), new WindowSpec(columns, columns, 1, 1, 1,
+        WindowSpec.Missing.ERROR, WindowSpec.Normalization.NONE, false));
+    return w.select(t.rows(), t.origin()).orderBy(t.series(), t.time()).collectAsList();
+  }
+
+  @Test
+  void aWideTableIsOneSeriesNumberedByRowsWithoutATimeColumn() throws Exception {
+    Path f = dir.resolve("rates.txt");
+    Files.writeString(f, "0.5,10\n0.6,11\n0.7,12\n");
+    List<Row> rows = typed(source("wide", f, false, ""), List.of("_c0", "_c1"));
+    assertEquals(3, rows.size());
+    for (int i = 0; i < 3; i++) {
+      assertEquals("one", rows.get(i).getString(0));
+      assertEquals(i, rows.get(i).getLong(1), "file order gives the steps");
+      assertEquals(10.0 + i, rows.get(i).getDouble(3));
+    }
+    Path dated = dir.resolve("ett.csv");
+    Files.writeString(dated, "date,OT\n2016-07-01 01:00:00,2\n2016-07-01 00:00:00,1\n");
+    List<Row> byTime = typed(source("wide", dated, true, "date"), List.of("OT"));
+    assertEquals(3600, byTime.get(1).getLong(1) - byTime.get(0).getLong(1));
+    assertEquals(1.0, byTime.get(0).getDouble(2));
+  }
+
+  @Test
+  void m4RowsBecomeSeriesOfTheirNonEmptyCells() throws Exception {
+    Path f = dir.resolve("Hourly-train.csv");
+    Files.writeString(f, "\"V1\",\"V2\",\"V3\",\"V4\"\n\"H1\",1.5,2.5,3.5\n\"H2\",7,8,\n");
+    List<Row> rows = typed(source("m4", f, true, "timestamp"), List.of("value"));
+    assertEquals(5, rows.size(), "H2's padding is not a value");
+    assertEquals("H1", rows.get(0).getString(0));
+    assertEquals(0L, rows.get(0).getLong(1));
+    assertEquals(3.5, rows.get(2).getDouble(2));
+    assertEquals("H2", rows.get(4).getString(0));
+    assertEquals(1L, rows.get(4).getLong(1));
+  }
+
+  @Test
+  void layoutsAndPathsAreChecked() throws Exception {
+    assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", assertThrows(
+        IllegalArgumentException.class, () -> source("tall", dir, true, "t")).getMessage());
+    assertEquals("data.source=demo generates long-format series; set data.format=long", assertThrows(
+        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, "id", "t", "x", 1, 2, 0))
+        .getMessage());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> source("long", dir.resolve("nope.csv"), true, "t").read(SparkTestSession.get()));
+    assertTrue(missing.getMessage().endsWith("nope.csv does not exist (or matches no file)"), missing.getMessage());
+    Path clash = dir.resolve("clash.csv");
+    Files.writeString(clash, "series_id,v\n1,2\n");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> source("wide", clash, true, "")
+        .read(SparkTestSession.get())).getMessage().contains("already has a column 'series_id'; a wide table holds one "
+        + "series"));
+  }
+}
