@@ -501,6 +501,10 @@ public final class JobConfig implements java.io.Serializable {
     for (Key k : KEYS) {
       all.put(k.name(), get(k.name()));
     }
+    if (!values.containsKey("model.layers") && !values.containsKey("model.layer.0.units")) {
+      // The default model's GRU width is a default of the key set, not of the layer: keep it explicit.
+      all.put("model.layer.0.units", "32");
+    }
     return all;
   }
 

@@ -1,0 +1,80 @@
+package sparkgru.jobs.config;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import sparkgru.jobs.data.ChronologicalSplit;
+
+/** The forecasting keys: defaults, derived settings and every error message. */
+class JobConfigTest {
+  private static final String[] SERIES = {"data.source=csv", "data.format=long", "data.path=x.csv",
+      "data.feature_columns=v,c", "data.target_columns=v"};
+
+  private static JobConfig series(String... more) {
+    String[] all = java.util.Arrays.copyOf(SERIES, SERIES.length + more.length);
+    System.arraycopy(more, 0, all, SERIES.length, more.length);
+    return JobConfig.of(all);
+  }
+
+  private static String error(String... more) {
+    return assertThrows(IllegalArgumentException.class, () -> series(more)).getMessage();
+  }
+
+  @Test
+  void theLastDenseLayerGetsOneUnitPerOutputValue() {
+    JobConfig c = series("window.horizon=12");
+    assertEquals(12, c.outputs());
+    assertEquals("12", c.model(2, c.outputs()).layers().get(1).args().get("units"));
+    assertEquals("32", c.model(2, c.outputs()).layers().get(0).args().get("units"));
+    JobConfig recursive = series("data.feature_columns=v", "forecast.mode=recursive");
+    assertEquals(1, recursive.outputs());
+    assertEquals(new ChronologicalSplit(ChronologicalSplit.Mode.FRACTIONS, 0.7, 0.1, 0.2), c.split());
+    assertNull(c.evaluationSteps());
+    assertArrayEquals(new int[] {2, 11}, series("window.horizon=12", "evaluate.steps=3,12").evaluationSteps());
+  }
+
+  @Test
+  void m4AndDemoSeriesHaveDefaultColumns() {
+    JobConfig m4 = JobConfig.of("data.source=csv", "data.format=m4", "data.path=Hourly-train.csv");
+    assertEquals(List.of("value"), m4.windowSpec().inputs());
+    JobConfig demo = JobConfig.of("data.format=long");
+    assertEquals(List.of("value", "hour_sin", "hour_cos"), demo.windowSpec().inputs());
+    assertEquals(List.of("value"), demo.windowSpec().targets());
+  }
+
+  @Test
+  void badForecastingKeysAreNamed() {
+    assertEquals("split.mode must be one of [fractions, rows, last_rows], got 'random'", error("split.mode=random"));
+    assertEquals("split fractions must be split.train > 0, split.validation >= 0, split.test >= 0 with a sum <= 1, "
+        + "got 0.8, 0.2, 0.2", error("split.train=0.8", "split.validation=0.2"));
+    assertEquals("split row counts must be whole numbers >= 0 and split.train >= 1, got 100.5, 10.0, 10.0",
+        error("split.mode=rows", "split.train=100.5", "split.validation=10", "split.test=10"));
+    assertEquals("scaling.scope must be one of [global, per_column, per_series], got 'per_row'",
+        error("scaling.scope=per_row"));
+    assertEquals("forecast.mode must be one of [direct, recursive], got 'iterated'", error("forecast.mode=iterated"));
+    assertEquals("window.lookback must be in [1, 100000], got 0", error("window.lookback=0"));
+    assertEquals("evaluate.steps must list steps in [1, 24] (window.horizon), got '25'", error("evaluate.steps=25"));
+    assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", error("data.format=tall"));
+    assertEquals("monitoring val_loss needs validation data: set split.validation > 0",
+        error("split.validation=0", "early_stopping.monitor=val_loss"));
+  }
+
+  @Test
+  void appliedModelsMayChangeOnlyTheirDataLocationAndEvaluation() {
+    Map<String, String> stored = series("window.horizon=6").effectiveValues();
+    assertEquals(series("window.horizon=6").model(2, 6), JobConfig.applying(stored, "m.sgru", List.of()).model(2, 6),
+        "the stored configuration builds the same model, defaults included");
+    JobConfig c = JobConfig.applying(stored, "m.sgru", List.of("data.path=other.csv", "evaluate.season=24"));
+    assertEquals("other.csv", c.get("data.path"));
+    assertEquals("m.sgru: it was trained on sequences (data.format=sequences), not on time series; forecasting needs "
+        + "a model trained with data.format=long, wide or m4", assertThrows(IllegalArgumentException.class,
+            () -> JobConfig.applying(JobConfig.of().effectiveValues(), "m.sgru", List.of())).getMessage());
+    assertEquals("override 'window' must be key=value, e.g. data.path=new.csv", assertThrows(
+        IllegalArgumentException.class, () -> JobConfig.applying(stored, "m.sgru", List.of("window"))).getMessage());
+  }
+}
