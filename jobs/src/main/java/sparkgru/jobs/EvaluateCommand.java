@@ -1,9 +1,8 @@
 package sparkgru.jobs;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.jobs.forecast.EvaluateJob;
@@ -17,13 +16,8 @@ final class EvaluateCommand implements Runnable {
   @Spec
   private picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The trained model (any Hadoop "
-      + "path).")
-  private String model;
-
-  @Option(names = "--input", paramLabel = "PATH", description = "The series (default: the training data.path); "
-      + "sets data.path.")
-  private String input;
+  @Mixin
+  private ModelOptions options;
 
   @Option(names = "--actuals", paramLabel = "PATH", description = "The window.horizon values that followed each "
       + "series, in the same layout (e.g. M4's *-test.csv): scores the forecasts after the end of each series "
@@ -37,17 +31,9 @@ final class EvaluateCommand implements Runnable {
       + "forecast windows.")
   private String plot;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a data, split or evaluate key, e.g. "
-      + "--set evaluate.season=24 (repeatable).")
-  private List<String> overrides = new ArrayList<>();
-
   @Override
   public void run() {
-    List<String> sets = new ArrayList<>(overrides);
-    if (input != null) {
-      sets.add("data.path=" + input);
-    }
-    TrainedModel trained = TrainedModel.read(model, sets, new org.apache.hadoop.conf.Configuration());
+    TrainedModel trained = options.load();
     SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get("spark.master"));
     try {
       EvaluateJob.run(spark, trained, actuals, report, plot, spec.commandLine().getOut());

@@ -1,9 +1,8 @@
 package sparkgru.jobs;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.jobs.forecast.ForecastJob;
@@ -18,36 +17,23 @@ final class ForecastCommand implements Runnable {
   @Spec
   private picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The trained model (any Hadoop "
-      + "path).")
-  private String model;
+  @Mixin
+  private ModelOptions options;
 
   @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write: a .csv file "
       + "(one file with a header) or a Parquet directory; written completely or not at all.")
   private String output;
 
-  @Option(names = "--input", paramLabel = "PATH", description = "The series (default: the training data.path), in "
-      + "the training data's layout; sets data.path.")
-  private String input;
-
-  @Option(names = "--backtest", description = "Forecast every window of the test part (split.*, every window.stride "
+  @Option(names = "--backtest", description = "Forecast every window of the test part (split.*, every evaluate.stride "
       + "rows) next to the actual values, instead of the future of every series.")
   private boolean backtest;
 
   @Option(names = "--overwrite", description = "Replace an existing output.")
   private boolean overwrite;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a data or split key of the model's "
-      + "configuration, e.g. --set data.source=parquet (repeatable).")
-  private List<String> overrides = new ArrayList<>();
-
   @Override
   public void run() {
-    List<String> sets = new ArrayList<>(overrides);
-    if (input != null) {
-      sets.add("data.path=" + input);
-    }
-    TrainedModel trained = TrainedModel.read(model, sets, new org.apache.hadoop.conf.Configuration());
+    TrainedModel trained = options.load();
     SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get("spark.master"));
     try {
       ForecastJob.run(spark, trained, output, backtest, overwrite, spec.commandLine().getOut());

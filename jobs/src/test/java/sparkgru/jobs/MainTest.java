@@ -53,4 +53,22 @@ class MainTest {
     assertTrue(missing[2].contains("spark-gru: error: configuration file /nonexistent/demo.conf does not exist"),
         missing[2]);
   }
+
+  @Test
+  void forecastAndEvaluateNameAMissingOrForeignModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String[] none = run("forecast", "--output", "x.csv");
+    assertEquals("2", none[0]);
+    assertTrue(none[2].contains("Missing required option: '--model=PATH'"), none[2]);
+    String[] missing = run("evaluate", "--model", "/nonexistent/model.sgru");
+    assertEquals("2", missing[0]);
+    assertTrue(missing[2].contains("spark-gru: error: model /nonexistent/model.sgru does not exist (or is a "
+        + "directory); train one with bin/spark-gru train"), missing[2]);
+    java.nio.file.Path text = dir.resolve("notes.txt");
+    java.nio.file.Files.writeString(text, "not a model");
+    String[] foreign = run("forecast", "--model", text.toString(), "--output", dir.resolve("f.csv").toString());
+    assertEquals("2", foreign[0]);
+    assertTrue(foreign[2].contains("spark-gru: error: " + text + " is not a spark-gru model file (no SPARKGRU "
+        + "signature)"), foreign[2]);
+  }
 }
