@@ -8,13 +8,15 @@ final class JobSession {
   private JobSession() {}
 
   /**
-   * Starts (or joins) Spark with one BLAS thread per task; {@code master} applies only outside
-   * spark-submit, with the web UI off.
+   * Starts (or joins) Spark with one BLAS thread per task and the UTC session time zone;
+   * {@code master} applies only outside spark-submit, with the web UI off.
    */
   static SparkSession start(String app, String master) {
     SparkConf sparkConf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(app)
-        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1");
+        .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
+        // Date-times without a zone are read and written as UTC: no daylight-saving hour repeats or vanishes.
+        .config("spark.sql.session.timeZone", "UTC");
     if (!sparkConf.contains("spark.master")) {
       builder.master(master).config("spark.ui.enabled", "false");
     }

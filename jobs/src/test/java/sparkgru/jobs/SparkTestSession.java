@@ -15,6 +15,7 @@ public final class SparkTestSession {
       session = SparkSession.builder().master("local[2,2]").appName("spark-gru-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.sql.session.timeZone", "UTC")
           .config("spark.driver.host", "127.0.0.1")
           .getOrCreate();
       session.sparkContext().setLogLevel("WARN");

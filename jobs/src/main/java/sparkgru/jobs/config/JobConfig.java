@@ -74,8 +74,8 @@ public final class JobConfig implements java.io.Serializable {
       new Key("split.train", "0.7", "series: training part (fraction or rows)"),
       new Key("split.validation", "0.1", "series: validation part (fraction or rows)"),
       new Key("split.test", "0.2", "series: test part (fraction or rows)"),
-      new Key("scaling.method", "standard", "series: none, standard (z-score) or min_max, fitted on the training "
-          + "part"),
+      new Key("scaling.method", "standard", "series: none, standard (z-score), min_max or max_abs (divide by the "
+          + "largest |value|), fitted on the training part"),
       new Key("scaling.scope", "per_column", "series: one scaling for all values (global), per_column or "
           + "per_series (per series and column)"),
       new Key("model.layers", "gru,dense", "comma-separated layer types: gru, dense, masking, dropout (the default "

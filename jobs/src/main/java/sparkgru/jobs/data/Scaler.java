@@ -31,7 +31,7 @@ import org.apache.spark.sql.expressions.Window;
  * constant stretch gets scale 1. The fitted numbers are plain data, stored with the model so the
  * forecast job can invert them.
  *
- * @param method  none, standard or min_max
+ * @param method  none, standard, min_max or max_abs
  * @param scope   global, per_column or per_series
  * @param columns the scaled columns
  * @param params  {@link #key} to {shift, scale}
@@ -46,7 +46,10 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
   /** Which values share one shift and scale. */
   public enum Scope { GLOBAL, PER_COLUMN, PER_SERIES }
 
-  /** Parses {@code none}, {@code standard} or {@code min_max} with {@code global}, {@code per_column} or {@code per_series}. */
+  /**
+   * Parses {@code none}, {@code standard}, {@code min_max} or {@code max_abs} with {@code global},
+   * {@code per_column} or {@code per_series}.
+   */
   public static Scaler unfitted(String method, String scope, List<String> columns) {
     Method m;
     Scope s;

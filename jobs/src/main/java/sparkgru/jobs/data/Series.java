@@ -18,9 +18,13 @@ import org.apache.spark.sql.Row;
  */
 public record Series(String id, long[] times, double[][] values, boolean dateTimes) {
 
-  /** A time of this series as the user wrote it: a date-time (in the JVM's zone, as Spark reads them) or the number. */
+  /** A time of this series as the user wrote it: a date-time (UTC, as the jobs read them) or the number. */
   public String timeText(long t) {
-    return dateTimes ? java.time.Instant.ofEpochSecond(t).atZone(java.time.ZoneId.systemDefault()).format(
+    return timeText(t, dateTimes);
+  }
+
+  private static String timeText(long t, boolean dateTimes) {
+    return dateTimes ? java.time.LocalDateTime.ofEpochSecond(t, 0, java.time.ZoneOffset.UTC).format(
         java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) : Long.toString(t);
   }
 
@@ -92,8 +96,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
           if (!times.isEmpty() && times.get(times.size() - 1) == t) {
-            throw new IllegalArgumentException("series " + id + " has two rows at time " + (dateTimes
-                ? new Series(id, new long[0], new double[0][], true).timeText(t) : Long.toString(t))
+            throw new IllegalArgumentException("series " + id + " has two rows at time " + timeText(t, dateTimes)
                 + "; each series needs one row per time");
           }
           double[] v = new double[width];

@@ -3,6 +3,8 @@ package sparkgru.jobs.data;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.posexplode;
 
 import java.io.IOException;
@@ -19,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,7 +33,8 @@ import org.apache.spark.sql.types.StructType;
  *   <li>{@code wide}: one multivariate series, one row per time (like ETTh1's
  *       {@code date,HUFL,...,OT}); without a time column the row order gives the steps 0, 1, ...;
  *   <li>{@code m4}: one row per series, its id first and then its values (M4's CSV files; empty
- *       cells pad the shorter series at the end), read as a column {@code value} at steps 0, 1, ....
+ *       cells after the last value pad the shorter series, empty cells before it are missing
+ *       values), read as a column {@code value} at steps 0, 1, ....
  * </ul>
  *
  * @param source       demo, csv or parquet
@@ -100,6 +104,11 @@ public record SeriesSource(String source, String format, String path, boolean he
     Dataset<Row> rows = raw;
     String time = time();
     if (timeColumn.isBlank()) {
+      if (raw.inputFiles().length > 1) {
+        throw new IllegalArgumentException(path + " holds " + raw.inputFiles().length + " files; a wide table without "
+            + "data.time_column is numbered by row order, which only one file defines: merge the files or add a time "
+            + "column");
+      }
       if (Arrays.asList(raw.columns()).contains(time)) {
         throw new IllegalArgumentException(path + " already has a column 'step'; name the time column in "
             + "data.time_column");
@@ -130,8 +139,14 @@ public record SeriesSource(String source, String format, String path, boolean he
     String time = time();
     Dataset<Row> exploded = raw.select(col("`" + cols[0] + "`").cast(DataTypes.StringType).as(seriesColumn),
         posexplode(array(values.toArray(new Column[0]))).as(new String[] {time, M4_VALUE}));
-    Dataset<Row> present = exploded.filter(col(M4_VALUE).isNotNull().and(col(M4_VALUE).notEqual("")))
-        .withColumn(time, col(time).cast(DataTypes.LongType));
+    // Empty cells after a series' last value pad it; empty cells before it are missing values.
+    Column filled = col(M4_VALUE).isNotNull().and(col(M4_VALUE).notEqual(""));
+    Dataset<Row> present = exploded
+        .withColumn("_last", max(when(filled, col(time))).over(Window.partitionBy(col(seriesColumn))))
+        .filter(col(time).leq(col("_last")))
+        .withColumn(M4_VALUE, when(filled, col(M4_VALUE)))
+        .withColumn(time, col(time).cast(DataTypes.LongType))
+        .drop("_last");
     return new Table(present, seriesColumn, time, path);
   }
 

@@ -99,9 +99,17 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
         throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
       }
     }
+    org.apache.spark.sql.types.DataType timeType = rows.schema().apply(time).dataType();
     boolean numericTime = !dateTimes(rows);
-    Column t = numericTime ? col(time).cast(DataTypes.LongType)
-        : try_to_timestamp(col(time).cast(DataTypes.StringType)).cast(DataTypes.LongType);
+    Column t;
+    if (numericTime) {
+      t = col(time).try_cast(DataTypes.LongType);
+    } else if (timeType instanceof org.apache.spark.sql.types.TimestampType
+        || timeType instanceof org.apache.spark.sql.types.DateType) {
+      t = col(time).cast(DataTypes.TimestampType).cast(DataTypes.LongType);
+    } else {
+      t = try_to_timestamp(col(time).cast(DataTypes.StringType)).cast(DataTypes.LongType);
+    }
     org.apache.spark.sql.types.Metadata kind = new org.apache.spark.sql.types.MetadataBuilder()
         .putBoolean(DATE_TIMES, !numericTime).build();
     List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time, kind)));
@@ -145,9 +153,21 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
   private static final String DATE_TIMES = "sparkgru.date_times";
 
-  /** Whether the time column of raw rows holds date-times (else numbers). */
-  public boolean dateTimes(Dataset<Row> rows) {
-    return !(rows.schema().apply(time).dataType() instanceof NumericType);
+  /**
+   * Whether the time column of raw rows holds date-times: a timestamp or date column, or text
+   * that is not all whole numbers (CSV columns are text: "17" is a step, "2016-07-01 00:00:00" a
+   * date-time). Date-times without a zone are read in the session's zone, UTC in the jobs.
+   */
+  private boolean dateTimes(Dataset<Row> rows) {
+    org.apache.spark.sql.types.DataType type = rows.schema().apply(time).dataType();
+    if (type instanceof NumericType) {
+      return false;
+    }
+    if (!(type instanceof org.apache.spark.sql.types.StringType)) {
+      return true;
+    }
+    return !rows.filter(col(time).isNotNull().and(col(time).try_cast(DataTypes.LongType).isNull())).limit(1)
+        .collectAsList().isEmpty();
   }
 
   /**

@@ -38,18 +38,13 @@ public final class TableOutput {
     }
   }
 
-  /** Removes a written output (a result found unusable after writing). */
-  public static void delete(String path, Configuration conf) {
-    try {
-      Path p = new Path(path);
-      p.getFileSystem(conf).delete(p, true);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot remove " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Writes {@code rows} to {@code path} (csv or Parquet by its name), replacing it only when {@code overwrite}. */
-  public static void write(Dataset<Row> rows, String path, boolean overwrite, Configuration conf) {
+  /**
+   * Writes {@code rows} to {@code path} (csv or Parquet by its name), replacing it only when
+   * {@code overwrite}. {@code accept} runs after Spark wrote the temporary result and before it
+   * replaces anything: an exception from it (e.g. "nothing could be forecast") leaves the path as
+   * it was.
+   */
+  public static void write(Dataset<Row> rows, String path, boolean overwrite, Configuration conf, Runnable accept) {
     Path p = new Path(path);
     Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
     boolean csv = p.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
@@ -61,7 +56,8 @@ public final class TableOutput {
     }
     try {
       if (csv) {
-        rows.coalesce(1).write().option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(
+        // repartition, not coalesce: the rows are computed in parallel and only then gathered into one file.
+        rows.repartition(1).write().option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(
             tmp.toString());
       } else {
         rows.write().parquet(tmp.toString());
@@ -75,6 +71,7 @@ public final class TableOutput {
         }
         result = parts[0].getPath();
       }
+      accept.run();
       if (fs.exists(p)) {
         if (!overwrite) {
           throw new IllegalArgumentException("output " + path + " appeared while writing; not replacing it");

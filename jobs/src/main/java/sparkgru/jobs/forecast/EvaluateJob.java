@@ -31,7 +31,7 @@ import sparkgru.jobs.data.AtomicFiles;
 
 /**
  * The evaluate job: forecasts every test window (the test part of each series, every
- * {@code window.stride} rows), or, given a file of actuals, the {@code horizon} steps after the
+ * {@code evaluate.stride} rows), or, given a file of actuals, the {@code horizon} steps after the
  * end of every series against those actuals (the M4 protocol); scores the model and the naive,
  * seasonal naive and mean baselines with {@link ForecastMetrics}; prints a table and optionally
  * writes a JSON report and a PNG report (loss curves and a few windows).
@@ -80,7 +80,8 @@ public final class EvaluateJob {
           0, 2, 0);
       SeriesSource.Table actualTable = actualSource.read(spark);
       Dataset<Row> future = windows.select(actualTable.rows(), actuals);
-      typed = appendActuals(typed, future, table, spec.horizon(), source.format().equals("m4"), actuals);
+      boolean rowOrder = source.format().equals("m4") || (source.format().equals("wide") && source.timeColumn().isBlank());
+      typed = appendActuals(typed, future, table, spec.horizon(), rowOrder, actuals);
       split = ChronologicalSplit.lastRows(0, spec.horizon());
       windows = new SlidingWindows(table.series(), table.time(), spec.withStride(spec.horizon()), split,
           ChronologicalSplit.Part.TEST, model.scaler());
@@ -181,7 +182,7 @@ public final class EvaluateJob {
           e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), windows.scaler());
         }
         return List.of(e).iterator();
-      }, true).reduce(Evaluation::merge);
+      }, true).collect().stream().reduce(Evaluation::merge).orElseThrow();
     } finally {
       shipped.destroy();
     }
@@ -189,11 +190,11 @@ public final class EvaluateJob {
 
   /**
    * History rows and the actuals that follow them as one table: every series needs exactly
-   * {@code horizon} actual rows; m4 actuals count their steps from 0 again, so they are moved to
-   * follow the series' last step.
+   * {@code horizon} actual rows; actuals whose steps come from row order (m4, wide without a time
+   * column) count from 0 again, so they are moved to follow the series' last step.
    */
   private static Dataset<Row> appendActuals(Dataset<Row> history, Dataset<Row> future, SeriesSource.Table table,
-      int horizon, boolean m4, String origin) {
+      int horizon, boolean rowOrder, String origin) {
     String series = table.series();
     Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"));
     Dataset<Row> actualCounts = future.groupBy(col(series)).agg(count(lit(1)).as("_a"));
@@ -209,7 +210,7 @@ public final class EvaluateJob {
           + horizon + " (window.horizon) actual rows following its history");
     }
     Dataset<Row> moved = future;
-    if (m4) {
+    if (rowOrder) {
       String time = table.time();
       Dataset<Row> shifted = future.join(lengths, future.col(series).equalTo(lengths.col(series)))
           .withColumn("_t", future.col(time).plus(col("_n")));

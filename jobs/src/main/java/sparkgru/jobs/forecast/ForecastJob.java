@@ -56,7 +56,7 @@ public final class ForecastJob {
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, config.split(),
         ChronologicalSplit.Part.TEST, model.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin());
-    boolean dateTimes = windows.dateTimes(table.rows());
+    boolean dateTimes = windows.typedDateTimes(typed);
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
@@ -73,7 +73,13 @@ public final class ForecastJob {
         ? " (backtest: every test window)" : " (the next " + spec.horizon() + " steps of every series)"));
     out.flush();
     try {
-      TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop);
+      TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop, () -> {
+        if (tally.seriesCount() == tally.skippedCount()) {
+          throw new IllegalArgumentException("no series of " + table.origin() + " could be forecast ("
+              + tally.seriesCount() + " series)" + (tally.describeSkipped().isEmpty() ? ""
+              : ": " + tally.describeSkipped()) + "; nothing was written");
+        }
+      });
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
     } finally {
@@ -82,11 +88,6 @@ public final class ForecastJob {
     long forecastSeries = tally.seriesCount() - tally.skippedCount();
     if (!tally.describeSkipped().isEmpty()) {
       out.println(tally.describeSkipped());
-    }
-    if (forecastSeries == 0) {
-      TableOutput.delete(output, hadoop);
-      throw new IllegalArgumentException("no series of " + table.origin() + " could be forecast (" + tally.seriesCount()
-          + " series): " + tally.describeSkipped() + "; nothing was written");
     }
     long written = tally.windowCount() * spec.horizon();
     out.println("forecast " + tally.windowCount() + " windows of " + forecastSeries + " series (" + written

@@ -47,24 +47,23 @@ public final class Forecaster {
   public double[][][] forecast(List<double[][]> values, int[] starts) {
     int n = values.size();
     int width = spec.valueColumns().size();
-    double[][][] windows = new double[n][][];
-    for (int i = 0; i < n; i++) {
-      windows[i] = new double[spec.lookback()][];
-      for (int s = 0; s < spec.lookback(); s++) {
-        windows[i][s] = values.get(i)[starts[i] + s].clone();
-      }
-    }
     double[][][] out = new double[n][spec.horizon()][spec.targets().size()];
     int[] targets = spec.targetIndex();
     int steps = spec.recursive() ? spec.horizon() : 1;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
+      double[][][] windows = new double[to - from][spec.lookback()][];
+      for (int i = from; i < to; i++) {
+        for (int s = 0; s < spec.lookback(); s++) {
+          windows[i - from][s] = values.get(i)[starts[i] + s].clone();
+        }
+      }
       for (int step = 0; step < steps; step++) {
         float[] x = new float[(to - from) * spec.lookback() * spec.inputs().size()];
         double[][] offsets = new double[to - from][];
         for (int i = from; i < to; i++) {
-          offsets[i - from] = spec.offsets(windows[i], 0);
-          spec.inputs(windows[i], 0, offsets[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
+          offsets[i - from] = spec.offsets(windows[i - from], 0);
+          spec.inputs(windows[i - from], 0, offsets[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
         }
         float[] y = model.predict(Tensor.of(x, to - from, spec.lookback(), spec.inputs().size()), to - from)
             .toArray();
@@ -81,8 +80,8 @@ public final class Forecaster {
             for (int j = 0; j < targets.length; j++) {
               next[targets[j]] = out[i][step][j];
             }
-            System.arraycopy(windows[i], 1, windows[i], 0, spec.lookback() - 1);
-            windows[i][spec.lookback() - 1] = next;
+            System.arraycopy(windows[i - from], 1, windows[i - from], 0, spec.lookback() - 1);
+            windows[i - from][spec.lookback() - 1] = next;
           }
         }
       }

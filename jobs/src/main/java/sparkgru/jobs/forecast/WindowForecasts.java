@@ -16,7 +16,8 @@ import sparkgru.jobs.data.WindowSpec;
  * The forecasts of one partition's series (rows sorted by series and time), produced lazily in
  * batches of windows so that a partition of millions of series never holds more than a batch of
  * forecasts: either one window at the end of every series ({@link Mode#FUTURE}) or every window
- * of the test part ({@link Mode#BACKTEST}, every {@code window.stride} rows).
+ * of the windows' part ({@link Mode#BACKTEST}, every {@code stride} rows of their spec); a series
+ * with more windows than a batch spans several batches.
  */
 final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
 
@@ -56,6 +57,9 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
   private final int batch;
   private final Tally tally;
   private final ArrayDeque<Forecast> ready = new ArrayDeque<>();
+  private Series current;
+  private double[][] currentScaled;
+  private Iterator<Integer> currentStarts;
 
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
       int batch, Tally tally) {
@@ -88,19 +92,26 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
     List<Series> owners = new ArrayList<>();
     List<double[][]> scaled = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
-    while (starts.size() < batch && series.hasNext()) {
-      Series s = windows.clean(series.next());
-      tally.series();
-      List<Integer> found = starts(s);
-      if (found.isEmpty()) {
-        continue;
+    while (starts.size() < batch && (current != null || series.hasNext())) {
+      if (current == null) {
+        Series s = windows.clean(series.next());
+        tally.series();
+        List<Integer> found = starts(s);
+        if (found.isEmpty()) {
+          continue;
+        }
+        tally.windows(found.size());
+        current = s;
+        currentScaled = windows.scaler().transform(s, spec.valueColumns());
+        currentStarts = found.iterator();
       }
-      tally.windows(found.size());
-      double[][] values = windows.scaler().transform(s, spec.valueColumns());
-      for (int start : found) {
-        owners.add(s);
-        scaled.add(values);
-        starts.add(start);
+      while (starts.size() < batch && currentStarts.hasNext()) {
+        owners.add(current);
+        scaled.add(currentScaled);
+        starts.add(currentStarts.next());
+      }
+      if (!currentStarts.hasNext()) {
+        current = null;
       }
     }
     if (starts.isEmpty()) {

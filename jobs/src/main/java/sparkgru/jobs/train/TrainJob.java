@@ -74,23 +74,6 @@ public final class TrainJob {
       }
       AtomicFiles.prepare(config.get("output.report"), "output.report", jsc.hadoopConfiguration());
     }
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    TrainingData data = config.windowed()
-        ? TrainingData.series(spark, config, partitions, outShape, provenance)
-        : TrainingData.sequences(spark, config, partitions, outShape);
-    JavaRDD<PackedPartition> train = data.train();
-    JavaRDD<PackedPartition> validation = data.validation();
-    String origin = data.origin();
-    for (String line : data.notes()) {
-      out.println(line);
-    }
-
-    out.println("spark-gru train: " + origin + ", " + partitions + " partitions, model " + settings.model().layers()
-        .stream().map(l -> l.type() + l.args()).toList() + ", optimizer " + settings.optimizer().name()
-        + ", batch " + settings.batchSize() + " per worker, averaging every " + settings.averagingFrequency()
-        + " batches");
-    out.print(model.summary());
-    out.flush();
     JsonLinesWriter metrics = new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     Checkpoints checkpoints = checkpointPath.isEmpty() ? null : new Checkpoints(checkpointPath, jsc.hadoopConfiguration());
@@ -114,6 +97,23 @@ public final class TrainJob {
         }
       }
     }
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    TrainingData data = config.windowed()
+        ? TrainingData.series(spark, config, partitions, outShape, provenance)
+        : TrainingData.sequences(spark, config, partitions, outShape);
+    JavaRDD<PackedPartition> train = data.train();
+    JavaRDD<PackedPartition> validation = data.validation();
+    String origin = data.origin();
+    for (String line : data.notes()) {
+      out.println(line);
+    }
+
+    out.println("spark-gru train: " + origin + ", " + partitions + " partitions, model " + settings.model().layers()
+        .stream().map(l -> l.type() + l.args()).toList() + ", optimizer " + settings.optimizer().name()
+        + ", batch " + settings.batchSize() + " per worker, averaging every " + settings.averagingFrequency()
+        + " batches");
+    out.print(model.summary());
+    out.flush();
     provenance.put("engine", sparkgru.jobs.Main.VERSION);
     provenance.put("spark", spark.version());
     provenance.put("java", System.getProperty("java.version"));

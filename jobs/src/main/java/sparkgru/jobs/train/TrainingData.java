@@ -66,6 +66,11 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     return new TrainingData(train, validation, origin, List.of());
   }
 
+  private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
+    cached.add(rdd);
+    return rdd.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
   /**
    * Windows spread evenly over {@code partitions} partitions: windows are built where their series
    * live, so a few long series (or one wide table) would leave most workers idle. Each partition
@@ -115,42 +120,43 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, split,
         ChronologicalSplit.Part.TRAIN, config.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin()).persist(StorageLevel.MEMORY_AND_DISK());
+    List<JavaRDD<?>> cached = new ArrayList<>();
     try {
       Scaler scaler = config.scaler().fit(typed, table.series(), table.time(), split);
       windows = windows.scaledBy(scaler);
       provenance.put("scaling", scaler.toJson());
       List<String> notes = new ArrayList<>();
-      JavaRDD<SlidingWindows.Windowed> trainWindows = windows.build(typed, partitions)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<SlidingWindows.Windowed> trainWindows = cache(windows.build(typed, partitions), cached);
       SlidingWindows.Report trainReport = SlidingWindows.report(trainWindows);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
-        trainWindows.unpersist(false);
         throw new IllegalArgumentException(table.origin() + " gives no training window: " + trainReport.describe()
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
             + " rows in its training part (split." + split.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
       }
       provenance.put("training_windows", trainReport.windows());
-      JavaRDD<PackedPartition> train = balance(trainWindows.map(SlidingWindows.Windowed::data), partitions, spec)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data), partitions,
+          spec), cached);
       JavaRDD<PackedPartition> validation = null;
       if (split.validation() > 0) {
-        JavaRDD<SlidingWindows.Windowed> validationWindows = windows.part(ChronologicalSplit.Part.VALIDATION)
-            .build(typed, partitions).persist(StorageLevel.MEMORY_AND_DISK());
+        JavaRDD<SlidingWindows.Windowed> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
+            .build(typed, partitions), cached);
         SlidingWindows.Report report = SlidingWindows.report(validationWindows);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
           throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
-        validation = balance(validationWindows.map(SlidingWindows.Windowed::data), partitions, spec)
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        validation = cache(balance(validationWindows.map(SlidingWindows.Windowed::data), partitions, spec), cached);
         validation.count();
         validationWindows.unpersist(false);
       }
       train.count();
       trainWindows.unpersist(false);
       return new TrainingData(train, validation, table.origin(), notes);
+    } catch (RuntimeException e) {
+      cached.forEach(r -> r.unpersist(false));
+      throw e;
     } finally {
       typed.unpersist(false);
     }

@@ -60,6 +60,32 @@ class SeriesSourceTest {
   }
 
   @Test
+  void numericTextTimesAreStepsAndEmptyCellsInsideAnM4RowAreMissing() throws Exception {
+    Path f = dir.resolve("long.csv");
+    Files.writeString(f, "series_id,t,v\na,2017,1\na,2016,0\na,2018,2\n");
+    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "", 0, 2, 0),
+        List.of("v"));
+    assertEquals(List.of(2016L, 2017L, 2018L), rows.stream().map(r -> r.getLong(1)).toList(),
+        "years-like numbers stay numbers, one apart");
+    Path m4 = dir.resolve("gappy.csv");
+    Files.writeString(m4, "V1,V2,V3,V4,V5\nH1,1,,3,\n");
+    List<Row> gappy = typed(source("m4", m4, true, ""), List.of("value"));
+    assertEquals(3, gappy.size(), "the trailing empty cell pads, the inner one is a missing value");
+    assertTrue(gappy.get(1).isNullAt(2));
+  }
+
+  @Test
+  void aWideTableNumberedByRowOrderMustBeOneFile() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("parts"));
+    Files.writeString(folder.resolve("a.csv"), "x\n1\n");
+    Files.writeString(folder.resolve("b.csv"), "x\n2\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> source("wide", folder, true, "").read(SparkTestSession.get()));
+    assertTrue(e.getMessage().contains("holds 2 files; a wide table without data.time_column is numbered by row order"),
+        e.getMessage());
+  }
+
+  @Test
   void layoutsAndPathsAreChecked() throws Exception {
     assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", assertThrows(
         IllegalArgumentException.class, () -> source("tall", dir, true, "t")).getMessage());

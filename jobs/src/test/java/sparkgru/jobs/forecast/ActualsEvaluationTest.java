@@ -74,4 +74,29 @@ class ActualsEvaluationTest {
     assertEquals("series H3 has 3 actual rows in " + wrong.toUri() + "; every series needs exactly 4 "
         + "(window.horizon) actual rows following its history", e.getMessage());
   }
+
+  @Test
+  void aWideTableWithoutTimesContinuesItsRowNumbersInTheActuals() throws Exception {
+    StringBuilder history = new StringBuilder("x\n");
+    StringBuilder future = new StringBuilder("x\n");
+    for (int t = 0; t < 124; t++) {
+      (t < 120 ? history : future).append(String.format(Locale.ROOT, "%.6f%n", value(0, t)));
+    }
+    Path h = dir.resolve("history.csv");
+    Path f = dir.resolve("future.csv");
+    Files.writeString(h, history.toString());
+    Files.writeString(f, future.toString());
+    TrainJob.run(SparkTestSession.get(), JobConfig.of("data.source=csv", "data.format=wide", "data.path=" + h.toUri(),
+        "data.time_column=", "data.feature_columns=x", "data.target_columns=x", "window.lookback=12",
+        "window.horizon=4", "model.layer.0.units=4", "train.epochs=1", "train.partitions=2",
+        "output.model=" + dir.resolve("w.sgru").toUri(), "output.metrics=" + dir.resolve("w.jsonl").toUri()),
+        new PrintWriter(new StringWriter()));
+    TrainedModel model = TrainedModel.read(dir.resolve("w.sgru").toUri().toString(), List.of("evaluate.season=6"),
+        SparkTestSession.get().sparkContext().hadoopConfiguration());
+    EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, f.toUri().toString(), null, null,
+        new PrintWriter(new StringWriter()));
+    assertEquals(1, r.evaluation().windows());
+    assertEquals(0, r.evaluation().results().get("seasonal_naive").get("smape"), 1e-4,
+        "rows 120..123 follow row 119, so last season's values are exact");
+  }
 }

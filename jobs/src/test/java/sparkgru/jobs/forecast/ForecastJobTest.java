@@ -230,6 +230,21 @@ class ForecastJobTest {
   }
 
   @Test
+  void aRunThatForecastsNothingKeepsTheOutputItWouldReplace() throws Exception {
+    Map<String, Integer> tinyOnly = new java.util.LinkedHashMap<>();
+    tinyOnly.put("tiny", 10);
+    Path tiny = csv("tiny.csv", rows(tinyOnly, null));
+    Path out = dir.resolve("kept.csv");
+    Files.writeString(out, "previous forecast");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(
+        SparkTestSession.get(), trained("data.path=" + tiny.toUri()), out.toUri().toString(), false, true,
+        new PrintWriter(new StringWriter())));
+    assertTrue(e.getMessage().contains("could be forecast (1 series): 1 of 1 series gave no window, e.g. tiny (10 "
+        + "rows, lookback 24); nothing was written"), e.getMessage());
+    assertEquals("previous forecast", Files.readString(out));
+  }
+
+  @Test
   void whatTheModelWasTrainedForCannotBeOverridden() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trained("window.horizon=3"));
     assertTrue(e.getMessage().startsWith("--set window.horizon cannot change what " + model.toUri() + " was trained "
