@@ -75,6 +75,23 @@ class SeriesSourceTest {
   }
 
   @Test
+  void parquetTimestampsAreReadAsTheirInstants() throws Exception {
+    Path parquet = dir.resolve("series.parquet");
+    DemoData.series(SparkTestSession.get(), 2, 5, 1, 1).write().parquet(parquet.toString());
+    SeriesSource source = new SeriesSource("parquet", "long", parquet.toUri().toString(), true, "series_id",
+        "timestamp", "", 0, 2, 0);
+    SeriesSource.Table t = source.read(SparkTestSession.get());
+    List<String> cols = List.of("value", "hour_sin", "hour_cos");
+    SlidingWindows w = new SlidingWindows(t.series(), t.time(), new WindowSpec(cols, List.of("value"), 1, 1, 1,
+        WindowSpec.Missing.ERROR, WindowSpec.Normalization.NONE, false));
+    org.apache.spark.sql.Dataset<Row> typed = w.select(t.rows(), t.origin());
+    assertTrue(w.typedDateTimes(typed));
+    List<Row> rows = typed.orderBy("series_id", "timestamp").collectAsList();
+    assertEquals(3600, rows.get(1).getLong(1) - rows.get(0).getLong(1), "hourly");
+    assertEquals(0, (rows.get(0).getLong(1) - 1_704_067_200L) % 3600, "whole hours after 2024-01-01 00:00 UTC");
+  }
+
+  @Test
   void aWideTableNumberedByRowOrderMustBeOneFile() throws Exception {
     Path folder = Files.createDirectories(dir.resolve("parts"));
     Files.writeString(folder.resolve("a.csv"), "x\n1\n");
