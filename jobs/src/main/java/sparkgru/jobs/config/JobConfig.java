@@ -69,11 +69,11 @@ public final class JobConfig implements java.io.Serializable {
           + "(mean) and add it back to the forecast, or none"),
       new Key("forecast.mode", "direct", "series: direct (the last Dense outputs horizon x targets) or recursive "
           + "(one step, fed back; inputs = targets)"),
-      new Key("split.mode", "fractions", "series: fractions of each series, rows (counts from the start) or "
-          + "last_rows (counts from the end; split.train unused)"),
-      new Key("split.train", "0.7", "series: training part (fraction or rows)"),
-      new Key("split.validation", "0.1", "series: validation part (fraction or rows)"),
-      new Key("split.test", "0.2", "series: test part (fraction or rows)"),
+      new Key("split.mode", "fractions", "series: fractions of each series, rows (counts from the start), "
+          + "last_rows (counts from the end; split.train unused) or times (boundaries: each part ends before its time)"),
+      new Key("split.train", "0.7", "series: training part (fraction, rows, or the time validation starts)"),
+      new Key("split.validation", "0.1", "series: validation part (fraction, rows, or the time the test starts)"),
+      new Key("split.test", "0.2", "series: test part (fraction, rows, or the time it ends before; empty = the end)"),
       new Key("scaling.method", "standard", "series: none, standard (z-score), min_max or max_abs (divide by the "
           + "largest |value|), fitted on the training part"),
       new Key("scaling.scope", "per_column", "series: one scaling for all values (global), per_column or "
@@ -236,7 +236,7 @@ public final class JobConfig implements java.io.Serializable {
 
   /** Whether training has validation data: a validation part of the split, or a validation fraction. */
   public boolean hasValidation() {
-    return windowed() ? split().validation() > 0 : fraction("data.validation_fraction", 0, 0.9) > 0;
+    return windowed() ? split().hasValidation() : fraction("data.validation_fraction", 0, 0.9) > 0;
   }
 
   /** Output values per sample: the window spec's for series, the target count for sequences. */
@@ -280,6 +280,12 @@ public final class JobConfig implements java.io.Serializable {
   /** The chronological split of each series. */
   public ChronologicalSplit split() {
     ChronologicalSplit.Mode mode = ChronologicalSplit.mode(get("split.mode"));
+    if (mode == ChronologicalSplit.Mode.TIMES) {
+      String test = get("split.test");
+      return new ChronologicalSplit(mode, ChronologicalSplit.time("split.train", get("split.train")),
+          ChronologicalSplit.time("split.validation", get("split.validation")),
+          test.isEmpty() ? Long.MAX_VALUE : ChronologicalSplit.time("split.test", test));
+    }
     double max = mode == ChronologicalSplit.Mode.FRACTIONS ? 1 : Integer.MAX_VALUE;
     return new ChronologicalSplit(mode, fraction("split.train", 0, max), fraction("split.validation", 0, max),
         fraction("split.test", 0, max));

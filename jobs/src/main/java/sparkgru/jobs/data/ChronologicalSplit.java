@@ -13,7 +13,10 @@ import java.util.Locale;
  *       2,880 hours); rows past the three parts belong to none;
  *   <li>{@code last_rows}: the last {@code test} rows test, the {@code validation} rows before
  *       them validate, everything earlier trains ({@code train} is unused), as for M4 where each
- *       series has its own length.
+ *       series has its own length;
+ *   <li>{@code times}: calendar boundaries shared by all series: rows before time {@code train}
+ *       train, rows before {@code validation} validate, rows before {@code test} test (times as the
+ *       data's: epoch seconds for date-times, see {@link #time}).
  * </ul>
  *
  * @param mode       how the sizes count
@@ -25,7 +28,7 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
   private static final long serialVersionUID = 1L;
 
   /** How the sizes count. */
-  public enum Mode { FRACTIONS, ROWS, LAST_ROWS }
+  public enum Mode { FRACTIONS, ROWS, LAST_ROWS, TIMES }
 
   /** Which part's windows to build. */
   public enum Part { ALL, TRAIN, VALIDATION, TEST }
@@ -36,9 +39,14 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
   /** Validates the sizes. */
   public ChronologicalSplit {
     if (mode == null) {
-      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows]");
+      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows, times]");
     }
-    if (mode == Mode.FRACTIONS) {
+    if (mode == Mode.TIMES) {
+      if (!(train <= validation && validation <= test)) {
+        throw new IllegalArgumentException("split times must be in order, split.train <= split.validation <= "
+            + "split.test, got " + (long) train + ", " + (long) validation + ", " + (long) test);
+      }
+    } else if (mode == Mode.FRACTIONS) {
       if (!(train > 0) || !(validation >= 0) || !(test >= 0) || train + validation + test > 1 + 1e-9) {
         throw new IllegalArgumentException("split fractions must be split.train > 0, split.validation >= 0, "
             + "split.test >= 0 with a sum <= 1, got " + train + ", " + validation + ", " + test);
@@ -58,8 +66,8 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
     try {
       return Mode.valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows], got '" + name + "'",
-          e);
+      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows, times], got '" + name
+          + "'", e);
     }
   }
 
@@ -78,13 +86,64 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
     return new ChronologicalSplit(Mode.LAST_ROWS, 0, validation, test);
   }
 
-  /** Rows of a series of {@code n} rows that are training data: {@code [0, trainingRows(n))}. */
-  public int trainingRows(int n) {
-    return bounds(n, Part.TRAIN)[1];
+  /** Whether the split has a validation part. */
+  public boolean hasValidation() {
+    return mode == Mode.TIMES ? validation > train : validation > 0;
   }
 
-  /** Row range [from, to) of {@code part} in a series of {@code n} rows. */
+  /**
+   * A split boundary as a time: a whole number as given, or a date-time ({@code 2017-06-26},
+   * {@code 2017-06-26 00:00:00} or ISO {@code 2017-06-26T00:00:00}, UTC) as epoch seconds.
+   */
+  public static long time(String key, String value) {
+    String v = value.trim();
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException notANumber) {
+      try {
+        String iso = v.length() == 10 ? v + "T00:00:00" : v.replace(' ', 'T');
+        return java.time.LocalDateTime.parse(iso).toEpochSecond(java.time.ZoneOffset.UTC);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(key + " must be a time with split.mode=times: a whole number or a date-time "
+            + "like 2017-06-26 00:00:00, got '" + value + "'", e);
+      }
+    }
+  }
+
+  /** Rows of a series with these times that are training data: {@code [0, trainingRows(times))}. */
+  public int trainingRows(long[] times) {
+    return bounds(times, Part.TRAIN)[1];
+  }
+
+  /** Row range [from, to) of {@code part} in a series with these (ascending) times. */
+  public int[] bounds(long[] times, Part part) {
+    if (mode != Mode.TIMES) {
+      return bounds(times.length, part);
+    }
+    int c1 = firstAtOrAfter(times, train);
+    int c2 = firstAtOrAfter(times, validation);
+    int c3 = firstAtOrAfter(times, test);
+    return switch (part) {
+      case ALL -> new int[] {0, times.length};
+      case TRAIN -> new int[] {0, c1};
+      case VALIDATION -> new int[] {c1, c2};
+      case TEST -> new int[] {c2, c3};
+    };
+  }
+
+  private static int firstAtOrAfter(long[] times, double t) {
+    int i = 0;
+    while (i < times.length && times[i] < t) {
+      i++;
+    }
+    return i;
+  }
+
+  /** Row range [from, to) of {@code part} in a series of {@code n} rows (not for {@code times}). */
   public int[] bounds(int n, Part part) {
+    if (mode == Mode.TIMES) {
+      throw new IllegalStateException("a split by times needs the series' times");
+    }
     long b1;
     long b2;
     long b3;

@@ -87,7 +87,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     Dataset<Row> ranked = typed
         .withColumn("_row", row_number().over(Window.partitionBy(col(seriesColumn)).orderBy(col(timeColumn))))
         .withColumn("_n", count(lit(1)).over(Window.partitionBy(col(seriesColumn))));
-    Dataset<Row> train = ranked.filter(trainRows(split));
+    Dataset<Row> train = ranked.filter(trainRows(split, timeColumn));
     if (scope == Scope.GLOBAL) {
       return new Scaler(method, scope, columns, Map.of("*", global(train)));
     }
@@ -140,14 +140,15 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     };
   }
 
-  private static Column trainRows(ChronologicalSplit split) {
+  private static Column trainRows(ChronologicalSplit split, String timeColumn) {
     Column n = col("_n");
     Column bound = switch (split.mode()) {
       case FRACTIONS -> floor(n.multiply(split.train()));
       case ROWS -> lit((long) split.train());
       case LAST_ROWS -> n.minus((long) (split.validation() + split.test()));
+      case TIMES -> null;
     };
-    return col("_row").leq(bound);
+    return bound == null ? col(timeColumn).lt((long) split.train()) : col("_row").leq(bound);
   }
 
   /** {@code (v - shift) / scale} for a value of a (series, column). */

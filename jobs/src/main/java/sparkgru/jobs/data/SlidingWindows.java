@@ -205,7 +205,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       double[][] scaled = scaler.transform(s, spec.valueColumns());
       int[] stretches = s.stretches();
       counts[3] += stretches.length - 2;
-      int[] bounds = split.bounds(s.size(), part);
+      int[] bounds = split.bounds(s.times(), part);
       for (int st = 0; st + 1 < stretches.length; st++) {
         for (int start : starts(stretches[st], stretches[st + 1], bounds, spec.trainingHorizon(), spec.stride())) {
           if (spec.missing() == WindowSpec.Missing.DROP

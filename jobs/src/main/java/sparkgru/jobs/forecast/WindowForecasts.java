@@ -152,7 +152,7 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
       out.add(start);
       return out;
     }
-    int[] bounds = windows.split().bounds(s.size(), windows.part());
+    int[] bounds = windows.split().bounds(s.times(), windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {
       for (int start : windows.starts(stretches[st], stretches[st + 1], bounds, spec.horizon(), spec.stride())) {
         if (spec.missing() != WindowSpec.Missing.DROP

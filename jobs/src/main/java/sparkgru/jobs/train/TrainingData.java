@@ -138,7 +138,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data), partitions,
           spec), cached);
       JavaRDD<PackedPartition> validation = null;
-      if (split.validation() > 0) {
+      if (split.hasValidation()) {
         JavaRDD<SlidingWindows.Windowed> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
             .build(typed, partitions), cached);
         SlidingWindows.Report report = SlidingWindows.report(validationWindows);

@@ -49,7 +49,13 @@ class JobConfigTest {
 
   @Test
   void badForecastingKeysAreNamed() {
-    assertEquals("split.mode must be one of [fractions, rows, last_rows], got 'random'", error("split.mode=random"));
+    assertEquals("split.mode must be one of [fractions, rows, last_rows, times], got 'random'",
+        error("split.mode=random"));
+    assertEquals("split.train must be a time with split.mode=times: a whole number or a date-time like 2017-06-26 "
+        + "00:00:00, got '0.7'", error("split.mode=times"));
+    assertEquals("split times must be in order, split.train <= split.validation <= split.test, got 1498435200, "
+        + "1498435100, 9223372036854775807", error("split.mode=times", "split.train=2017-06-26",
+        "split.validation=1498435100", "split.test="));
     assertEquals("split fractions must be split.train > 0, split.validation >= 0, split.test >= 0 with a sum <= 1, "
         + "got 0.8, 0.2, 0.2", error("split.train=0.8", "split.validation=0.2"));
     assertEquals("split row counts must be whole numbers >= 0 and split.train >= 1, got 100.5, 10.0, 10.0",

@@ -80,5 +80,9 @@ class ScalerTest {
         .fit(w.select(raw, "ETTh1.csv"), "series", "date", ChronologicalSplit.rows(8640, 2880, 2880));
     assertEquals(0.0, s.transform("ETTh1", "OT", mean), 1e-9);
     assertEquals(1.0, s.transform("ETTh1", "OT", mean + std), 1e-6);
+    Scaler byTime = Scaler.unfitted("standard", "per_column", List.of("OT")).fit(w.select(raw, "ETTh1.csv"), "series",
+        "date", new ChronologicalSplit(ChronologicalSplit.Mode.TIMES, ChronologicalSplit.time("t", "2017-06-26"),
+            ChronologicalSplit.time("v", "2017-10-24"), ChronologicalSplit.time("e", "2018-02-21")));
+    assertEquals(0.0, byTime.transform("ETTh1", "OT", mean), 1e-9, "the first 8,640 hours end at 2017-06-26");
   }
 }

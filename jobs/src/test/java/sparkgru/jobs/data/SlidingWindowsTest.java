@@ -144,6 +144,17 @@ class SlidingWindowsTest {
     assertEquals(8640 - 96 - 96 + 1, SlidingWindows.report(informer.build(typed, 2)).windows());
     assertEquals(2785, SlidingWindows.report(informer.part(ChronologicalSplit.Part.VALIDATION).build(typed, 2)).windows());
     assertEquals(2785, SlidingWindows.report(informer.part(ChronologicalSplit.Part.TEST).build(typed, 2)).windows());
+
+    // The same split by calendar: 8,640 hours after 2016-07-01 is 2017-06-26, then 120 days more twice.
+    ChronologicalSplit byTime = new ChronologicalSplit(ChronologicalSplit.Mode.TIMES,
+        ChronologicalSplit.time("split.train", "2017-06-26"), ChronologicalSplit.time("split.validation",
+        "2017-10-24 00:00:00"), ChronologicalSplit.time("split.test", "2018-02-21T00:00:00"));
+    SlidingWindows calendar = new SlidingWindows("series", "date", spec, byTime, ChronologicalSplit.Part.TRAIN,
+        Scaler.unfitted("none", "global", cols));
+    assertEquals(8640 - 96 - 96 + 1, SlidingWindows.report(calendar.build(typed, 2)).windows());
+    assertEquals(2785, SlidingWindows.report(calendar.part(ChronologicalSplit.Part.VALIDATION).build(typed, 2))
+        .windows());
+    assertEquals(2785, SlidingWindows.report(calendar.part(ChronologicalSplit.Part.TEST).build(typed, 2)).windows());
   }
 
   @Test
