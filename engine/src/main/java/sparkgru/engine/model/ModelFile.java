@@ -26,8 +26,11 @@ import sparkgru.engine.config.Json;
 public final class ModelFile {
   /** Format version written. */
   public static final int VERSION = 1;
-  /** Largest JSON header accepted. */
-  public static final int MAX_HEADER_BYTES = 16 << 20;
+  /**
+   * Largest JSON header accepted (it may hold per-series scaling of many series); a header is
+   * also never longer than the file that declares it.
+   */
+  public static final int MAX_HEADER_BYTES = 1 << 30;
   private static final byte[] MAGIC = "SPARKGRU".getBytes(StandardCharsets.US_ASCII);
 
   /** A loaded model and the provenance stored with it. */

@@ -46,7 +46,7 @@ class ModelFileTest {
     assertMessage("m.sgru is not a spark-gru model file (no SPARKGRU signature)", bad);
     byte[] huge = good.clone();
     ByteBuffer.wrap(huge).putInt(12, Integer.MAX_VALUE);
-    assertMessage("m.sgru declares a header of 2147483647 bytes; at most 16777216 and no more than the file are "
+    assertMessage("m.sgru declares a header of 2147483647 bytes; at most 1073741824 and no more than the file are "
         + "allowed (corrupt file?)", huge);
     byte[] extra = Arrays.copyOf(good, good.length + 4);
     assertMessage("m.sgru has 4 unexpected bytes after the weights", extra);

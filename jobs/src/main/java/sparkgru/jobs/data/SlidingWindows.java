@@ -135,9 +135,12 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
   /** Windows of typed rows (from {@link #select}), series hashed into {@code partitions} partitions. */
   public JavaRDD<Windowed> build(Dataset<Row> typed, int partitions) {
-    SlidingWindows w = this;
+    // Broadcast, not captured: a per-series scaler can be large and would travel with every task.
+    org.apache.spark.broadcast.Broadcast<SlidingWindows> w = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(typed.sparkSession().sparkContext()).broadcast(this);
     boolean dateTimes = typedDateTimes(typed);
-    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.windows(rows, dateTimes)).iterator(), true);
+    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.value().windows(rows, dateTimes)).iterator(),
+        true);
   }
 
   /** Typed rows (from {@link #select}) with each series in one partition, sorted by series and time. */
@@ -213,9 +216,9 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
             counts[4]++;
             continue;
           }
-          double[] off = spec.offsets(scaled, start);
-          spec.inputs(scaled, start, off, x, 0);
-          spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), off, y, 0);
+          WindowSpec.Normalizer n = spec.normalizer(scaled, start);
+          spec.inputs(scaled, start, n, x, 0);
+          spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), n, y, 0);
           xs.add(x);
           ys.add(y);
           counts[1]++;

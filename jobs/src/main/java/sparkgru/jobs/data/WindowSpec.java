@@ -13,8 +13,9 @@ import java.util.Locale;
  * {@code [s, s + lookback)}, {@code [lookback, inputs]}, and the targets of the next
  * {@link #trainingHorizon()} rows, flattened {@code [trainingHorizon * targets]} (step-major).
  * With per-window normalisation each value column has an offset, the window's last input value
- * ({@code last}) or the mean of its inputs ({@code mean}), subtracted from its inputs and targets
- * and added back to the forecast.
+ * ({@code last}) or the mean of its inputs ({@code mean}, {@code standard}), subtracted from its
+ * inputs and targets and added back to the forecast; {@code standard} also divides by the
+ * inputs' standard deviation (and multiplies the forecast by it).
  *
  * <p>{@code direct}: the model outputs all {@code horizon} steps at once (a Dense of
  * {@code horizon * targets} units). {@code recursive}: the model outputs one step, which is
@@ -51,7 +52,32 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     /** Subtract each column's last input value. */
     LAST,
     /** Subtract each column's mean over the inputs. */
-    MEAN
+    MEAN,
+    /**
+     * Subtract each column's mean over the inputs and divide by their (population) standard
+     * deviation, 1 when the inputs are constant: every window on one scale, with no state kept
+     * per series (RevIN without the learned affine part).
+     */
+    STANDARD
+  }
+
+  /**
+   * One window's normalisation: value column {@code c} is stored as
+   * {@code (v - offset[c]) / scale[c]}.
+   *
+   * @param offset per value column
+   * @param scale  per value column, &gt; 0
+   */
+  public record Normalizer(double[] offset, double[] scale) {
+    /** The normalised value of column {@code c}. */
+    public double apply(int c, double v) {
+      return (v - offset[c]) / scale[c];
+    }
+
+    /** The value of column {@code c} whose normalised value is {@code n}. */
+    public double invert(int c, double n) {
+      return n * scale[c] + offset[c];
+    }
   }
 
   /** Validates the shape and the columns. */
@@ -98,7 +124,7 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return parse(Missing.class, "data.missing", name);
   }
 
-  /** Parses a normalisation name: none, last or mean. */
+  /** Parses a normalisation name: none, last, mean or standard. */
   public static Normalization normalization(String name) {
     return parse(Normalization.class, "window.normalization", name);
   }
@@ -144,13 +170,15 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return targets.stream().mapToInt(v::indexOf).toArray();
   }
 
-  /** Each value column's offset for the window of rows {@code [start, start + lookback)}. */
-  public double[] offsets(double[][] values, int start) {
+  /** The normalisation of the window of rows {@code [start, start + lookback)}. */
+  public Normalizer normalizer(double[][] values, int start) {
     int width = values[start].length;
     double[] off = new double[width];
+    double[] scale = new double[width];
+    java.util.Arrays.fill(scale, 1);
     if (normalization == Normalization.LAST) {
       System.arraycopy(values[start + lookback - 1], 0, off, 0, width);
-    } else if (normalization == Normalization.MEAN) {
+    } else if (normalization == Normalization.MEAN || normalization == Normalization.STANDARD) {
       for (int s = start; s < start + lookback; s++) {
         for (int c = 0; c < width; c++) {
           off[c] += values[s][c];
@@ -159,28 +187,38 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
       for (int c = 0; c < width; c++) {
         off[c] /= lookback;
       }
+      if (normalization == Normalization.STANDARD) {
+        for (int c = 0; c < width; c++) {
+          double ss = 0;
+          for (int s = start; s < start + lookback; s++) {
+            ss += (values[s][c] - off[c]) * (values[s][c] - off[c]);
+          }
+          double sd = Math.sqrt(ss / lookback);
+          scale[c] = sd > 1e-8 * Math.max(1, Math.abs(off[c])) ? sd : 1;
+        }
+      }
     }
-    return off;
+    return new Normalizer(off, scale);
   }
 
-  /** Writes the window's inputs, {@code [lookback, inputs]}, minus the offsets, into {@code x} at {@code at}. */
-  public void inputs(double[][] values, int start, double[] offsets, float[] x, int at) {
+  /** Writes the window's inputs, {@code [lookback, inputs]}, normalised, into {@code x} at {@code at}. */
+  public void inputs(double[][] values, int start, Normalizer n, float[] x, int at) {
     int[] idx = inputIndex();
     int o = at;
     for (int s = start; s < start + lookback; s++) {
       for (int c : idx) {
-        x[o++] = (float) (values[s][c] - offsets[c]);
+        x[o++] = (float) n.apply(c, values[s][c]);
       }
     }
   }
 
-  /** Writes the targets of rows {@code [from, from + steps)} minus the offsets into {@code y} at {@code at}. */
-  public void targets(double[][] values, int from, int steps, double[] offsets, float[] y, int at) {
+  /** Writes the targets of rows {@code [from, from + steps)}, normalised, into {@code y} at {@code at}. */
+  public void targets(double[][] values, int from, int steps, Normalizer n, float[] y, int at) {
     int[] idx = targetIndex();
     int o = at;
     for (int s = from; s < from + steps; s++) {
       for (int c : idx) {
-        y[o++] = (float) (values[s][c] - offsets[c]);
+        y[o++] = (float) n.apply(c, values[s][c]);
       }
     }
   }

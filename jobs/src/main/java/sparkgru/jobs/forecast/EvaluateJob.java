@@ -161,7 +161,7 @@ public final class EvaluateJob {
 
   /**
    * Forecasts and scores every window {@code windows} selects in typed rows, on the executors,
-   * the model shipped once per executor.
+   * the model and the windows (with their scaler) shipped once per executor.
    */
   static Evaluation evaluate(SparkSession spark, TrainedModel model, Dataset<Row> typed, SlidingWindows windows,
       int season, int[] steps, SparkTally tally) {
@@ -172,19 +172,23 @@ public final class EvaluateJob {
     ChronologicalSplit split = windows.split();
     int batch = model.config().integer("forecast.batch_size", 1, 1 << 20);
     boolean dateTimes = windows.typedDateTimes(typed);
+    Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
+        scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));
     try {
       return windows.sorted(typed, partitions).mapPartitions(part -> {
+        SlidingWindows w = shippedWindows.value();
         Evaluation e = new Evaluation(spec, season, steps, split);
-        WindowForecasts forecasts = new WindowForecasts(part, dateTimes, windows, shipped.value().forecaster(),
+        WindowForecasts forecasts = new WindowForecasts(part, dateTimes, w, shipped.value().forecaster(),
             WindowForecasts.Mode.BACKTEST, batch, tally);
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
-          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), windows.scaler());
+          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), w.scaler());
         }
         return List.of(e).iterator();
       }, true).collect().stream().reduce(Evaluation::merge).orElseThrow();
     } finally {
       shipped.destroy();
+      shippedWindows.destroy();
     }
   }
 

@@ -63,9 +63,11 @@ public final class ForecastJob {
         scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
     WindowForecasts.Mode mode = backtest ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FUTURE;
     int batch = config.integer("forecast.batch_size", 1, 1 << 20);
+    Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
+        scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
-      Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, windows, shipped.value().forecaster(),
-          mode, batch, tally);
+      Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
+          shipped.value().forecaster(), mode, batch, tally);
       return new FlatRows(forecasts, spec.horizon(), backtest, dateTimes);
     }, true);
     StructType schema = schema(table, spec, backtest, dateTimes);
@@ -84,6 +86,7 @@ public final class ForecastJob {
       throw DataErrors.rethrow(e);
     } finally {
       shipped.destroy();
+      shippedWindows.destroy();
     }
     long forecastSeries = tally.seriesCount() - tally.skippedCount();
     if (!tally.describeSkipped().isEmpty()) {

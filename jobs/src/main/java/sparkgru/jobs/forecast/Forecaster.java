@@ -7,7 +7,7 @@ import sparkgru.jobs.data.WindowSpec;
 
 /**
  * Forecasts windows of scaled series with a trained model, as the {@link WindowSpec} says:
- * inputs normalised per window, the model's output shifted back by the window's offsets;
+ * inputs normalised per window, the model's output mapped back by the window's normalisation;
  * {@code direct} reads all {@code horizon} steps from one prediction, {@code recursive} predicts
  * one step at a time, appending each forecast to the window (and re-normalising) before the next.
  * Not thread-safe: one per task.
@@ -60,19 +60,19 @@ public final class Forecaster {
       }
       for (int step = 0; step < steps; step++) {
         float[] x = new float[(to - from) * spec.lookback() * spec.inputs().size()];
-        double[][] offsets = new double[to - from][];
+        WindowSpec.Normalizer[] norms = new WindowSpec.Normalizer[to - from];
         for (int i = from; i < to; i++) {
-          offsets[i - from] = spec.offsets(windows[i - from], 0);
-          spec.inputs(windows[i - from], 0, offsets[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
+          norms[i - from] = spec.normalizer(windows[i - from], 0);
+          spec.inputs(windows[i - from], 0, norms[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
         }
         float[] y = model.predict(Tensor.of(x, to - from, spec.lookback(), spec.inputs().size()), to - from)
             .toArray();
         int perWindow = spec.outputWidth();
         for (int i = from; i < to; i++) {
-          double[] off = offsets[i - from];
+          WindowSpec.Normalizer norm = norms[i - from];
           for (int h = 0; h < spec.trainingHorizon(); h++) {
             for (int j = 0; j < targets.length; j++) {
-              out[i][step + h][j] = y[(i - from) * perWindow + h * targets.length + j] + off[targets[j]];
+              out[i][step + h][j] = norm.invert(targets[j], y[(i - from) * perWindow + h * targets.length + j]);
             }
           }
           if (spec.recursive()) {

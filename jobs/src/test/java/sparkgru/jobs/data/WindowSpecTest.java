@@ -26,17 +26,17 @@ class WindowSpecTest {
   void inputsAndTargetsAreTheRowsAfterSubtractingTheOffsets() {
     WindowSpec none = spec(WindowSpec.Normalization.NONE, List.of("a", "c"));
     assertEquals(List.of("a", "b", "c"), none.valueColumns());
-    assertArrayEquals(new double[] {0, 0, 0}, none.offsets(VALUES, 2));
+    assertArrayEquals(new double[] {0, 0, 0}, none.normalizer(VALUES, 2).offset());
     float[] x = new float[6];
-    none.inputs(VALUES, 2, none.offsets(VALUES, 2), x, 0);
+    none.inputs(VALUES, 2, none.normalizer(VALUES, 2), x, 0);
     assertArrayEquals(new float[] {2, 20, 3, 30, 4, 40}, x);
     float[] y = new float[4];
-    none.targets(VALUES, 5, 2, none.offsets(VALUES, 2), y, 0);
+    none.targets(VALUES, 5, 2, none.normalizer(VALUES, 2), y, 0);
     assertArrayEquals(new float[] {5, 500, 6, 600}, y, "step-major: [step][target]");
 
     WindowSpec last = spec(WindowSpec.Normalization.LAST, List.of("a"));
-    double[] off = last.offsets(VALUES, 2);
-    assertArrayEquals(new double[] {4, 40, 400}, off, "the window's last input row");
+    WindowSpec.Normalizer off = last.normalizer(VALUES, 2);
+    assertArrayEquals(new double[] {4, 40, 400}, off.offset(), "the window's last input row");
     last.inputs(VALUES, 2, off, x, 0);
     assertArrayEquals(new float[] {-2, -20, -1, -10, 0, 0}, x);
     float[] y1 = new float[2];
@@ -44,7 +44,18 @@ class WindowSpecTest {
     assertArrayEquals(new float[] {1, 2}, y1);
 
     WindowSpec mean = spec(WindowSpec.Normalization.MEAN, List.of("b"));
-    assertArrayEquals(new double[] {3, 30, 300}, mean.offsets(VALUES, 2), 1e-12, "mean of rows 2, 3, 4");
+    assertArrayEquals(new double[] {3, 30, 300}, mean.normalizer(VALUES, 2).offset(), 1e-12, "mean of rows 2, 3, 4");
+
+    WindowSpec standard = spec(WindowSpec.Normalization.STANDARD, List.of("a"));
+    WindowSpec.Normalizer z = standard.normalizer(VALUES, 2);
+    double sd = Math.sqrt(2.0 / 3);
+    assertArrayEquals(new double[] {sd, 10 * sd, 100 * sd}, z.scale(), 1e-12, "population sd of rows 2, 3, 4");
+    standard.inputs(VALUES, 2, z, x, 0);
+    assertArrayEquals(new float[] {(float) (-1 / sd), (float) (-1 / sd), 0, 0, (float) (1 / sd), (float) (1 / sd)}, x,
+        1e-6f, "every column on one scale");
+    assertEquals(7.0, z.invert(0, z.apply(0, 7.0)), 1e-12);
+    double[][] flat = {{5, 5, 5}, {5, 5, 5}, {5, 5, 5}};
+    assertArrayEquals(new double[] {1, 1, 1}, standard.normalizer(flat, 0).scale(), "constant inputs keep scale 1");
   }
 
   @Test
@@ -72,7 +83,7 @@ class WindowSpecTest {
     assertEquals("window.horizon must be in [1, 100000], got 0", assertThrows(IllegalArgumentException.class,
         () -> new WindowSpec(List.of("a"), List.of("a"), 3, 0, 1, WindowSpec.Missing.ERROR,
             WindowSpec.Normalization.NONE, false)).getMessage());
-    assertEquals("window.normalization must be one of [none, last, mean], got 'median'", assertThrows(
+    assertEquals("window.normalization must be one of [none, last, mean, standard], got 'median'", assertThrows(
         IllegalArgumentException.class, () -> WindowSpec.normalization("median")).getMessage());
     assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", assertThrows(
         IllegalArgumentException.class, () -> WindowSpec.missing("zero")).getMessage());

@@ -60,6 +60,26 @@ class ForecasterTest {
   }
 
   @Test
+  void standardisedWindowsComeBackOnTheirOwnScale() {
+    WindowSpec spec = new WindowSpec(List.of("a"), List.of("a"), 4, 2, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.STANDARD, false);
+    Sequential m = model(1, 2);
+    double[][] v = {{1}, {3}, {2}, {6}};
+    double[][] tenfold = {{10}, {30}, {20}, {60}};
+    double[][][] f = new Forecaster(m, 1, spec, 4).forecast(List.of(v, tenfold), new int[] {0, 0});
+    double mean = 3;
+    double sd = Math.sqrt((4 + 0 + 1 + 9) / 4.0);
+    float[] x = new float[4];
+    for (int s = 0; s < 4; s++) {
+      x[s] = (float) ((v[s][0] - mean) / sd);
+    }
+    float[] y = m.predict(Tensor.of(x, 1, 4, 1), 1).toArray();
+    assertEquals(y[0] * sd + mean, f[0][0][0], 1e-6);
+    assertEquals(y[1] * sd + mean, f[0][1][0], 1e-6);
+    assertEquals(10 * f[0][1][0], f[1][1][0], 1e-5, "a series ten times larger gets a forecast ten times larger");
+  }
+
+  @Test
   void recursiveForecastsFeedEachStepBackAsTheNextInput() {
     WindowSpec spec = new WindowSpec(List.of("a", "b"), List.of("b", "a"), 3, 4, 1, WindowSpec.Missing.ERROR,
         WindowSpec.Normalization.MEAN, true);
