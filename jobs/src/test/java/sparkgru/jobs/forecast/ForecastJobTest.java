@@ -261,6 +261,20 @@ class ForecastJobTest {
   }
 
   @Test
+  void resumedSeriesTrainingEndsWithTheWeightsOfAnUninterruptedRun() throws Exception {
+    // Windows are rebuilt and re-balanced across partitions on resume: that must be deterministic.
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    String ck = "checkpoint.path=" + dir.resolve("series-ck").toUri();
+    float[] uninterrupted = TrainJob.run(SparkTestSession.get(), JobConfig.of(config(data, "resume-a",
+        "train.epochs=3").toArray(new String[0])), quiet).model().parameters().toArray();
+    TrainJob.run(SparkTestSession.get(), JobConfig.of(config(data, "resume-b", "train.epochs=1", ck)
+        .toArray(new String[0])), quiet);
+    float[] resumed = TrainJob.run(SparkTestSession.get(), JobConfig.of(config(data, "resume-b", "train.epochs=3", ck)
+        .toArray(new String[0])), quiet, true).model().parameters().toArray();
+    assertArrayEquals(uninterrupted, resumed, 0f);
+  }
+
+  @Test
   void recursiveModelsForecastStepByStep() throws Exception {
     train(config(data, "recursive", "data.feature_columns=v", "forecast.mode=recursive", "train.epochs=2"));
     TrainedModel m = TrainedModel.read(dir.resolve("recursive/model.sgru").toUri().toString(), List.of(),
