@@ -249,7 +249,11 @@ public final class EvaluateJob {
         : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  /** The PNG report: the model's loss curves and the evaluation's sample windows. */
+  /**
+   * The PNG report: the model's loss curves and the evaluation's sample windows.
+   *
+   * @throws IllegalStateException when Java cannot draw (no fonts), naming the fix
+   */
   public static byte[] plot(TrainedModel model, Evaluation evaluation, String title) {
     List<ForecastReport.SeriesPlot> plots = new ArrayList<>();
     for (Evaluation.Sample s : evaluation.samples()) {
@@ -266,6 +270,12 @@ public final class EvaluateJob {
       plots.add(new ForecastReport.SeriesPlot(s.series() + " (" + model.spec().targets().get(0) + ")", hx,
           s.history(), fx, s.forecast(), s.actual()));
     }
-    return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
+    try {
+      return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
+    } catch (RuntimeException | LinkageError | InternalError e) {
+      // Headless Java draws text through fontconfig: a machine without any font fails here.
+      throw new IllegalStateException("cannot draw the PNG report (" + e + "); Java needs fontconfig and a font to "
+          + "draw text: apt-get install -y fontconfig fonts-dejavu-core", e);
+    }
   }
 }

@@ -170,8 +170,15 @@ public final class TrainJob {
     out.print(r.report().get("table"));
     String path = config.get("output.report");
     if (!path.isEmpty()) {
-      AtomicFiles.write(new Path(path), spark.sparkContext().hadoopConfiguration(),
-          EvaluateJob.plot(trained, r.evaluation(), "spark-gru train: " + config.get("output.model")));
+      byte[] png;
+      try {
+        png = EvaluateJob.plot(trained, r.evaluation(), "spark-gru train: " + config.get("output.model"));
+      } catch (IllegalStateException e) {
+        // The model is written; a missing font should not fail the run that trained it.
+        out.println("spark-gru: warning: report not written: " + e.getMessage());
+        return;
+      }
+      AtomicFiles.write(new Path(path), spark.sparkContext().hadoopConfiguration(), png);
       out.println("report written to " + path);
     }
   }
