@@ -1,0 +1,79 @@
+package sparkgru.engine.keras;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+/**
+ * The entries of a Keras 3 {@code .keras} archive (a zip of {@code config.json},
+ * {@code metadata.json} and {@code model.weights.h5}), read as untrusted data: only those names
+ * are accepted (no paths, so no traversal), and each entry is decompressed with a running count
+ * that stops at its bound (zip bombs): {@link #MAX_JSON_BYTES} for the JSON files,
+ * {@link #MAX_WEIGHTS_BYTES} for the weights. Memory therefore stays below the input plus
+ * 16 MiB + 16 MiB + 1 GiB.
+ */
+final class KerasArchive {
+  /** Largest decompressed config.json or metadata.json: 16 MiB. */
+  static final long MAX_JSON_BYTES = 16L << 20;
+  /** Largest decompressed model.weights.h5: 1 GiB (268 million float32 weights). */
+  static final long MAX_WEIGHTS_BYTES = 1L << 30;
+  private static final Set<String> NAMES = Set.of("config.json", "metadata.json", "model.weights.h5");
+
+  private KerasArchive() {}
+
+  /** The archive's entries by name. */
+  static Map<String, byte[]> entries(byte[] data, String name) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        String entry = e.getName();
+        if (e.isDirectory() && entry.equals("assets/")) {
+          continue;
+        }
+        if (!NAMES.contains(entry)) {
+          throw new IllegalArgumentException(name + " holds an entry '" + entry + "'; a .keras file of the supported "
+              + "layers holds only " + new java.util.TreeSet<>(NAMES) + " (entries with paths are refused)");
+        }
+        if (out.containsKey(entry)) {
+          throw new IllegalArgumentException(name + " holds '" + entry + "' twice");
+        }
+        out.put(entry, readBounded(zip, name, entry, entry.endsWith(".h5") ? MAX_WEIGHTS_BYTES : MAX_JSON_BYTES));
+      }
+    } catch (ZipException e) {
+      throw new IllegalArgumentException(name + " is not a readable zip archive (corrupt or truncated .keras file): "
+          + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(name + " cannot be read as a .keras archive: " + e.getMessage(), e);
+    }
+    for (String required : new String[] {"config.json", "model.weights.h5"}) {
+      if (!out.containsKey(required)) {
+        throw new IllegalArgumentException(name + " has no " + required + " (truncated or not a Keras 3 .keras file)");
+      }
+    }
+    return out;
+  }
+
+  private static byte[] readBounded(InputStream in, String name, String entry, long max) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[1 << 16];
+    long count = 0;
+    int n;
+    while ((n = in.read(buffer)) > 0) {
+      count += n;
+      if (count > max) {
+        throw new IllegalArgumentException(name + ": entry '" + entry + "' decompresses to more than " + max
+            + " bytes (a zip bomb, or not a model)");
+      }
+      out.write(buffer, 0, n);
+    }
+    return out.toByteArray();
+  }
+}

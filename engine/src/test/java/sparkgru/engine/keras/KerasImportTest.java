@@ -1,0 +1,144 @@
+package sparkgru.engine.keras;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.model.ModelFile;
+
+/**
+ * Models saved by real Keras 3.15 (src/test/resources/keras, written by generate_keras.py beside
+ * them) load with their weights and predict what Keras predicted; broken and unsupported files
+ * fail with messages naming them.
+ */
+class KerasImportTest {
+  private static final Path DIR = Path.of("src", "test", "resources", "keras");
+
+  /** The tensors of a golden .txt file by name: shape, then values. */
+  private static Map<String, float[]> tensors(String caseName, Map<String, int[]> shapes) throws IOException {
+    Map<String, float[]> out = new HashMap<>();
+    List<String> lines = Files.readAllLines(DIR.resolve(caseName + ".txt"));
+    for (int i = 0; i < lines.size(); i++) {
+      String[] head = lines.get(i).split(" ");
+      if (!head[0].equals("tensor")) {
+        continue;
+      }
+      int rank = Integer.parseInt(head[2]);
+      int[] shape = new int[rank];
+      for (int d = 0; d < rank; d++) {
+        shape[d] = Integer.parseInt(head[3 + d]);
+      }
+      String[] values = lines.get(i + 1).split(" ");
+      float[] data = new float[values.length];
+      for (int k = 0; k < data.length; k++) {
+        data[k] = Float.parseFloat(values[k]);
+      }
+      out.put(head[1], data);
+      shapes.put(head[1], shape);
+    }
+    return out;
+  }
+
+  private static void assertPredictsLikeKeras(ModelFile.Loaded loaded, String caseName) throws IOException {
+    Map<String, int[]> shapes = new HashMap<>();
+    Map<String, float[]> t = tensors(caseName, shapes);
+    float[] y = loaded.model().predict(Tensor.of(t.get("x"), shapes.get("x")), 8).toArray();
+    float[] expected = t.get("y");
+    assertEquals(expected.length, y.length, caseName + ": output size");
+    double max = 0;
+    for (float v : expected) {
+      max = Math.max(max, Math.abs(v));
+    }
+    for (int i = 0; i < y.length; i++) {
+      double rel = Math.abs(y[i] - expected[i]) / Math.max(Math.abs(expected[i]), 0.01 * max);
+      assertTrue(rel <= 1e-5, caseName + " output " + i + ": " + y[i] + " vs Keras " + expected[i] + " (relative "
+          + rel + ")");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"stacked", "reset_before", "backwards", "relu_hard_sigmoid_nobias", "masking"})
+  void kerasFilesPredictWhatKerasPredicted(String caseName) throws IOException {
+    ModelFile.Loaded loaded = KerasImporter.read(Files.readAllBytes(DIR.resolve(caseName + ".keras")),
+        caseName + ".keras");
+    assertPredictsLikeKeras(loaded, caseName);
+  }
+
+  @Test
+  void legacyH5AndBareWeightsGiveTheSameModel() throws IOException {
+    ModelFile.Loaded keras = KerasImporter.read(Files.readAllBytes(DIR.resolve("stacked.keras")), "stacked.keras");
+    ModelFile.Loaded legacy = KerasImporter.read(Files.readAllBytes(DIR.resolve("stacked_legacy.h5")),
+        "stacked_legacy.h5");
+    ModelFile.Loaded bare = KerasImporter.read(Files.readAllBytes(DIR.resolve("stacked.config.json")),
+        Files.readAllBytes(DIR.resolve("stacked.weights.h5")), "stacked.weights.h5");
+    assertArrayEquals(keras.model().parameters().toArray(), legacy.model().parameters().toArray(), 0f);
+    assertArrayEquals(keras.model().parameters().toArray(), bare.model().parameters().toArray(), 0f);
+    assertPredictsLikeKeras(legacy, "stacked");
+    assertEquals(List.of("gru", "dropout", "gru", "dense"), keras.spec().layers().stream().map(l -> l.type()).toList());
+    assertEquals("true", keras.spec().layers().get(0).args().get("return_sequences"));
+    assertEquals(-1, keras.spec().steps());
+    assertEquals(3, keras.spec().features());
+  }
+
+  private static byte[] zip(Map<String, byte[]> entries) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        z.putNextEntry(new ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String error(byte[] data, String name) {
+    return assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(data, name)).getMessage();
+  }
+
+  @Test
+  void brokenHostileAndUnsupportedFilesAreNamed() throws IOException {
+    byte[] good = Files.readAllBytes(DIR.resolve("stacked.keras"));
+    assertEquals("t.keras is not a readable zip archive (corrupt or truncated .keras file): invalid entry size "
+        .substring(0, 40), error(Arrays.copyOf(good, good.length / 2), "t.keras").substring(0, 40));
+    assertTrue(error(Arrays.copyOf(good, 10), "short.keras").startsWith("short.keras "));
+    assertTrue(error(Files.readAllBytes(DIR.resolve("unsupported_lstm.keras")), "u.keras")
+        .contains("layer class LSTM is not supported; spark-gru reads InputLayer, Masking, GRU, Dense and Dropout"));
+    assertEquals("evil.keras holds an entry '../../etc/passwd'; a .keras file of the supported layers holds only "
+        + "[config.json, metadata.json, model.weights.h5] (entries with paths are refused)",
+        error(zip(Map.of("../../etc/passwd", new byte[] {1})), "evil.keras"));
+    // A zip bomb: 110 MiB of zeros compress to about 100 KiB; reading stops at the 16 MiB bound.
+    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(bomb)) {
+      z.putNextEntry(new ZipEntry("config.json"));
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 110; i++) {
+        z.write(zeros);
+      }
+      z.closeEntry();
+    }
+    assertEquals("bomb.keras: entry 'config.json' decompresses to more than 16777216 bytes (a zip bomb, or not a "
+        + "model)", error(bomb.toByteArray(), "bomb.keras"));
+    byte[] h5 = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
+    assertTrue(error(Arrays.copyOf(h5, h5.length / 3), "cut.h5").startsWith("cut.h5 "),
+        error(Arrays.copyOf(h5, h5.length / 3), "cut.h5"));
+    assertEquals("w.h5 is an HDF5 file without a model_config attribute: a bare weights file; read it together with "
+        + "its config JSON", error(Files.readAllBytes(DIR.resolve("stacked.weights.h5")), "w.h5"));
+    assertEquals("x.bin is neither a .keras archive nor an HDF5 (.h5) file", error(new byte[] {1, 2, 3}, "x.bin"));
+  }
+}
