@@ -7,13 +7,14 @@ import picocli.CommandLine.Spec;
 import sparkgru.engine.examples.Tutorial;
 
 /**
- * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast} and
- * {@code evaluate} on Spark, and the engine's {@code tutorial} locally.
+ * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast},
+ * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, and the engine's
+ * {@code tutorial} locally.
  */
 @Command(name = "spark-gru", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = "Keras-exact GRU networks trained on Apache Spark.",
     subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
-        EvaluateCommand.class})
+        EvaluateCommand.class, PredictCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
   /** The version printed by {@code --version} and stored in model provenance. */

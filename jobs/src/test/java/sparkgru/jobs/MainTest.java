@@ -37,7 +37,7 @@ class MainTest {
     assertTrue(unknown[2].contains("Unmatched argument at index 0: 'trian'"), unknown[2]);
     String[] none = run();
     assertNotEquals("0", none[0]);
-    assertTrue(none[2].contains("missing command: choose one of [tutorial, train, forecast, evaluate]"), none[2]);
+    assertTrue(none[2].contains("missing command: choose one of [tutorial, train, forecast, evaluate, predict, export]"), none[2]);
     String[] badSeed = run("tutorial", "--seed", "abc");
     assertNotEquals("0", badSeed[0]);
     assertTrue(badSeed[2].contains("Invalid value for option '--seed': 'abc' is not a long"), badSeed[2]);
@@ -70,5 +70,25 @@ class MainTest {
     assertEquals("2", foreign[0]);
     assertTrue(foreign[2].contains("spark-gru: error: " + text + " is not a spark-gru model file (no SPARKGRU "
         + "signature)"), foreign[2]);
+  }
+
+  @Test
+  void exportWritesAKerasFileWithTheSameWeights(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    sparkgru.engine.model.ModelSpec spec = new sparkgru.engine.model.ModelSpec(-1, 2, java.util.List.of(
+        sparkgru.engine.model.LayerSpec.of("gru", "units", "3"), sparkgru.engine.model.LayerSpec.of("dense", "units",
+            "1")));
+    sparkgru.engine.model.Sequential model = spec.build(3);
+    java.nio.file.Path own = dir.resolve("m.sgru");
+    java.nio.file.Files.write(own, sparkgru.engine.model.ModelFile.write(spec, model, java.util.Map.of()));
+    String[] ok = run("export", "--model", own.toString(), "--output", dir.resolve("m.keras").toString());
+    assertEquals("0", ok[0], ok[2]);
+    assertTrue(ok[1].contains("exported " + own + " to " + dir.resolve("m.keras")), ok[1]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(model.parameters().toArray(),
+        sparkgru.engine.keras.KerasImporter.read(java.nio.file.Files.readAllBytes(dir.resolve("m.keras")), "m.keras")
+            .model().parameters().toArray(), 0f);
+    String[] bad = run("export", "--model", own.toString(), "--output", dir.resolve("m.h5").toString());
+    assertEquals("2", bad[0]);
+    assertTrue(bad[2].contains("--output must end in .keras (Keras loads archives by that name), got "), bad[2]);
   }
 }

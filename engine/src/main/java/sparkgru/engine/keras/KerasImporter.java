@@ -36,6 +36,12 @@ public final class KerasImporter {
 
   private KerasImporter() {}
 
+  /** Reads the project's own model file, a {@code .keras} archive or a legacy {@code .h5} file, by content. */
+  public static ModelFile.Loaded readAny(byte[] data, String name) {
+    byte[] own = "SPARKGRU".getBytes(StandardCharsets.US_ASCII);
+    return startsWith(data, own) ? ModelFile.read(data, name) : read(data, name);
+  }
+
   /** Reads a {@code .keras} archive or a legacy {@code .h5} file; {@code name} appears in messages. */
   public static ModelFile.Loaded read(byte[] data, String name) {
     if (startsWith(data, ZIP)) {
@@ -86,7 +92,8 @@ public final class KerasImporter {
         return new ModelFile.Loaded(cfg.spec(), model, provenance);
       });
     }
-    throw new IllegalArgumentException(name + " is neither a .keras archive nor an HDF5 (.h5) file");
+    throw new IllegalArgumentException(name + " is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) "
+        + "file");
   }
 
   /** Reads a bare {@code .weights.h5} file with the model's config JSON ({@code model.to_json()}). */

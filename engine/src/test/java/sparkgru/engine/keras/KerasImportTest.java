@@ -111,6 +111,30 @@ class KerasImportTest {
     return assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(data, name)).getMessage();
   }
 
+  /** stacked.keras with its config.json edited. */
+  private static byte[] tampered(String from, String to) throws IOException {
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>(KerasArchive.entries(
+        Files.readAllBytes(DIR.resolve("stacked.keras")), "stacked.keras"));
+    String config = new String(entries.get("config.json"), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(config.contains(from), from);
+    entries.put("config.json", config.replaceFirst(java.util.regex.Pattern.quote(from), to)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return zip(entries);
+  }
+
+  @Test
+  void unsupportedArgumentsDtypesAndShapesAreRefusedByName() throws IOException {
+    assertEquals("t.keras: dtype float16 of the model is not supported; spark-gru computes in float32",
+        error(tampered("\"name\": \"float32\"}, \"registered_name\": null, \"shared_object_id\"",
+            "\"name\": \"float16\"}, \"registered_name\": null, \"shared_object_id\""), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: zero_output_for_mask=true is not supported (only false)",
+        error(tampered("\"zero_output_for_mask\": false", "\"zero_output_for_mask\": true"), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: argument 'time_window' is not supported",
+        error(tampered("\"unroll\": false", "\"unroll\": false, \"time_window\": 3"), "t.keras"));
+    assertEquals("t.keras: weight /layers/gru/cell/vars/0 of layer 'gru' has shape [3, 15] but the config needs "
+        + "[3, 150] (kernel)", error(tampered("\"units\": 5", "\"units\": 50"), "t.keras"));
+  }
+
   @Test
   void brokenHostileAndUnsupportedFilesAreNamed() throws IOException {
     byte[] good = Files.readAllBytes(DIR.resolve("stacked.keras"));
@@ -139,6 +163,7 @@ class KerasImportTest {
         error(Arrays.copyOf(h5, h5.length / 3), "cut.h5"));
     assertEquals("w.h5 is an HDF5 file without a model_config attribute: a bare weights file; read it together with "
         + "its config JSON", error(Files.readAllBytes(DIR.resolve("stacked.weights.h5")), "w.h5"));
-    assertEquals("x.bin is neither a .keras archive nor an HDF5 (.h5) file", error(new byte[] {1, 2, 3}, "x.bin"));
+    assertEquals("x.bin is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) file",
+        error(new byte[] {1, 2, 3}, "x.bin"));
   }
 }

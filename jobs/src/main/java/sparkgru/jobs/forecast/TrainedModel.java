@@ -1,16 +1,12 @@
 package sparkgru.jobs.forecast;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.HadoopFiles;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.WindowSpec;
 
@@ -26,30 +22,16 @@ import sparkgru.jobs.data.WindowSpec;
  */
 public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler scaler) implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Largest model file read, 2 GiB minus a little (one Java array). */
-  private static final long MAX_BYTES = Integer.MAX_VALUE - 64;
 
   /** Reads a model file from any Hadoop path and checks that it is a forecasting model. */
   @SuppressWarnings("unchecked")
   public static TrainedModel read(String path, List<String> overrides, Configuration conf) {
     byte[] bytes;
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
-        throw new IllegalArgumentException("model " + path + " does not exist (or is a directory); train one with "
-            + "bin/spark-gru train");
-      }
-      if (fs.getFileStatus(p).getLen() > MAX_BYTES) {
-        throw new IllegalArgumentException("model " + path + " is larger than 2 GiB; not a spark-gru model file");
-      }
-      try (InputStream in = fs.open(p)) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        bytes = out.toByteArray();
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read model " + path + ": " + e.getMessage(), e);
+      bytes = HadoopFiles.readAll(path, "model", conf);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + (e.getMessage().endsWith("(or is a directory)")
+          ? "; train one with bin/spark-gru train" : ""), e);
     }
     ModelFile.Loaded loaded = ModelFile.read(bytes, path);
     Object stored = loaded.provenance().get("config");

@@ -1,0 +1,44 @@
+package sparkgru.jobs;
+
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sparkgru.jobs.predict.PredictJob;
+
+/** {@code spark-gru predict}: run {@link PredictJob}. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "Run a model (spark-gru's own, a Keras .keras or legacy .h5 file) over sequences in long format "
+        + "(sequence_id, step, x0, x1, ...; CSV or Parquet) on Spark (local unless run by spark-submit).")
+final class PredictCommand implements Runnable {
+  @Spec
+  private picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "PATH", description = "The model (any Hadoop path).")
+  private String model;
+
+  @Option(names = "--input", required = true, paramLabel = "PATH", description = "The sequences: a .csv file (with "
+      + "a header) or a Parquet path.")
+  private String input;
+
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = "A .csv file (one file with a "
+      + "header) or a Parquet directory; written completely or not at all.")
+  private String output;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  private boolean overwrite;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]", description = "Spark master when not "
+      + "run by spark-submit (default: ${DEFAULT-VALUE}).")
+  private String master;
+
+  @Override
+  public void run() {
+    SparkSession spark = JobSession.start("spark-gru predict", master);
+    try {
+      PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());
+    } finally {
+      spark.stop();
+    }
+  }
+}
