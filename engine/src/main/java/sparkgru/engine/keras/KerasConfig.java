@@ -26,16 +26,6 @@ import sparkgru.engine.model.ModelSpec;
 record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   private static final Set<String> BOOKKEEPING = Set.of("name", "trainable", "dtype", "registered_name", "module",
       "shared_object_id");
-  private static final Map<String, Set<String>> CARRIED = Map.of(
-      "gru", Set.of("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-          "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
-          "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
-          "dropout", "recurrent_dropout", "reset_after", "return_sequences", "return_state", "go_backwards",
-          "stateful", "unroll", "seed"),
-      "dense", Set.of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-          "kernel_regularizer", "bias_regularizer"),
-      "masking", Set.of("mask_value"),
-      "dropout", Set.of("rate", "seed"));
   /** Keys whose value must be the engine's (the value given): anything else is refused. */
   private static final Map<String, Object> FIXED = Map.of("zero_output_for_mask", false, "time_major", false,
       "sparse", false, "ragged", false, "optional", false);
@@ -96,7 +86,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       }
       checkDtype(cfg.get("dtype"), where, "it");
       Map<String, String> args = new LinkedHashMap<>();
-      Set<String> carried = CARRIED.get(type);
+      Set<String> carried = LayerSpec.arguments(type);
       for (Map.Entry<String, Object> e : cfg.entrySet()) {
         String key = e.getKey();
         Object v = e.getValue();

@@ -57,6 +57,11 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
     }
   }
 
+  /** The Keras arguments a layer type takes (empty for an unknown type). */
+  public static Set<String> arguments(String type) {
+    return KEYS.getOrDefault(type, Set.of());
+  }
+
   /** A spec from alternating key, value strings: {@code LayerSpec.of("gru", "units", "64")}. */
   public static LayerSpec of(String type, String... keyValues) {
     if (keyValues.length % 2 != 0) {

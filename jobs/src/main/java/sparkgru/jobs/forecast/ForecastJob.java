@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DataErrors;
 import sparkgru.jobs.data.SeriesSource;
@@ -118,13 +119,11 @@ public final class ForecastJob {
   }
 
   /** The output rows of forecast windows, {@code horizon} per window. */
-  private static final class FlatRows implements Iterator<Row> {
+  private static final class FlatRows extends Batched<Row> {
     private final Iterator<WindowForecasts.Forecast> forecasts;
     private final int horizon;
     private final boolean backtest;
     private final boolean dateTimes;
-    private final List<Row> pending = new ArrayList<>();
-    private int next;
 
     FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, boolean dateTimes) {
       this.forecasts = forecasts;
@@ -134,14 +133,9 @@ public final class ForecastJob {
     }
 
     @Override
-    public boolean hasNext() {
-      if (next < pending.size()) {
-        return true;
-      }
-      pending.clear();
-      next = 0;
+    protected void fill(java.util.ArrayDeque<Row> pending) {
       if (!forecasts.hasNext()) {
-        return false;
+        return;
       }
       WindowForecasts.Forecast f = forecasts.next();
       long[] times = f.series().times();
@@ -169,19 +163,10 @@ public final class ForecastJob {
         }
         pending.add(RowFactory.create(v.toArray()));
       }
-      return true;
     }
 
     private Object time(long t) {
       return dateTimes ? Timestamp.from(Instant.ofEpochSecond(t)) : (Object) t;
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      return pending.get(next++);
     }
   }
 }

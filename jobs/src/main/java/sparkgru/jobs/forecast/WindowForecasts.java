@@ -5,9 +5,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
-import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
@@ -19,7 +18,7 @@ import sparkgru.jobs.data.WindowSpec;
  * of the windows' part ({@link Mode#BACKTEST}, every {@code stride} rows of their spec); a series
  * with more windows than a batch spans several batches.
  */
-final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
+final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
 
   /** Which windows to forecast. */
   enum Mode { FUTURE, BACKTEST }
@@ -56,7 +55,6 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
   private final Mode mode;
   private final int batch;
   private final Tally tally;
-  private final ArrayDeque<Forecast> ready = new ArrayDeque<>();
   private Series current;
   private double[][] currentScaled;
   private Iterator<Integer> currentStarts;
@@ -73,22 +71,7 @@ final class WindowForecasts implements Iterator<WindowForecasts.Forecast> {
   }
 
   @Override
-  public boolean hasNext() {
-    if (ready.isEmpty()) {
-      fill();
-    }
-    return !ready.isEmpty();
-  }
-
-  @Override
-  public Forecast next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    return ready.poll();
-  }
-
-  private void fill() {
+  protected void fill(ArrayDeque<Forecast> ready) {
     List<Series> owners = new ArrayList<>();
     List<double[][]> scaled = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,6 +21,7 @@ import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.DataErrors;
 import sparkgru.jobs.data.HadoopFiles;
 import sparkgru.jobs.data.LongFormat;
@@ -114,13 +114,12 @@ public final class PredictJob {
   }
 
   /** A partition's output rows, predicted a batch of sequences at a time. */
-  private static final class Predictions implements Iterator<Row> {
+  private static final class Predictions extends Batched<Row> {
     private final Iterator<Row> rows;
     private final Sequential model;
     private final int width;
     private final boolean sequences;
     private final org.apache.spark.util.LongAccumulator count;
-    private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Row pending;
 
     Predictions(Iterator<Row> rows, Sequential model, int width, boolean sequences,
@@ -134,22 +133,7 @@ public final class PredictJob {
     }
 
     @Override
-    public boolean hasNext() {
-      if (ready.isEmpty()) {
-        fill();
-      }
-      return !ready.isEmpty();
-    }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return ready.poll();
-    }
-
-    private void fill() {
+    protected void fill(ArrayDeque<Row> ready) {
       List<String> ids = new ArrayList<>();
       List<double[][]> batch = new ArrayList<>();
       while (pending != null && ids.size() < BATCH) {
