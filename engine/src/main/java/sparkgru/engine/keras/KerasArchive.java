@@ -16,8 +16,8 @@ import java.util.zip.ZipInputStream;
  * {@code metadata.json} and {@code model.weights.h5}), read as untrusted data: only those names
  * are accepted (no paths, so no traversal), and each entry is decompressed with a running count
  * that stops at its bound (zip bombs): {@link #MAX_JSON_BYTES} for the JSON files,
- * {@link #MAX_WEIGHTS_BYTES} for the weights. Memory therefore stays below the input plus
- * 16 MiB + 16 MiB + 1 GiB.
+ * {@link #MAX_WEIGHTS_BYTES} for the weights. Copying an entry out of its growing buffer peaks at
+ * about three times its size.
  */
 final class KerasArchive {
   /** Largest decompressed config.json or metadata.json: 16 MiB. */

@@ -32,6 +32,10 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   /** Keys that must be absent or null (features the engine does not have). */
   private static final Set<String> NULL_ONLY = Set.of("noise_shape", "lora_rank", "lora_alpha", "quantization_config",
       "kernel_constraint", "bias_constraint", "activity_regularizer");
+  /** What Keras makes of None for keys whose None is not their default. */
+  private static final Map<String, String> NULL_MEANS = Map.of("activation", "linear", "recurrent_activation",
+      "linear", "use_bias", "false", "reset_after", "false", "return_sequences", "false", "go_backwards", "false",
+      "stateful", "false", "unroll", "false", "return_state", "false");
   /** Keys of legacy configs that choose an implementation, not a result. */
   private static final Set<String> IMPLEMENTATION = Set.of("implementation");
 
@@ -99,6 +103,11 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
             throw new IllegalArgumentException(where + ": " + key + "=" + v + " is not supported (only "
                 + FIXED.get(key) + ")");
           }
+          continue;
+        }
+        if (v == null && carried.contains(key) && NULL_MEANS.containsKey(key)) {
+          // Keras reads None as linear for activations and as False for flags, not as the default.
+          args.put(key, NULL_MEANS.get(key));
           continue;
         }
         if (v == null && (NULL_ONLY.contains(key) || carried.contains(key))) {

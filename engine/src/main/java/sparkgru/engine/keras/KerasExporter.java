@@ -41,8 +41,18 @@ public final class KerasExporter {
 
   private KerasExporter() {}
 
-  /** The {@code .keras} bytes of {@code model}, built from {@code spec}. */
+  /**
+   * The {@code .keras} bytes of {@code model}, built from {@code spec}.
+   *
+   * @throws IllegalArgumentException for a stateful GRU (Keras needs a fixed batch size for it)
+   */
   public static byte[] write(ModelSpec spec, Sequential model) {
+    for (LayerSpec l : spec.layers()) {
+      if (l.args().getOrDefault("stateful", "false").trim().equalsIgnoreCase("true")) {
+        throw new IllegalArgumentException("a stateful GRU cannot be exported: Keras needs a fixed batch size for it, "
+            + "which a spark-gru model does not have");
+      }
+    }
     KerasConfig names = names(spec);
     byte[] config = Json.write(config(spec, names)).getBytes(StandardCharsets.UTF_8);
     Map<String, Object> meta = new LinkedHashMap<>();

@@ -63,18 +63,33 @@ public final class KerasImporter {
         }
         KerasConfig cfg = KerasConfig.parse(json(text(config.getData(), name).getBytes(StandardCharsets.UTF_8),
             name + " model_config"), name);
-        Sequential model = cfg.spec().build(0);
+        if (String.valueOf(h5.getAttribute("keras_version") == null ? "" : h5.getAttribute("keras_version").getData())
+            .startsWith("2") && cfg.spec().layers().stream().anyMatch(l -> l.args().containsValue("hard_sigmoid"))) {
+          throw new IllegalArgumentException(name + " was saved by Keras 2, whose hard_sigmoid is clip(0.2 x + 0.5); "
+              + "spark-gru computes Keras 3's clip(x / 6 + 0.5): refusing rather than changing the numbers");
+        }
+        List<List<int[]>> shapes = shapes(cfg, data.length, name);
         Node weights = h5.getByPath("model_weights");
-        List<Parameters.Variable> vars = model.parameters().variables();
-        int v = 0;
+        if (!(weights instanceof io.jhdf.api.Group group)) {
+          throw new IllegalArgumentException(name + " has no model_weights group");
+        }
+        for (String child : group.getChildren().keySet()) {
+          if (!cfg.names().contains(child) && !child.equals("top_level_model_weights")) {
+            throw new IllegalArgumentException(name + " holds weights of a layer '" + child + "' its config does not have");
+          }
+        }
+        List<float[]> values = new ArrayList<>();
         for (int i = 0; i < cfg.names().size(); i++) {
           String layer = cfg.names().get(i);
-          List<Parameters.Variable> mine = variablesOf(vars, v, model.layers().get(i).name());
-          Node group = ((io.jhdf.api.Group) weights).getChild(layer);
-          if (group == null) {
+          Node layerGroup = group.getChild(layer);
+          List<int[]> mine = shapes.get(i);
+          if (layerGroup == null) {
+            if (mine.isEmpty()) {
+              continue;
+            }
             throw new IllegalArgumentException(name + " has no weights for layer '" + layer + "'");
           }
-          Attribute namesAttr = group.getAttribute("weight_names");
+          Attribute namesAttr = layerGroup.getAttribute("weight_names");
           String[] weightNames = namesAttr == null || namesAttr.isEmpty() || namesAttr.getSize() == 0 ? new String[0]
               : strings(namesAttr.getData(), name);
           if (weightNames.length != mine.size()) {
@@ -82,11 +97,10 @@ public final class KerasImporter {
                 + "in the file but its config needs " + mine.size());
           }
           for (int k = 0; k < mine.size(); k++) {
-            Node node = h5.getByPath("model_weights/" + layer + "/" + weightNames[k]);
-            copy(node, mine.get(k), model.parameters(), name, layer);
+            values.add(read(h5.getByPath("model_weights/" + layer + "/" + weightNames[k]), mine.get(k), name, layer));
           }
-          v += mine.size();
         }
+        Sequential model = build(cfg, values);
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("source", name);
         return new ModelFile.Loaded(cfg.spec(), model, provenance);
@@ -105,56 +119,109 @@ public final class KerasImporter {
 
   private static ModelFile.Loaded read(Object config, byte[] weights, String name, Map<String, Object> provenance) {
     KerasConfig cfg = KerasConfig.parse(config, name);
-    Sequential model = cfg.spec().build(0);
     if (!startsWith(weights, HDF5)) {
       throw new IllegalArgumentException(name + ": the weights are not an HDF5 file");
     }
+    List<List<int[]>> shapes = shapes(cfg, weights.length, name);
     return withHdf(weights, name, h5 -> {
-      List<Parameters.Variable> vars = model.parameters().variables();
-      int v = 0;
+      Node layers = h5.getChild("layers");
+      if (layers instanceof io.jhdf.api.Group g) {
+        for (String child : g.getChildren().keySet()) {
+          if (!cfg.paths().contains(child)) {
+            throw new IllegalArgumentException(name + " holds weights at layers/" + child + " that its config has no "
+                + "layer for");
+          }
+        }
+      }
+      List<float[]> values = new ArrayList<>();
       for (int i = 0; i < cfg.names().size(); i++) {
         String layer = cfg.names().get(i);
-        List<Parameters.Variable> mine = variablesOf(vars, v, model.layers().get(i).name());
+        List<int[]> mine = shapes.get(i);
         String prefix = "layers/" + cfg.paths().get(i) + (cfg.spec().layers().get(i).type().equals("gru") ? "/cell" : "")
             + "/vars/";
-        for (int k = 0; k < mine.size(); k++) {
+        for (int k = 0; k <= mine.size(); k++) {
           Node node;
           try {
             node = h5.getByPath(prefix + k);
           } catch (HdfException e) {
-            throw new IllegalArgumentException(name + " has no weight " + prefix + k + " for layer '" + layer + "'", e);
+            if (k == mine.size()) {
+              break;
+            }
+            throw new IllegalArgumentException(name + " has no weight " + prefix + k + " for layer '" + layer
+                + "' (truncated, or saved from another model)", e);
           }
-          copy(node, mine.get(k), model.parameters(), name, layer);
+          if (k == mine.size()) {
+            throw new IllegalArgumentException(name + " holds more weights for layer '" + layer + "' than its config "
+                + "needs (" + prefix + k + "); Keras refuses such a file too");
+          }
+          values.add(read(node, mine.get(k), name, layer));
         }
-        v += mine.size();
       }
-      return new ModelFile.Loaded(cfg.spec(), model, provenance);
+      return new ModelFile.Loaded(cfg.spec(), build(cfg, values), provenance);
     });
   }
 
-  /** The variables of one engine layer, starting at index {@code from}. */
-  private static List<Parameters.Variable> variablesOf(List<Parameters.Variable> vars, int from, String layer) {
-    List<Parameters.Variable> out = new ArrayList<>();
-    for (int i = from; i < vars.size() && vars.get(i).layer().equals(layer); i++) {
-      out.add(vars.get(i));
+  /**
+   * Each layer's variable shapes, computed from the config without allocating any weight, after
+   * checking that the weights file is large enough to hold them (float32): a config claiming a
+   * huge layer fails here, not with an out-of-memory error.
+   */
+  private static List<List<int[]>> shapes(KerasConfig cfg, long fileBytes, String name) {
+    List<List<int[]>> out = new ArrayList<>();
+    int[] shape = {cfg.spec().steps(), cfg.spec().features()};
+    long total = 0;
+    for (sparkgru.engine.model.LayerSpec l : cfg.spec().layers()) {
+      sparkgru.engine.layers.Layer layer = l.build();
+      shape = layer.build(shape);
+      List<int[]> vars = new ArrayList<>();
+      for (sparkgru.engine.layers.VariableSpec v : layer.variables()) {
+        vars.add(v.shape());
+        long n = 1;
+        for (int d : v.shape()) {
+          n *= d;
+        }
+        total += n;
+      }
+      out.add(vars);
+    }
+    if (total * 4 > fileBytes) {
+      throw new IllegalArgumentException(name + ": its config needs " + total + " float32 weights (" + total * 4
+          + " bytes) but the weights file holds " + fileBytes + " bytes");
     }
     return out;
   }
 
-  /** Copies one dataset into a variable after checking its type and shape (before reading its data). */
-  private static void copy(Node node, Parameters.Variable var, Parameters params, String name, String layer) {
+  /** The model of {@code cfg} with {@code values}, one array per variable in order. */
+  private static Sequential build(KerasConfig cfg, List<float[]> values) {
+    Sequential model = cfg.spec().build(0);
+    List<Parameters.Variable> vars = model.parameters().variables();
+    for (int i = 0; i < vars.size(); i++) {
+      model.parameters().set(vars.get(i).path(), values.get(i));
+    }
+    return model;
+  }
+
+  /**
+   * One dataset's values, after checking (from its header, before reading data) that it holds
+   * float32 values of {@code shape}, stored contiguously (a chunked dataset could unpack chunks
+   * far larger than itself), and then that every value is finite.
+   */
+  private static float[] read(Node node, int[] shape, String name, String layer) {
     if (!(node instanceof Dataset d)) {
       throw new IllegalArgumentException(name + ": " + node.getPath() + " of layer '" + layer + "' is not a dataset");
     }
-    int[] shape = d.getDimensions();
-    if (!Arrays.equals(shape, var.spec().shape())) {
+    int[] dims = d.getDimensions();
+    if (!Arrays.equals(dims, shape)) {
       throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' has shape "
-          + Arrays.toString(shape) + " but the config needs " + Arrays.toString(var.spec().shape()) + " ("
-          + var.spec().name() + ")");
+          + Arrays.toString(dims) + " but the config needs " + Arrays.toString(shape));
     }
-    if (d.getJavaType() != float.class) {
-      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is "
-          + d.getJavaType() + ", not float32");
+    if (d.getJavaType() != float.class || d.getDataType().getSize() != 4) {
+      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is not float32 ("
+          + d.getJavaType() + ", " + d.getDataType().getSize() + " bytes)");
+    }
+    if (d.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED) {
+      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is chunked or "
+          + "compressed; Keras writes weights contiguously");
     }
     float[] values = (float[]) d.getDataFlat();
     for (int i = 0; i < values.length; i++) {
@@ -162,7 +229,7 @@ public final class KerasImporter {
         throw new IllegalArgumentException(name + ": weight " + d.getPath() + " has a non-finite value at " + i);
       }
     }
-    params.set(var.path(), values);
+    return values;
   }
 
   private interface HdfReader<T> {
@@ -172,9 +239,11 @@ public final class KerasImporter {
   private static <T> T withHdf(byte[] data, String name, HdfReader<T> reader) {
     try (HdfFile h5 = HdfFile.fromBytes(data)) {
       return reader.read(h5);
-    } catch (HdfException | IndexOutOfBoundsException | java.nio.BufferUnderflowException | ClassCastException
-        | NegativeArraySizeException | UnsupportedOperationException e) {
-      throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // jhdf reports damaged structures with many exception types (HdfException, arithmetic, state, bounds).
+      throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e, e);
     }
   }
 

@@ -62,6 +62,15 @@ class KerasExportTest {
   }
 
   @Test
+  void statefulModelsAreNotExported() {
+    ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3", "stateful", "true")));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> KerasExporter.write(spec, spec.build(1)));
+    assertEquals("a stateful GRU cannot be exported: Keras needs a fixed batch size for it, which a spark-gru model "
+        + "does not have", e.getMessage());
+  }
+
+  @Test
   void theFilesKerasLoadedAreWhatTheExporterWritesToday() throws IOException {
     Path verdict = DIR.resolve("exported").resolve("verdict.txt");
     List<String> lines = Files.readAllLines(verdict);

@@ -131,8 +131,19 @@ class KerasImportTest {
         error(tampered("\"zero_output_for_mask\": false", "\"zero_output_for_mask\": true"), "t.keras"));
     assertEquals("layer 'gru' (GRU) in t.keras: argument 'time_window' is not supported",
         error(tampered("\"unroll\": false", "\"unroll\": false, \"time_window\": 3"), "t.keras"));
+    assertEquals("t.keras: its config needs 8932 float32 weights (35728 bytes) but the weights file holds 22376 bytes",
+        error(tampered("\"units\": 5", "\"units\": 50"), "t.keras"), "checked before any weight is allocated");
+    String huge = error(tampered("\"units\": 5", "\"units\": 16384"), "t.keras");
+    assertTrue(huge.startsWith("t.keras: its config needs ") && huge.endsWith(" but the weights file holds 22376 bytes"),
+        "a huge layer fails fast, not out of memory: " + huge);
     assertEquals("t.keras: weight /layers/gru/cell/vars/0 of layer 'gru' has shape [3, 15] but the config needs "
-        + "[3, 150] (kernel)", error(tampered("\"units\": 5", "\"units\": 50"), "t.keras"));
+        + "[3, 12]", error(tampered("\"units\": 5", "\"units\": 4"), "t.keras"));
+    assertEquals("t.keras holds more weights for layer 'dense' than its config needs (layers/dense/vars/1); Keras "
+        + "refuses such a file too", error(tampered("\"units\": 2, \"activation\": \"linear\", \"use_bias\": true",
+        "\"units\": 2, \"activation\": \"linear\", \"use_bias\": false"), "t.keras"));
+    ModelFile.Loaded linear = KerasImporter.read(tampered("\"activation\": \"tanh\"", "\"activation\": null"),
+        "t.keras");
+    assertEquals("linear", linear.spec().layers().get(0).args().get("activation"), "Keras reads None as linear");
   }
 
   @Test

@@ -74,6 +74,12 @@ public final class PredictJob {
       throw new IllegalArgumentException(input + " has " + features.size() + " feature columns " + features
           + " but the model " + modelPath + " reads " + expected + " per step");
     }
+    if (loaded.spec().layers().stream().anyMatch(l -> l.args().getOrDefault("stateful", "false").trim()
+        .equalsIgnoreCase("true"))) {
+      throw new IllegalArgumentException("the model " + modelPath + " has a stateful GRU: its outputs would depend on "
+          + "how sequences fall into batches and partitions; save it with stateful=False for batch prediction");
+    }
+    int fixedSteps = loaded.spec().steps();
     LongFormat format = new LongFormat("sequence_id", "step", features, List.of());
     Dataset<Row> typed = format.select(raw, input);
     int[] outShape = loaded.model().outputShape();
@@ -94,7 +100,7 @@ public final class PredictJob {
     JavaRDD<Row> rows = typed.repartition(partitions, col("sequence_id"))
         .sortWithinPartitions(col("sequence_id"), col("step")).javaRDD()
         .mapPartitions(part -> new Predictions(part, KerasImporter.readAny(model.value(), modelPath).model(), width,
-            sequences, count), true);
+            fixedSteps, sequences, count), true);
     out.println("spark-gru predict: " + modelPath + " on " + input + " -> " + output);
     out.flush();
     try {
@@ -118,15 +124,17 @@ public final class PredictJob {
     private final Iterator<Row> rows;
     private final Sequential model;
     private final int width;
+    private final int fixedSteps;
     private final boolean sequences;
     private final org.apache.spark.util.LongAccumulator count;
     private Row pending;
 
-    Predictions(Iterator<Row> rows, Sequential model, int width, boolean sequences,
+    Predictions(Iterator<Row> rows, Sequential model, int width, int fixedSteps, boolean sequences,
         org.apache.spark.util.LongAccumulator count) {
       this.rows = rows;
       this.model = model;
       this.width = width;
+      this.fixedSteps = fixedSteps;
       this.sequences = sequences;
       this.count = count;
       this.pending = rows.hasNext() ? rows.next() : null;
@@ -142,7 +150,8 @@ public final class PredictJob {
         while (pending != null && pending.getString(0).equals(id)) {
           int s = pending.getInt(1);
           if (s != steps.size()) {
-            throw new IllegalArgumentException("sequence " + id + ": " + (s < steps.size() ? "duplicate step " + s
+            throw new IllegalArgumentException("sequence " + id + ": " + (s < 0 ? "negative step " + s
+                : s < steps.size() ? "duplicate step " + s
                 : "missing step " + steps.size() + " (next step found is " + s + ")") + "; steps must run 0, 1, ..., T-1");
           }
           double[] v = new double[width];
@@ -151,6 +160,10 @@ public final class PredictJob {
           }
           steps.add(v);
           pending = rows.hasNext() ? rows.next() : null;
+        }
+        if (fixedSteps > 0 && steps.size() != fixedSteps) {
+          throw new IllegalArgumentException("sequence " + id + " has " + steps.size() + " steps but the model reads "
+              + "exactly " + fixedSteps);
         }
         ids.add(id);
         batch.add(steps.toArray(new double[0][]));

@@ -167,4 +167,27 @@ class PredictJobTest {
       assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".never.csv")), "no temporary leftovers");
     }
   }
+
+  @Test
+  void fixedLengthAndStatefulModelsAreCheckedUpFront() throws IOException {
+    Path fixed = dir.resolve("fixed.sgru");
+    sparkgru.engine.model.ModelSpec spec = new sparkgru.engine.model.ModelSpec(3, 1, List.of(
+        sparkgru.engine.model.LayerSpec.of("gru", "units", "2"), sparkgru.engine.model.LayerSpec.of("dense", "units",
+            "1")));
+    Files.write(fixed, ModelFile.write(spec, spec.build(1), Map.of()));
+    Path in = dir.resolve("two.csv");
+    Files.writeString(in, "sequence_id,step,x0\nok,0,1\nok,1,2\nok,2,3\nshort,0,1\nshort,1,2\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PredictJob.run(
+        SparkTestSession.get(), fixed.toString(), in.toString(), dir.resolve("o.csv").toString(), false,
+        new PrintWriter(new StringWriter())));
+    assertTrue(e.getMessage().contains("sequence short has 2 steps but the model reads exactly 3"), e.getMessage());
+    Path stateful = dir.resolve("stateful.sgru");
+    sparkgru.engine.model.ModelSpec s2 = new sparkgru.engine.model.ModelSpec(-1, 1, List.of(
+        sparkgru.engine.model.LayerSpec.of("gru", "units", "2", "stateful", "true")));
+    Files.write(stateful, ModelFile.write(s2, s2.build(1), Map.of()));
+    e = assertThrows(IllegalArgumentException.class, () -> PredictJob.run(SparkTestSession.get(), stateful.toString(),
+        in.toString(), dir.resolve("o.csv").toString(), false, new PrintWriter(new StringWriter())));
+    assertTrue(e.getMessage().endsWith("has a stateful GRU: its outputs would depend on how sequences fall into "
+        + "batches and partitions; save it with stateful=False for batch prediction"), e.getMessage());
+  }
 }
