@@ -5,15 +5,24 @@ import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of a command: spark-submit's when it set a master, else a local one. */
 final class JobSession {
+  private static final String VECTOR = "--add-modules jdk.incubator.vector";
+
   private JobSession() {}
 
   /**
-   * Starts (or joins) Spark with one BLAS thread per task and the UTC session time zone;
+   * Starts (or joins) Spark with one BLAS thread per task, the Vector API on the executors (added
+   * to any {@code spark.executor.extraJavaOptions} given) and the UTC session time zone;
    * {@code master} applies only outside spark-submit, with the web UI off.
    */
   static SparkSession start(String app, String master) {
     SparkConf sparkConf = new SparkConf();
+    String executorOptions = sparkConf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOptions.contains("jdk.incubator.vector")) {
+      // Executors run the GRU: give them the Vector API for the activation kernels.
+      executorOptions = (executorOptions + " " + VECTOR).trim();
+    }
     SparkSession.Builder builder = SparkSession.builder().appName(app)
+        .config("spark.executor.extraJavaOptions", executorOptions)
         .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
         // Date-times without a zone are read and written as UTC: no daylight-saving hour repeats or vanishes.
         .config("spark.sql.session.timeZone", "UTC");

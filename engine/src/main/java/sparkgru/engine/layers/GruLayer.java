@@ -299,10 +299,9 @@ public final class GruLayer extends Layer {
       int row = i * t * g + gOff;
       int xRow = i * t * g + tau * g;
       for (int j = 0; j < 2 * h; j++) {
-        float a = xp[xRow + j] + hp[row + j];
-        pre[row + j] = a;
-        gates[row + j] = ract.apply(a);
+        pre[row + j] = xp[xRow + j] + hp[row + j];
       }
+      ract.applyAll(pre, row, gates, row, 2 * h);
     }
 
     if (!resetAfter) {
@@ -335,10 +334,12 @@ public final class GruLayer extends Layer {
       int outOff = returnSequences ? i * t * h + s * h : i * h;
       for (int j = 0; j < h; j++) {
         float recurrentH = hp[row + 2 * h + j];
-        float a = resetAfter ? xp[xRow + 2 * h + j] + gates[row + h + j] * recurrentH : xp[xRow + 2 * h + j] + recurrentH;
-        float cand = act.apply(a);
-        pre[row + 2 * h + j] = a;
-        gates[row + 2 * h + j] = cand;
+        pre[row + 2 * h + j] = resetAfter ? xp[xRow + 2 * h + j] + gates[row + h + j] * recurrentH
+            : xp[xRow + 2 * h + j] + recurrentH;
+      }
+      act.applyAll(pre, row + 2 * h, gates, row + 2 * h, h);
+      for (int j = 0; j < h; j++) {
+        float cand = gates[row + 2 * h + j];
         float z = gates[row + j];
         float prev = hPrev[hRow + j];
         float hNew = z * prev + (1f - z) * cand;

@@ -30,11 +30,25 @@ public enum Activation {
       return (float) ((e - 1.0) / (e + 1.0));
     }
     @Override public float derivative(float x, float y) { return 1f - y * y; }
+    @Override public void applyAll(float[] src, int s, float[] dst, int d, int n) {
+      if (FastActivations.VECTOR != null) {
+        FastActivations.VECTOR.tanh(src, s, dst, d, n);
+      } else {
+        super.applyAll(src, s, dst, d, n);
+      }
+    }
   },
   /** {@code 1 / (1 + exp(-x))}. */
   SIGMOID("sigmoid") {
     @Override public float apply(float x) { return (float) (1.0 / (1.0 + Math.exp(-x))); }
     @Override public float derivative(float x, float y) { return y * (1f - y); }
+    @Override public void applyAll(float[] src, int s, float[] dst, int d, int n) {
+      if (FastActivations.VECTOR != null) {
+        FastActivations.VECTOR.sigmoid(src, s, dst, d, n);
+      } else {
+        super.applyAll(src, s, dst, d, n);
+      }
+    }
   },
   /** Keras 3 definition: {@code clip(x / 6 + 0.5, 0, 1)} (Keras 2 used slope 0.2). */
   HARD_SIGMOID("hard_sigmoid") {
@@ -92,6 +106,22 @@ public enum Activation {
 
   /** {@code f(x)}. */
   public abstract float apply(float x);
+
+  /**
+   * {@code dst[d + i] = apply(src[s + i])} for {@code i < n}: sigmoid and tanh run vectorised when
+   * the Vector API is available (within float32 rounding of the scalar form, tested), the others
+   * element by element.
+   */
+  public void applyAll(float[] src, int s, float[] dst, int d, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[d + i] = apply(src[s + i]);
+    }
+  }
+
+  /** Whether sigmoid and tanh run on the Vector API in this JVM. */
+  public static boolean vectorised() {
+    return FastActivations.VECTOR != null;
+  }
 
   /** {@code f'(x)}, given the input x and the output y = f(x). */
   public abstract float derivative(float x, float y);

@@ -56,4 +56,37 @@ class ActivationTest {
     assertSame(Activation.HARD_SIGMOID, Activation.fromKerasName("hard_sigmoid", "f"));
     assertSame(Activation.LINEAR, Activation.fromKerasName(null, "f"), "None means linear in Keras");
   }
+
+  @org.junit.jupiter.api.Test
+  void vectorKernelsMatchTheExactValuesAcrossTheFloatRange() {
+    org.junit.jupiter.api.Assertions.assertTrue(Activation.vectorised(), "the tests run with --add-modules "
+        + "jdk.incubator.vector, so the vector kernels must load");
+    // Magnitudes from 1e-30 to 1e4, both signs, and an odd length for the scalar tail.
+    int n = 100_003;
+    float[] x = new float[n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    for (int i = 0; i < n; i++) {
+      double magnitude = Math.pow(10, -30 + 34 * r.nextDouble());
+      x[i] = (float) (r.nextBoolean() ? magnitude : -magnitude);
+    }
+    x[0] = 0f;
+    x[1] = Float.MAX_VALUE;
+    x[2] = -Float.MAX_VALUE;
+    for (Activation a : new Activation[] {Activation.SIGMOID, Activation.TANH}) {
+      float[] y = new float[n + 7];
+      a.applyAll(x, 0, y, 7, n);
+      double worst = 0;
+      for (int i = 0; i < n; i++) {
+        double exact = a == Activation.SIGMOID ? 1 / (1 + Math.exp(-(double) x[i])) : Math.tanh(x[i]);
+        double error = Math.abs(y[7 + i] - exact);
+        if (Math.abs(exact) >= Float.MIN_NORMAL) {
+          worst = Math.max(worst, error / Math.abs(exact));
+        } else {
+          // Subnormal results (sigmoid below about -87): float has no relative precision there.
+          org.junit.jupiter.api.Assertions.assertTrue(error < Float.MIN_NORMAL, a + " at " + x[i]);
+        }
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(worst <= 1e-6, a + " worst relative error " + worst);
+    }
+  }
 }
