@@ -60,8 +60,6 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
     }
     List<LayerSpec> specs = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    List<String> paths = new ArrayList<>();
-    Map<String, Integer> used = new java.util.HashMap<>();
     for (Object o : layers) {
       Map<String, Object> layer = map(o, file, "a layer");
       String cls = String.valueOf(layer.get("class_name"));
@@ -129,14 +127,23 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
         throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
       }
       names.add(name);
-      int n = used.merge(type, 1, Integer::sum) - 1;
-      paths.add(n == 0 ? type : type + "_" + n);
     }
     if (input == null) {
       throw new IllegalArgumentException(file + " does not say the model's input shape (no InputLayer, "
           + "batch_input_shape or build_config); save the model after building it");
     }
-    return new KerasConfig(new ModelSpec(input[0], input[1], specs), names, paths);
+    return new KerasConfig(new ModelSpec(input[0], input[1], specs), names, paths(specs));
+  }
+
+  /** Keras 3's weight paths of these layers: the type, then {@code _1}, {@code _2}, ... for later layers of it. */
+  static List<String> paths(List<LayerSpec> layers) {
+    List<String> out = new ArrayList<>();
+    Map<String, Integer> used = new java.util.HashMap<>();
+    for (LayerSpec l : layers) {
+      int n = used.merge(l.type(), 1, Integer::sum) - 1;
+      out.add(n == 0 ? l.type() : l.type() + "_" + n);
+    }
+    return out;
   }
 
   private static void checkKeys(Map<String, Object> cfg, Set<String> allowed, String where) {

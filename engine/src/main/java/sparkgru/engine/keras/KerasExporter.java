@@ -13,7 +13,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,15 +73,10 @@ public final class KerasExporter {
     return bytes.toByteArray();
   }
 
-  /** Layer names as Keras would give them ({@code gru}, {@code gru_1}, ...) and their weight paths (the same). */
+  /** Layer names as Keras would give them ({@code gru}, {@code gru_1}, ...), which are also their weight paths. */
   private static KerasConfig names(ModelSpec spec) {
-    List<String> names = new ArrayList<>();
-    Map<String, Integer> used = new HashMap<>();
-    for (LayerSpec l : spec.layers()) {
-      int n = used.merge(l.type(), 1, Integer::sum) - 1;
-      names.add(n == 0 ? l.type() : l.type() + "_" + n);
-    }
-    return new KerasConfig(spec, names, names);
+    List<String> paths = KerasConfig.paths(spec.layers());
+    return new KerasConfig(spec, paths, paths);
   }
 
   private static Map<String, Object> config(ModelSpec spec, KerasConfig names) {

@@ -63,12 +63,7 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
 
   /** Parses a mode name: fractions, rows or last_rows. */
   public static Mode mode(String name) {
-    try {
-      return Mode.valueOf(name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows, times], got '" + name
-          + "'", e);
-    }
+    return Choices.parse(Mode.class, "split.mode", name);
   }
 
   /** Fractions of each series: training, validation, and the rest for testing. */

@@ -35,15 +35,10 @@ public record LongFormat(String id, String step, List<String> features, List<Str
 
   /** Checks that every column exists, naming the missing one and those available. */
   public Dataset<Row> select(Dataset<Row> data, String origin) {
-    List<String> available = Arrays.asList(data.columns());
     List<String> wanted = new ArrayList<>(List.of(id, step));
     wanted.addAll(features);
     wanted.addAll(targets);
-    for (String c : wanted) {
-      if (!available.contains(c)) {
-        throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
-      }
-    }
+    requireColumns(data, wanted, origin);
     List<Column> cols = new ArrayList<>();
     cols.add(col(id).cast(DataTypes.StringType).as(id));
     // try_cast: a malformed value becomes null and is reported below with its sequence and step.
@@ -71,6 +66,28 @@ public record LongFormat(String id, String step, List<String> features, List<Str
       }
     }
     return typed;
+  }
+
+  /** Fails naming the first of {@code wanted} that {@code data} lacks, and the columns it has. */
+  static void requireColumns(Dataset<Row> data, List<String> wanted, String origin) {
+    List<String> available = Arrays.asList(data.columns());
+    for (String c : wanted) {
+      if (!available.contains(c)) {
+        throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
+      }
+    }
+  }
+
+  /**
+   * Checks that a sequence's next row has the step that follows the {@code expected} seen so far,
+   * naming the sequence and whether a step is negative, repeated or missing.
+   */
+  public static void requireStep(String sequence, int step, int expected) {
+    if (step != expected) {
+      throw new IllegalArgumentException("sequence " + sequence + ": " + (step < 0 ? "negative step " + step
+          : step < expected ? "duplicate step " + step : "missing step " + expected + " (next step found is " + step
+          + ")") + "; steps must run 0, 1, ..., T-1");
+    }
   }
 
   /** Training and validation rows. */
@@ -111,11 +128,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
         current = sid;
         steps = new ArrayList<>();
       }
-      int s = r.getInt(1);
-      if (s != steps.size()) {
-        throw new IllegalArgumentException("sequence " + sid + ": " + (s < steps.size() ? "duplicate step " + s
-            : "missing step " + steps.size() + " (next step found is " + s + ")") + "; steps must run 0, 1, ..., T-1");
-      }
+      requireStep(sid, r.getInt(1), steps.size());
       double[] v = new double[f + k];
       for (int i = 0; i < f + k; i++) {
         v[i] = r.getDouble(2 + i);

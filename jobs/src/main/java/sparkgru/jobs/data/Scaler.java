@@ -51,19 +51,8 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
    * {@code per_column} or {@code per_series}.
    */
   public static Scaler unfitted(String method, String scope, List<String> columns) {
-    Method m;
-    Scope s;
-    try {
-      m = Method.valueOf(method.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("scaling.method must be one of [none, standard, min_max, max_abs], got '" + method + "'", e);
-    }
-    try {
-      s = Scope.valueOf(scope.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("scaling.scope must be one of [global, per_column, per_series], got '" + scope
-          + "'", e);
-    }
+    Method m = Choices.parse(Method.class, "scaling.method", method);
+    Scope s = Choices.parse(Scope.class, "scaling.scope", scope);
     return new Scaler(m, s, List.copyOf(columns), Map.of());
   }
 

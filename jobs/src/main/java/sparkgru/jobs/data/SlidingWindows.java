@@ -90,15 +90,10 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
   /** The columns this needs, typed: series as text, time as a long, values as doubles (null when missing). */
   public Dataset<Row> select(Dataset<Row> rows, String origin) {
-    List<String> available = Arrays.asList(rows.columns());
     List<String> values = spec.valueColumns();
     List<String> wanted = new ArrayList<>(List.of(series, time));
     wanted.addAll(values);
-    for (String c : wanted) {
-      if (!available.contains(c)) {
-        throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
-      }
-    }
+    LongFormat.requireColumns(rows, wanted, origin);
     org.apache.spark.sql.types.DataType timeType = rows.schema().apply(time).dataType();
     boolean numericTime = !dateTimes(rows);
     Column t;

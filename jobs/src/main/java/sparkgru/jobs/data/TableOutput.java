@@ -22,20 +22,13 @@ public final class TableOutput {
   public static void prepare(String path, boolean overwrite, Configuration conf) {
     try {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      if (fs.exists(p) && !overwrite) {
+      if (p.getFileSystem(conf).exists(p) && !overwrite) {
         throw new IllegalArgumentException("output " + path + " already exists; remove it or pass --overwrite");
       }
-      Path parent = p.getParent();
-      if (parent != null && !fs.mkdirs(parent)) {
-        throw new IOException("cannot create " + parent);
-      }
-      Path probe = new Path(parent, "." + p.getName() + "." + UUID.randomUUID() + ".probe");
-      fs.create(probe, false).close();
-      fs.delete(probe, false);
     } catch (IOException e) {
       throw new IllegalArgumentException("output " + path + " is not writable: " + e.getMessage(), e);
     }
+    AtomicFiles.prepare(path, "output", conf);
   }
 
   /**

@@ -121,24 +121,12 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
 
   /** Parses a policy name: error, forward_fill or drop. */
   public static Missing missing(String name) {
-    return parse(Missing.class, "data.missing", name);
+    return Choices.parse(Missing.class, "data.missing", name);
   }
 
   /** Parses a normalisation name: none, last, mean or standard. */
   public static Normalization normalization(String name) {
-    return parse(Normalization.class, "window.normalization", name);
-  }
-
-  private static <E extends Enum<E>> E parse(Class<E> type, String key, String name) {
-    try {
-      return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      List<String> allowed = new ArrayList<>();
-      for (E c : type.getEnumConstants()) {
-        allowed.add(c.name().toLowerCase(Locale.ROOT));
-      }
-      throw new IllegalArgumentException(key + " must be one of " + allowed + ", got '" + name + "'", e);
-    }
+    return Choices.parse(Normalization.class, "window.normalization", name);
   }
 
   /** Inputs, then the targets that are not inputs: the columns of {@link Series#values()}. */

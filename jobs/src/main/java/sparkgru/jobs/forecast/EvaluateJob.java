@@ -140,10 +140,9 @@ public final class EvaluateJob {
 
   /**
    * Scores {@code model} (and the baselines) on every window of {@code part} of its configured
-   * data, e.g. the validation part right after training; returns the evaluation and a console
-   * table.
+   * data, e.g. the validation part right after training ({@link #table} prints it).
    */
-  public static Report backtest(SparkSession spark, TrainedModel model, ChronologicalSplit.Part part) {
+  public static Evaluation backtest(SparkSession spark, TrainedModel model, ChronologicalSplit.Part part) {
     JobConfig config = model.config();
     SeriesSource.Table table = config.seriesSource().read(spark);
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), config.evaluationWindows(),
@@ -156,7 +155,7 @@ public final class EvaluateJob {
     } catch (Exception ex) {
       throw DataErrors.rethrow(ex);
     }
-    return new Report(e, Map.of("table", table(e)));
+    return e;
   }
 
   /**
@@ -182,7 +181,7 @@ public final class EvaluateJob {
             WindowForecasts.Mode.BACKTEST, batch, tally);
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
-          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), w.scaler());
+          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());
         }
         return List.of(e).iterator();
       }, true).collect().stream().reduce(Evaluation::merge).orElseThrow();
@@ -228,7 +227,7 @@ public final class EvaluateJob {
   }
 
   /** The console table: one row per forecaster, the {@link #SHOWN} metrics. */
-  static String table(Evaluation evaluation) {
+  public static String table(Evaluation evaluation) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-15s", "forecaster"));
     SHOWN.forEach(m -> b.append(String.format(Locale.ROOT, " %10s", m)));
     b.append('\n');

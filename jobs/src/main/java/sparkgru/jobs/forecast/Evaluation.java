@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sparkgru.jobs.data.ChronologicalSplit;
-import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
 
@@ -72,9 +71,12 @@ public final class Evaluation implements Serializable {
     return out;
   }
 
-  /** Adds a forecast window; its actuals are the series' rows from its origin on. */
+  /**
+   * Adds a forecast window; its actuals are the series' rows from its origin on; {@code scaling}
+   * is the series' {shift, scale} per value column (for the baselines' scaled errors).
+   */
   public void add(Series s, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
-      Scaler scaler) {
+      double[][] scaling) {
     int[] targets = spec.targetIndex();
     int k = targets.length;
     int horizon = spec.horizon();
@@ -88,7 +90,6 @@ public final class Evaluation implements Serializable {
     }
     double[] scale = maseScale(s);
     metrics.get("model").add(actualScaled, scaledForecast, actual, forecast, scale, steps);
-    double[][] params = scaler.columnParams(s.id(), spec.valueColumns());
     for (String name : metrics.keySet()) {
       if (name.equals("model")) {
         continue;
@@ -108,7 +109,7 @@ public final class Evaluation implements Serializable {
             case "seasonal_naive" -> s.values()[origin - season + h % season][c];
             default -> mean;
           };
-          fs[h][j] = (f[h][j] - params[c][0]) / params[c][1];
+          fs[h][j] = (f[h][j] - scaling[c][0]) / scaling[c][1];
         }
       }
       metrics.get(name).add(actualScaled, fs, actual, f, scale, steps);

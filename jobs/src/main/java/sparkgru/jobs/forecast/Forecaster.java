@@ -52,18 +52,27 @@ public final class Forecaster {
     int steps = spec.recursive() ? spec.horizon() : 1;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
-      double[][][] windows = new double[to - from][spec.lookback()][];
+      // Direct forecasts read the series in place; recursive ones work on copies they extend.
+      double[][][] windows = new double[to - from][][];
+      int[] first = new int[to - from];
       for (int i = from; i < to; i++) {
-        for (int s = 0; s < spec.lookback(); s++) {
-          windows[i - from][s] = values.get(i)[starts[i] + s].clone();
+        if (spec.recursive()) {
+          windows[i - from] = new double[spec.lookback()][];
+          for (int s = 0; s < spec.lookback(); s++) {
+            windows[i - from][s] = values.get(i)[starts[i] + s].clone();
+          }
+        } else {
+          windows[i - from] = values.get(i);
+          first[i - from] = starts[i];
         }
       }
       for (int step = 0; step < steps; step++) {
         float[] x = new float[(to - from) * spec.lookback() * spec.inputs().size()];
         WindowSpec.Normalizer[] norms = new WindowSpec.Normalizer[to - from];
         for (int i = from; i < to; i++) {
-          norms[i - from] = spec.normalizer(windows[i - from], 0);
-          spec.inputs(windows[i - from], 0, norms[i - from], x, (i - from) * spec.lookback() * spec.inputs().size());
+          norms[i - from] = spec.normalizer(windows[i - from], first[i - from]);
+          spec.inputs(windows[i - from], first[i - from], norms[i - from], x,
+              (i - from) * spec.lookback() * spec.inputs().size());
         }
         float[] y = model.predict(Tensor.of(x, to - from, spec.lookback(), spec.inputs().size()), to - from)
             .toArray();

@@ -32,9 +32,10 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
    * @param scaledForecast the forecast {@code [horizon][targets]} on the scaled scale
    * @param forecast the forecast {@code [horizon][targets]} on the original scale
    * @param targets  the targets' positions among the series' value columns
+   * @param scaling  the series' {shift, scale} per value column
    */
   record Forecast(Series series, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
-      int[] targets) {}
+      int[] targets, double[][] scaling) {}
 
   /** Where series that give no window are counted (Spark accumulators in the jobs). */
   interface Tally extends Serializable {
@@ -57,6 +58,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   private final Tally tally;
   private Series current;
   private double[][] currentScaled;
+  private double[][] currentScaling;
   private Iterator<Integer> currentStarts;
 
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
@@ -73,6 +75,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   @Override
   protected void fill(ArrayDeque<Forecast> ready) {
     List<Series> owners = new ArrayList<>();
+    List<double[][]> scalings = new ArrayList<>();
     List<double[][]> scaled = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
     while (starts.size() < batch && (current != null || series.hasNext())) {
@@ -86,10 +89,12 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
         tally.windows(found.size());
         current = s;
         currentScaled = windows.scaler().transform(s, spec.valueColumns());
+        currentScaling = windows.scaler().columnParams(s.id(), spec.valueColumns());
         currentStarts = found.iterator();
       }
       while (starts.size() < batch && currentStarts.hasNext()) {
         owners.add(current);
+        scalings.add(currentScaling);
         scaled.add(currentScaled);
         starts.add(currentStarts.next());
       }
@@ -105,14 +110,14 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     int[] targets = spec.targetIndex();
     for (int i = 0; i < st.length; i++) {
       Series s = owners.get(i);
-      double[][] p = windows.scaler().columnParams(s.id(), spec.valueColumns());
+      double[][] p = scalings.get(i);
       double[][] raw = new double[spec.horizon()][targets.length];
       for (int h = 0; h < raw.length; h++) {
         for (int j = 0; j < targets.length; j++) {
           raw[h][j] = predicted[i][h][j] * p[targets[j]][1] + p[targets[j]][0];
         }
       }
-      ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), predicted[i], raw, targets));
+      ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), predicted[i], raw, targets, p));
     }
   }
 

@@ -148,12 +148,7 @@ public final class PredictJob {
         String id = pending.getString(0);
         List<double[]> steps = new ArrayList<>();
         while (pending != null && pending.getString(0).equals(id)) {
-          int s = pending.getInt(1);
-          if (s != steps.size()) {
-            throw new IllegalArgumentException("sequence " + id + ": " + (s < 0 ? "negative step " + s
-                : s < steps.size() ? "duplicate step " + s
-                : "missing step " + steps.size() + " (next step found is " + s + ")") + "; steps must run 0, 1, ..., T-1");
-          }
+          LongFormat.requireStep(id, pending.getInt(1), steps.size());
           double[] v = new double[width];
           for (int c = 0; c < width; c++) {
             v[c] = pending.getDouble(2 + c);

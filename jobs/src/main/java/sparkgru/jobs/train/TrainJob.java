@@ -19,8 +19,8 @@ import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.DataErrors;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
-import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.forecast.EvaluateJob;
+import sparkgru.jobs.forecast.Evaluation;
 import sparkgru.jobs.forecast.TrainedModel;
 import sparkgru.jobs.data.AtomicFiles;
 
@@ -137,8 +137,7 @@ public final class TrainJob {
       AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(), file);
       out.println("model written to " + config.get("output.model"));
       if (config.windowed()) {
-        report(spark, config, new TrainedModel(config.get("output.model"), file, config,
-            Scaler.fromJson(provenance.get("scaling"), config.get("output.model"))), out);
+        report(spark, config, new TrainedModel(config.get("output.model"), file, config, data.scaler()), out);
       }
       out.flush();
       return new Result(history, model, settings);
@@ -159,20 +158,20 @@ public final class TrainJob {
   private static void report(SparkSession spark, JobConfig config, TrainedModel trained, PrintWriter out) {
     ChronologicalSplit.Part part = config.hasValidation() ? ChronologicalSplit.Part.VALIDATION
         : ChronologicalSplit.Part.TEST;
-    EvaluateJob.Report r = EvaluateJob.backtest(spark, trained, part);
-    if (r.evaluation().windows() == 0) {
+    Evaluation r = EvaluateJob.backtest(spark, trained, part);
+    if (r.windows() == 0) {
       out.println("no " + part.name().toLowerCase(java.util.Locale.ROOT) + " window to compare the model with the "
           + "baselines on");
       return;
     }
-    out.println(part.name().toLowerCase(java.util.Locale.ROOT) + " windows (" + r.evaluation().windows()
+    out.println(part.name().toLowerCase(java.util.Locale.ROOT) + " windows (" + r.windows()
         + "), model against baselines:");
-    out.print(r.report().get("table"));
+    out.print(EvaluateJob.table(r));
     String path = config.get("output.report");
     if (!path.isEmpty()) {
       byte[] png;
       try {
-        png = EvaluateJob.plot(trained, r.evaluation(), "spark-gru train: " + config.get("output.model"));
+        png = EvaluateJob.plot(trained, r, "spark-gru train: " + config.get("output.model"));
       } catch (IllegalStateException e) {
         // The model is written; a missing font should not fail the run that trained it.
         out.println("spark-gru: warning: report not written: " + e.getMessage());

@@ -25,9 +25,10 @@ import sparkgru.jobs.data.WindowSpec;
  * @param validation validation samples, or null
  * @param origin     where the data came from
  * @param notes      lines for the console (window counts, short series)
+ * @param scaler     the scaling fitted on the training part (series), or null (sequences)
  */
 record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, String origin,
-    List<String> notes) {
+    List<String> notes, Scaler scaler) {
 
   /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
   static TrainingData sequences(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
@@ -63,7 +64,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     JavaRDD<PackedPartition> validation = validationFraction > 0
         ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
-    return new TrainingData(train, validation, origin, List.of());
+    return new TrainingData(train, validation, origin, List.of(), null);
   }
 
   private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
@@ -153,7 +154,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       }
       train.count();
       trainWindows.unpersist(false);
-      return new TrainingData(train, validation, table.origin(), notes);
+      return new TrainingData(train, validation, table.origin(), notes, scaler);
     } catch (RuntimeException e) {
       cached.forEach(r -> r.unpersist(false));
       throw e;

@@ -29,7 +29,8 @@ class EvaluationTest {
     Scaler none = Scaler.unfitted("none", "global", List.of("v"));
     Evaluation e = new Evaluation(spec, 2, null, split);
     // The window of rows 2..5 forecasts rows 6 and 7 (16, 27); the model says 15 and 28.
-    e.add(s, values, 6, new double[][] {{15}, {28}}, new double[][] {{15}, {28}}, none);
+    e.add(s, values, 6, new double[][] {{15}, {28}}, new double[][] {{15}, {28}},
+        none.columnParams("s", List.of("v")));
     Map<String, Map<String, Double>> r = e.results();
     assertEquals(List.of("model", "naive", "seasonal_naive", "mean"), List.copyOf(r.keySet()));
     assertEquals(1.0, r.get("model").get("mae_raw"), 1e-12);
