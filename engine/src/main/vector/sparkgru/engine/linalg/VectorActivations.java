@@ -31,8 +31,9 @@ final class VectorActivations implements FastActivations {
     FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
     FloatVector p = r.mul(0.00138888892f).add(0.00833333377f).mul(r).add(0.0416666716f).mul(r).add(0.166666672f)
         .mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
-    IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-    return p.mul(bits.reinterpretAsFloats());
+    // n + 127 lands in the low mantissa bits of (n + 127 + ROUND): subtracting ROUND's bits leaves it exactly.
+    IntVector biased = n.add(127f + ROUND).reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND));
+    return p.mul(biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
   }
 
   @Override
