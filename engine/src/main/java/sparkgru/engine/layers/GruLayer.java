@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import sparkgru.engine.linalg.Activation;
 import sparkgru.engine.linalg.Blas;
 import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.linalg.VectorKernels;
 
 /**
  * {@code keras.layers.GRU}: the sequence loop and back-propagation through time.
@@ -50,6 +51,8 @@ public final class GruLayer extends Layer {
   private final GruConfig config;
   private final Activation act;
   private final Activation ract;
+  /** The fused row kernels for Keras' default cell, or null for the general loops. */
+  private final VectorKernels kernels;
   private int inputDim = -1;
   private List<VariableSpec> variables = List.of();
   private SplittableRandom random = new SplittableRandom(0);
@@ -91,13 +94,15 @@ public final class GruLayer extends Layer {
   private float[] dX;        // [B, T, D]
   private float[] bigTmp;    // [B, T, max(H, D)]
   private float[] dOutWork;  // activity-regularised copy of dOut
-  private float[] dStateWork;
+  private float[] ones;      // [B * T] of 1, for bias gradients as column sums
 
   /** A GRU with this configuration. */
   public GruLayer(GruConfig config) {
     this.config = config;
     this.act = config.activation();
     this.ract = config.recurrentActivation();
+    this.kernels = act == Activation.TANH && ract == Activation.SIGMOID && config.resetAfter()
+        ? VectorKernels.VECTOR : null;
   }
 
   /** Keras' defaults with this many units. */
@@ -284,6 +289,10 @@ public final class GruLayer extends Layer {
         Blas.gemm(false, false, b, h, h, 1f, stepTmp, 0, h, w, uOff + gate * h, g, 0f, hp, gOff + gate * h, t * g);
       }
     }
+    if (kernels != null) {
+      stepRows(s, tau, b, t, h);
+      return;
+    }
     if (config.useBias() && resetAfter) {
       int rb = offsetOf(BIAS) + g;
       for (int i = 0; i < b; i++) {
@@ -353,6 +362,61 @@ public final class GruLayer extends Layer {
     }
   }
 
+  /** The gates, new state and outputs of step s: three fused kernels over the batch, then masking. */
+  private void stepRows(int s, int tau, int b, int t, int h) {
+    final int g = 3 * h;
+    final float[] rb = config.useBias() ? values() : null;
+    final int rbo = config.useBias() ? offsetOf(BIAS) + g : 0;
+    final boolean last = s + 1 == t;
+    final float[] next = last ? finalState : hPrev;
+    final int nextOff = last ? 0 : (s + 1) * h;
+    final int nextStride = last ? h : t * h;
+    kernels.gruGates(b, h, xp, tau * g, t * g, hp, s * g, t * g, rb, rbo, gates, s * g);
+    kernels.gruCandidate(b, h, xp, tau * g, t * g, hp, s * g, t * g, rb, rbo, gates, s * g);
+    kernels.gruState(b, h, gates, s * g, t * g, hPrev, s * h, t * h, next, nextOff, nextStride);
+    final boolean returnSequences = config.returnSequences();
+    for (int i = 0; i < b; i++) {
+      int hRow = i * t * h + s * h;
+      int nextRow = nextOff + i * nextStride;
+      int outOff = returnSequences ? i * t * h + s * h : i * h;
+      if (stepMask == null || stepMask[i * t + tau]) {
+        System.arraycopy(next, nextRow, out, outOff, h);
+      } else {
+        System.arraycopy(hPrev, hRow, next, nextRow, h);
+        if (returnSequences && s > 0) {
+          System.arraycopy(out, outOff - h, out, outOff, h);
+        }
+      }
+    }
+  }
+
+  /** Backward through the gates of step s, one fused kernel call per real batch row. */
+  private void backStepRows(int s, int tau, int b, int t, int h, float[] dOut) {
+    final int g = 3 * h;
+    final boolean returnSequences = config.returnSequences();
+    for (int i = 0; i < b; i++) {
+      int row = i * t * g + s * g;
+      int xRow = i * t * g + tau * g;
+      int k = i * h;
+      int outOff = i * t * h + s * h;
+      if (stepMask == null || stepMask[i * t + tau]) {
+        kernels.gruBackwardRow(dH, dOutCarry, k, returnSequences ? dOut : null, outOff, gates, row,
+            hPrev, i * t * h + s * h, hp, row, dXp, xRow, dHp, row, dHNext, h);
+      } else {
+        // A masked step passes its state gradient through and carries its output's gradient
+        // back to the previous real step.
+        if (returnSequences) {
+          for (int j = 0; j < h; j++) {
+            dOutCarry[k + j] += dOut[outOff + j];
+          }
+        }
+        Arrays.fill(dXp, xRow, xRow + g, 0f);
+        Arrays.fill(dHp, row, row + g, 0f);
+        System.arraycopy(dH, k, dHNext, k, h);
+      }
+    }
+  }
+
   @Override
   public Tensor backward(Tensor gradOutput) {
     return backward(gradOutput, null).input();
@@ -411,42 +475,10 @@ public final class GruLayer extends Layer {
       final int tau = config.goBackwards() ? t - 1 - s : s;
       final int gOff = s * g;
       final int hOff = s * h;
-      for (int i = 0; i < b; i++) {
-        int row = i * t * g + gOff;
-        int xRow = i * t * g + tau * g;
-        int hRow = i * t * h + hOff;
-        boolean real = stepMask == null || stepMask[i * t + tau];
-        int outOff = i * t * h + s * h;
-        for (int j = 0; j < h; j++) {
-          int k = i * h + j;
-          float dO = dOutCarry[k] + (returnSequences ? dOut[outOff + j] : 0f);
-          float dNew;
-          if (real) {
-            dNew = dH[k] + dO;
-            dOutCarry[k] = 0f;
-          } else {
-            dNew = 0f;
-            dOutCarry[k] = dO;
-          }
-          float z = gates[row + j];
-          float r = gates[row + h + j];
-          float cand = gates[row + 2 * h + j];
-          float prev = hPrev[hRow + j];
-          float daz = dNew * (prev - cand) * ract.derivative(pre[row + j], z);
-          float dah = dNew * (1f - z) * act.derivative(pre[row + 2 * h + j], cand);
-          dXp[xRow + j] = daz;
-          dHp[row + j] = daz;
-          dXp[xRow + 2 * h + j] = dah;
-          if (resetAfter) {
-            float dar = dah * hp[row + 2 * h + j] * ract.derivative(pre[row + h + j], r);
-            dXp[xRow + h + j] = dar;
-            dHp[row + h + j] = dar;
-            dHp[row + 2 * h + j] = dah * r;
-          } else {
-            dHp[row + 2 * h + j] = dah;
-          }
-          dHNext[k] = real ? dNew * z : dH[k];
-        }
+      if (kernels != null) {
+        backStepRows(s, tau, b, t, h, dOut);
+      } else {
+        backStepGeneral(s, tau, b, t, h, dOut);
       }
       if (!resetAfter) {
         // d(rh) = dah · U_hᵀ; then dr = d(rh) ⊙ h̃_h and dh += d(rh) ⊙ r ⊙ mask_h.
@@ -488,6 +520,52 @@ public final class GruLayer extends Layer {
     accumulateWeightGradients(b, t, d, h);
     Tensor dInput = inputGradient(b, t, d, h);
     return new InputGradients(dInput, Tensor.view(dH, null, b, h));
+  }
+
+  /** Backward through the gates of step s for any activations, element by element. */
+  private void backStepGeneral(int s, int tau, int b, int t, int h, float[] dOut) {
+    final int g = 3 * h;
+    final int gOff = s * g;
+    final int hOff = s * h;
+    final boolean returnSequences = config.returnSequences();
+    final boolean resetAfter = config.resetAfter();
+    for (int i = 0; i < b; i++) {
+      int row = i * t * g + gOff;
+      int xRow = i * t * g + tau * g;
+      int hRow = i * t * h + hOff;
+      boolean real = stepMask == null || stepMask[i * t + tau];
+      int outOff = i * t * h + s * h;
+      for (int j = 0; j < h; j++) {
+        int k = i * h + j;
+        float dO = dOutCarry[k] + (returnSequences ? dOut[outOff + j] : 0f);
+        float dNew;
+        if (real) {
+          dNew = dH[k] + dO;
+          dOutCarry[k] = 0f;
+        } else {
+          dNew = 0f;
+          dOutCarry[k] = dO;
+        }
+        float z = gates[row + j];
+        float r = gates[row + h + j];
+        float cand = gates[row + 2 * h + j];
+        float prev = hPrev[hRow + j];
+        float daz = dNew * (prev - cand) * ract.derivative(pre[row + j], z);
+        float dah = dNew * (1f - z) * act.derivative(pre[row + 2 * h + j], cand);
+        dXp[xRow + j] = daz;
+        dHp[row + j] = daz;
+        dXp[xRow + 2 * h + j] = dah;
+        if (resetAfter) {
+          float dar = dah * hp[row + 2 * h + j] * ract.derivative(pre[row + h + j], r);
+          dXp[xRow + h + j] = dar;
+          dHp[row + h + j] = dar;
+          dHp[row + 2 * h + j] = dah * r;
+        } else {
+          dHp[row + 2 * h + j] = dah;
+        }
+        dHNext[k] = real ? dNew * z : dH[k];
+      }
+    }
   }
 
   private void accumulateWeightGradients(int b, int t, int d, int h) {
@@ -596,7 +674,9 @@ public final class GruLayer extends Layer {
     int g = 3 * h;
     xp = ensure(xp, b * t * g + g);
     hp = ensure(hp, (b + 1) * t * g);
-    pre = ensure(pre, b * t * g);
+    if (kernels == null) {
+      pre = ensure(pre, b * t * g);
+    }
     gates = ensure(gates, b * t * g);
     hPrev = ensure(hPrev, (b + 1) * t * h);
     if (!config.resetAfter()) {
@@ -673,14 +753,13 @@ public final class GruLayer extends Layer {
     }
   }
 
-  /** dst[dOff + j] += sum over rows of m[r, j] for m [rows, cols]. */
-  private static void addColumnSums(float[] m, int rows, int cols, float[] dst, int dOff) {
-    for (int r = 0; r < rows; r++) {
-      int off = r * cols;
-      for (int j = 0; j < cols; j++) {
-        dst[dOff + j] += m[off + j];
-      }
+  /** dst[dOff + j] += sum over rows of m[r, j] for m [rows, cols]: one GEMV with a vector of ones. */
+  private void addColumnSums(float[] m, int rows, int cols, float[] dst, int dOff) {
+    if (ones == null || ones.length < rows) {
+      ones = new float[rows];
+      Arrays.fill(ones, 1f);
     }
+    Blas.gemv(true, rows, cols, 1f, m, 0, cols, ones, 0, 1f, dst, dOff);
   }
 
   private void checkFinite(Tensor tensor, String what) {

@@ -31,8 +31,8 @@ public enum Activation {
     }
     @Override public float derivative(float x, float y) { return 1f - y * y; }
     @Override public void applyAll(float[] src, int s, float[] dst, int d, int n) {
-      if (FastActivations.VECTOR != null) {
-        FastActivations.VECTOR.tanh(src, s, dst, d, n);
+      if (VectorKernels.VECTOR != null) {
+        VectorKernels.VECTOR.tanh(src, s, dst, d, n);
       } else {
         super.applyAll(src, s, dst, d, n);
       }
@@ -43,8 +43,8 @@ public enum Activation {
     @Override public float apply(float x) { return (float) (1.0 / (1.0 + Math.exp(-x))); }
     @Override public float derivative(float x, float y) { return y * (1f - y); }
     @Override public void applyAll(float[] src, int s, float[] dst, int d, int n) {
-      if (FastActivations.VECTOR != null) {
-        FastActivations.VECTOR.sigmoid(src, s, dst, d, n);
+      if (VectorKernels.VECTOR != null) {
+        VectorKernels.VECTOR.sigmoid(src, s, dst, d, n);
       } else {
         super.applyAll(src, s, dst, d, n);
       }
@@ -120,7 +120,7 @@ public enum Activation {
 
   /** Whether sigmoid and tanh run on the Vector API in this JVM. */
   public static boolean vectorised() {
-    return FastActivations.VECTOR != null;
+    return VectorKernels.VECTOR != null;
   }
 
   /** {@code f'(x)}, given the input x and the output y = f(x). */

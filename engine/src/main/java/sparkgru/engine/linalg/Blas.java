@@ -98,4 +98,17 @@ public final class Blas {
     BLAS.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
         b, bOff, ldb, a, aOff, lda, beta, c, cOff, ldc);
   }
+
+  /**
+   * {@code y = alpha * op(A) * x + beta * y} with A row-major [m, n] (leading dimension lda),
+   * {@code op(A)} A or its transpose, x and y contiguous.
+   */
+  public static void gemv(boolean transA, int m, int n, float alpha, float[] a, int aOff, int lda,
+      float[] x, int xOff, float beta, float[] y, int yOff) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    // Row-major A [m, n] is column-major A^T [n, m] over the same memory.
+    BLAS.sgemv(transA ? "N" : "T", n, m, alpha, a, aOff, lda, x, xOff, 1, beta, y, yOff, 1);
+  }
 }

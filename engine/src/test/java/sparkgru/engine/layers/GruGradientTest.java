@@ -30,6 +30,12 @@ class GruGradientTest {
     return b.build(11);
   }
 
+  /** A GRU wide enough for whole vectors (16 float lanes with AVX-512, 8 with AVX2) plus a remainder. */
+  private static Sequential wideGru(int t, int d, UnaryOperator<GruConfig.Builder> options) {
+    return Sequential.builder(t, d).add(new GruLayer(options.apply(
+        GruConfig.builder(19).biasInitializer("random_uniform:-0.5:0.5")).build())).build(21);
+  }
+
   private static void assertGradients(String what, Sequential model, Tensor x, boolean training) {
     double worst = GradientCheck.worstError(model, x, training);
     assertTrue(worst < TOLERANCE, what + ": worst relative error " + worst);
@@ -73,6 +79,22 @@ class GruGradientTest {
         true, true, true, true, false, false});
     assertGradients("masked, sequences", gru(6, 2, o -> o.returnSequences(true)), x, false);
     assertGradients("masked, last", gru(6, 2, o -> o.resetAfter(false)), x, false);
+  }
+
+  /** The fused vector kernels of Keras' default cell, over whole vectors and the remainder. */
+  @Test
+  void defaultCellOnVectorLanes() {
+    Tensor masked = Inputs.uniform(3, 5, 2, 22).withMask(new boolean[] {
+        true, true, true, true, true,
+        false, true, true, false, true,
+        true, true, true, false, false});
+    assertGradients("wide sequences", wideGru(5, 2, o -> o.returnSequences(true)), Inputs.uniform(3, 5, 2, 23), false);
+    assertGradients("wide masked sequences", wideGru(5, 2, o -> o.returnSequences(true)), masked, false);
+    assertGradients("wide masked last", wideGru(5, 2, o -> o), masked, false);
+    assertGradients("wide go_backwards", wideGru(5, 2, o -> o.goBackwards(true).returnSequences(true)), masked, false);
+    assertGradients("wide recurrent_dropout", wideGru(5, 2, o -> o.dropout(0.2).recurrentDropout(0.3)),
+        Inputs.uniform(3, 5, 2, 24), true);
+    assertGradients("wide no bias", wideGru(4, 2, o -> o.useBias(false)), Inputs.uniform(2, 4, 2, 25), false);
   }
 
   @Test
