@@ -32,9 +32,12 @@ import sparkgru.engine.linalg.VectorKernels;
  * recurrent masks [batch, units], one per gate; masks are reused at every step, scaled by
  * 1/(1-rate), and drawn only in training.
  *
- * <p>Speed: the input projection of all steps is one GEMM; each step runs one recurrent GEMM
- * (two for reset_after = false, one per gate under recurrent dropout); weight gradients are GEMMs over all steps at once. All buffers
- * are kept between calls and grow only when a larger batch arrives.
+ * <p>Speed: buffers are time-major ([steps, batch, ...]), so one step's rows are contiguous for
+ * its GEMM and its element-wise kernels; the input projection of all steps is one GEMM; each step
+ * runs one recurrent GEMM (two for reset_after = false, one per gate under recurrent dropout);
+ * weight gradients are GEMMs over all steps at once; Keras' default cell runs fused vector
+ * kernels ({@link VectorKernels}). All buffers are kept between calls and grow only when a
+ * larger batch arrives.
  */
 public final class GruLayer extends Layer {
 
@@ -72,29 +75,32 @@ public final class GruLayer extends Layer {
   private float[][] recurrentMasks = new float[3][];
   private double activityPenalty;
 
-  // Activations, batch-major; "s" is the processing step, "tau" the input time index.
-  private float[][] maskedInputs = new float[3][]; // [B, T, D] per input mask
-  private float[] xp;        // [B, T, 3H] input projections (+ input bias), input order
-  private float[] hp;        // [B, T, 3H] recurrent projections (+ recurrent bias), processing order
-  private float[] pre;       // [B, T, 3H] gate pre-activations z | r | h
-  private float[] gates;     // [B, T, 3H] z | r | ĥ
-  private float[] hPrev;     // [B, T, H] state before step s
-  private float[] rh;        // [B, T, H] r ⊙ h (⊙ recurrent mask), reset_after = false only
-  private float[] out;       // [B, T, H] or [B, H]
+  // Activations, time-major; "s" is the processing step, "tau" the input time index.
+  private float[] xT;        // [T, B, D] the input, time-major
+  private float[][] maskedInputs = new float[3][]; // [T, B, D] per input mask
+  private float[] xp;        // [T, B, 3H] input projections (+ input bias), input order
+  private float[] hp;        // [T, B, 3H] recurrent projections (+ recurrent bias), processing order
+  private float[] pre;       // [T, B, 3H] gate pre-activations z | r | h (general loops only)
+  private float[] gates;     // [T, B, 3H] z | r | ĥ
+  private float[] hPrev;     // [T + 1, B, H] state before step s; block T is the final state
+  private float[] rh;        // [T, B, H] r ⊙ h (⊙ recurrent mask), reset_after = false only
+  private float[] out;       // [B, T, H] or [B, H], the layer's output layout
   private float[] finalState; // [B, H]
   private float[] stepTmp;   // [B, H]
 
   // Backward.
-  private float[] dXp;       // [B, T, 3H] input order
-  private float[] dHp;       // [B, T, 3H] processing order
+  private float[] dXp;       // [T, B, 3H] input order
+  private float[] dHp;       // [T, B, 3H] processing order
   private float[] dH;        // [B, H]
   private float[] dHNext;    // [B, H]
   private float[] dOutCarry; // [B, H]
   private float[] dRh;       // [B, H]
+  private float[] dXT;       // [T, B, D]
   private float[] dX;        // [B, T, D]
-  private float[] bigTmp;    // [B, T, max(H, D)]
+  private float[] bigTmp;    // [T, B, max(H, D)]
   private float[] dOutWork;  // activity-regularised copy of dOut
   private float[] ones;      // [B * T] of 1, for bias gradients as column sums
+  private float[] uT;        // [3H, H] the recurrent kernel transposed
 
   /** A GRU with this configuration. */
   public GruLayer(GruConfig config) {
@@ -216,6 +222,7 @@ public final class GruLayer extends Layer {
     x = input.data();
     stepMask = input.mask();
     allocate(b, t, d, h);
+    transpose(x, b, t, d, xT);
     drawMasks(training, b, d, h);
 
     // Input projection of all steps at once: xp = x̃ · W (+ input bias).
@@ -227,7 +234,7 @@ public final class GruLayer extends Layer {
         Blas.gemm(false, false, b * t, h, d, 1f, maskedInputs[gate], 0, d, w, kOff + gate * h, g, 0f, xp, gate * h, g);
       }
     } else {
-      float[] xIn = x;
+      float[] xIn = xT;
       if (inputMaskCount == 1) {
         maskInputs(maskedInputs[0], inputMasks[0], b, t, d);
         xIn = maskedInputs[0];
@@ -238,17 +245,16 @@ public final class GruLayer extends Layer {
       addRowVector(xp, b * t, g, w, offsetOf(BIAS));
     }
 
-    for (int i = 0; i < b; i++) {
-      if (init == null) {
-        Arrays.fill(hPrev, i * t * h, i * t * h + h, 0f);
-      } else {
-        System.arraycopy(init, i * h, hPrev, i * t * h, h);
-      }
+    if (init == null) {
+      Arrays.fill(hPrev, 0, b * h, 0f);
+    } else {
+      System.arraycopy(init, 0, hPrev, 0, b * h);
     }
     Arrays.fill(out, 0, config.returnSequences() ? b * t * h : b * h, 0f);
     for (int s = 0; s < t; s++) {
       step(s, b, t, h);
     }
+    System.arraycopy(hPrev, t * b * h, finalState, 0, b * h);
     if (config.stateful()) {
       System.arraycopy(finalState, 0, carriedState, 0, b * h);
     }
@@ -274,19 +280,19 @@ public final class GruLayer extends Layer {
     final int tau = config.goBackwards() ? t - 1 - s : s;
     final float[] w = values();
     final int uOff = offsetOf(RECURRENT);
-    final int hOff = s * h;          // hPrev/rh at step s, leading dimension t*h
-    final int gOff = s * g;          // hp/pre/gates at step s, leading dimension t*g
+    final int hOff = s * b * h;      // hPrev/rh block of step s, rows of h
+    final int gOff = s * b * g;      // hp/pre/gates block of step s, rows of g
     final boolean resetAfter = config.resetAfter();
 
     // Recurrent projections: hp_s = h̃ · U (+ recurrent bias); the candidate column block waits
     // for r when the reset gate comes first.
     int recurrentGates = resetAfter ? 3 : 2;
     if (recurrentMaskCount == 0) {
-      Blas.gemm(false, false, b, recurrentGates * h, h, 1f, hPrev, hOff, t * h, w, uOff, g, 0f, hp, gOff, t * g);
+      Blas.gemm(false, false, b, recurrentGates * h, h, 1f, hPrev, hOff, h, w, uOff, g, 0f, hp, gOff, g);
     } else {
       for (int gate = 0; gate < recurrentGates; gate++) {
-        maskRows(hPrev, hOff, t * h, recurrentMasks[gate], stepTmp, b, h);
-        Blas.gemm(false, false, b, h, h, 1f, stepTmp, 0, h, w, uOff + gate * h, g, 0f, hp, gOff + gate * h, t * g);
+        maskRows(hPrev, hOff, h, recurrentMasks[gate], stepTmp, b, h);
+        Blas.gemm(false, false, b, h, h, 1f, stepTmp, 0, h, w, uOff + gate * h, g, 0f, hp, gOff + gate * h, g);
       }
     }
     if (kernels != null) {
@@ -296,7 +302,7 @@ public final class GruLayer extends Layer {
     if (config.useBias() && resetAfter) {
       int rb = offsetOf(BIAS) + g;
       for (int i = 0; i < b; i++) {
-        int row = i * t * g + gOff;
+        int row = gOff + i * g;
         for (int j = 0; j < g; j++) {
           hp[row + j] += w[rb + j];
         }
@@ -305,8 +311,8 @@ public final class GruLayer extends Layer {
 
     // Gates z and r.
     for (int i = 0; i < b; i++) {
-      int row = i * t * g + gOff;
-      int xRow = i * t * g + tau * g;
+      int row = gOff + i * g;
+      int xRow = (tau * b + i) * g;
       for (int j = 0; j < 2 * h; j++) {
         pre[row + j] = xp[xRow + j] + hp[row + j];
       }
@@ -317,8 +323,8 @@ public final class GruLayer extends Layer {
       // rh = r ⊙ h̃_h, then the candidate's recurrent term (r ⊙ h̃_h) · U_h.
       float[] recMask = recurrentMaskCount == 0 ? null : recurrentMasks[2];
       for (int i = 0; i < b; i++) {
-        int row = i * t * g + gOff;
-        int hRow = i * t * h + hOff;
+        int row = gOff + i * g;
+        int hRow = hOff + i * h;
         for (int j = 0; j < h; j++) {
           float hv = hPrev[hRow + j];
           if (recMask != null) {
@@ -327,18 +333,16 @@ public final class GruLayer extends Layer {
           rh[hRow + j] = gates[row + h + j] * hv;
         }
       }
-      Blas.gemm(false, false, b, h, h, 1f, rh, hOff, t * h, w, uOff + 2 * h, g, 0f, hp, gOff + 2 * h, t * g);
+      Blas.gemm(false, false, b, h, h, 1f, rh, hOff, h, w, uOff + 2 * h, g, 0f, hp, gOff + 2 * h, g);
     }
 
     // Candidate, new state, masking and outputs.
     final boolean returnSequences = config.returnSequences();
     for (int i = 0; i < b; i++) {
-      int row = i * t * g + gOff;
-      int xRow = i * t * g + tau * g;
-      int hRow = i * t * h + hOff;
-      int nextRow = s + 1 < t ? hRow + h : -1;
-      float[] next = nextRow >= 0 ? hPrev : finalState;
-      int nextOff = nextRow >= 0 ? nextRow : i * h;
+      int row = gOff + i * g;
+      int xRow = (tau * b + i) * g;
+      int hRow = hOff + i * h;
+      int nextOff = hRow + b * h;
       boolean real = stepMask == null || stepMask[i * t + tau];
       int outOff = returnSequences ? i * t * h + s * h : i * h;
       for (int j = 0; j < h; j++) {
@@ -352,7 +356,7 @@ public final class GruLayer extends Layer {
         float z = gates[row + j];
         float prev = hPrev[hRow + j];
         float hNew = z * prev + (1f - z) * cand;
-        next[nextOff + j] = real ? hNew : prev;
+        hPrev[nextOff + j] = real ? hNew : prev;
         if (real) {
           out[outOff + j] = hNew;
         } else if (returnSequences && s > 0) {
@@ -367,22 +371,19 @@ public final class GruLayer extends Layer {
     final int g = 3 * h;
     final float[] rb = config.useBias() ? values() : null;
     final int rbo = config.useBias() ? offsetOf(BIAS) + g : 0;
-    final boolean last = s + 1 == t;
-    final float[] next = last ? finalState : hPrev;
-    final int nextOff = last ? 0 : (s + 1) * h;
-    final int nextStride = last ? h : t * h;
-    kernels.gruGates(b, h, xp, tau * g, t * g, hp, s * g, t * g, rb, rbo, gates, s * g);
-    kernels.gruCandidate(b, h, xp, tau * g, t * g, hp, s * g, t * g, rb, rbo, gates, s * g);
-    kernels.gruState(b, h, gates, s * g, t * g, hPrev, s * h, t * h, next, nextOff, nextStride);
+    final int gOff = s * b * g;
+    final int hOff = s * b * h;
+    final int nextOff = hOff + b * h;
+    kernels.gruGates(b, h, xp, tau * b * g, g, hp, gOff, g, rb, rbo, gates, gOff);
+    kernels.gruCandidate(b, h, xp, tau * b * g, g, hp, gOff, g, rb, rbo, gates, gOff);
+    kernels.gruState(b, h, gates, gOff, g, hPrev, hOff, h, hPrev, nextOff, h);
     final boolean returnSequences = config.returnSequences();
     for (int i = 0; i < b; i++) {
-      int hRow = i * t * h + s * h;
-      int nextRow = nextOff + i * nextStride;
       int outOff = returnSequences ? i * t * h + s * h : i * h;
       if (stepMask == null || stepMask[i * t + tau]) {
-        System.arraycopy(next, nextRow, out, outOff, h);
+        System.arraycopy(hPrev, nextOff + i * h, out, outOff, h);
       } else {
-        System.arraycopy(hPrev, hRow, next, nextRow, h);
+        System.arraycopy(hPrev, hOff + i * h, hPrev, nextOff + i * h, h);
         if (returnSequences && s > 0) {
           System.arraycopy(out, outOff - h, out, outOff, h);
         }
@@ -395,13 +396,13 @@ public final class GruLayer extends Layer {
     final int g = 3 * h;
     final boolean returnSequences = config.returnSequences();
     for (int i = 0; i < b; i++) {
-      int row = i * t * g + s * g;
-      int xRow = i * t * g + tau * g;
+      int row = (s * b + i) * g;
+      int xRow = (tau * b + i) * g;
       int k = i * h;
       int outOff = i * t * h + s * h;
       if (stepMask == null || stepMask[i * t + tau]) {
         kernels.gruBackwardRow(dH, dOutCarry, k, returnSequences ? dOut : null, outOff, gates, row,
-            hPrev, i * t * h + s * h, hp, row, dXp, xRow, dHp, row, dHNext, h);
+            hPrev, (s * b + i) * h, hp, row, dXp, xRow, dHp, row, dHNext, h);
       } else {
         // A masked step passes its state gradient through and carries its output's gradient
         // back to the previous real step.
@@ -428,6 +429,17 @@ public final class GruLayer extends Layer {
    * Adds the weight gradients into the model's gradient array.
    */
   public InputGradients backward(Tensor gradOutput, Tensor gradState) {
+    return backward(gradOutput, gradState, true);
+  }
+
+  /** Skips the input gradient GEMM: the weight gradients only. */
+  @Override
+  public Tensor backwardWeightsOnly(Tensor gradOutput) {
+    backward(gradOutput, null, false);
+    return null;
+  }
+
+  private InputGradients backward(Tensor gradOutput, Tensor gradState, boolean inputGradient) {
     if (x == null) {
       throw new IllegalStateException(label() + " backward needs a forward pass first");
     }
@@ -469,12 +481,14 @@ public final class GruLayer extends Layer {
       System.arraycopy(dOut, 0, dOutCarry, 0, b * h);
     }
 
-    float[] w = values();
-    int uOff = offsetOf(RECURRENT);
+    // Uᵀ [3H, H] once per batch: each step's dHp · Uᵀ then runs as a plain (NN) GEMM, which
+    // OpenBLAS does ~25 % faster than the transposed form at these small sizes.
+    uT = ensure(uT, g * h);
+    transposeMatrix(values(), offsetOf(RECURRENT), h, g, uT);
     for (int s = t - 1; s >= 0; s--) {
       final int tau = config.goBackwards() ? t - 1 - s : s;
-      final int gOff = s * g;
-      final int hOff = s * h;
+      final int gOff = s * b * g;
+      final int hOff = s * b * h;
       if (kernels != null) {
         backStepRows(s, tau, b, t, h, dOut);
       } else {
@@ -482,12 +496,12 @@ public final class GruLayer extends Layer {
       }
       if (!resetAfter) {
         // d(rh) = dah · U_hᵀ; then dr = d(rh) ⊙ h̃_h and dh += d(rh) ⊙ r ⊙ mask_h.
-        Blas.gemm(false, true, b, h, h, 1f, dHp, gOff + 2 * h, t * g, w, uOff + 2 * h, g, 0f, dRh, 0, h);
+        Blas.gemm(false, false, b, h, h, 1f, dHp, gOff + 2 * h, g, uT, 2 * h * h, h, 0f, dRh, 0, h);
         float[] recMask = recurrentMaskCount == 0 ? null : recurrentMasks[2];
         for (int i = 0; i < b; i++) {
-          int row = i * t * g + gOff;
-          int xRow = i * t * g + tau * g;
-          int hRow = i * t * h + hOff;
+          int row = gOff + i * g;
+          int xRow = (tau * b + i) * g;
+          int hRow = hOff + i * h;
           for (int j = 0; j < h; j++) {
             int k = i * h + j;
             float m = recMask == null ? 1f : recMask[k];
@@ -502,10 +516,10 @@ public final class GruLayer extends Layer {
       // dh += dHp_s · Uᵀ over the gates whose recurrent term uses h directly.
       int recurrentGates = resetAfter ? 3 : 2;
       if (recurrentMaskCount == 0) {
-        Blas.gemm(false, true, b, h, recurrentGates * h, 1f, dHp, gOff, t * g, w, uOff, g, 1f, dHNext, 0, h);
+        Blas.gemm(false, false, b, h, recurrentGates * h, 1f, dHp, gOff, g, uT, 0, h, 1f, dHNext, 0, h);
       } else {
         for (int gate = 0; gate < recurrentGates; gate++) {
-          Blas.gemm(false, true, b, h, h, 1f, dHp, gOff + gate * h, t * g, w, uOff + gate * h, g, 0f, stepTmp, 0, h);
+          Blas.gemm(false, false, b, h, h, 1f, dHp, gOff + gate * h, g, uT, gate * h * h, h, 0f, stepTmp, 0, h);
           float[] m = recurrentMasks[gate];
           for (int k = 0; k < b * h; k++) {
             dHNext[k] += stepTmp[k] * m[k];
@@ -518,21 +532,21 @@ public final class GruLayer extends Layer {
     }
 
     accumulateWeightGradients(b, t, d, h);
-    Tensor dInput = inputGradient(b, t, d, h);
+    Tensor dInput = inputGradient ? inputGradient(b, t, d, h) : null;
     return new InputGradients(dInput, Tensor.view(dH, null, b, h));
   }
 
   /** Backward through the gates of step s for any activations, element by element. */
   private void backStepGeneral(int s, int tau, int b, int t, int h, float[] dOut) {
     final int g = 3 * h;
-    final int gOff = s * g;
-    final int hOff = s * h;
+    final int gOff = s * b * g;
+    final int hOff = s * b * h;
     final boolean returnSequences = config.returnSequences();
     final boolean resetAfter = config.resetAfter();
     for (int i = 0; i < b; i++) {
-      int row = i * t * g + gOff;
-      int xRow = i * t * g + tau * g;
-      int hRow = i * t * h + hOff;
+      int row = gOff + i * g;
+      int xRow = (tau * b + i) * g;
+      int hRow = hOff + i * h;
       boolean real = stepMask == null || stepMask[i * t + tau];
       int outOff = i * t * h + s * h;
       for (int j = 0; j < h; j++) {
@@ -580,7 +594,7 @@ public final class GruLayer extends Layer {
         Blas.gemm(true, false, d, h, n, 1f, maskedInputs[gate], 0, d, dXp, gate * h, g, 1f, grad, kOff + gate * h, g);
       }
     } else {
-      float[] xIn = inputMaskCount == 1 ? maskedInputs[0] : x;
+      float[] xIn = inputMaskCount == 1 ? maskedInputs[0] : xT;
       Blas.gemm(true, false, d, g, n, 1f, xIn, 0, d, dXp, 0, g, 1f, grad, kOff, g);
     }
     // Recurrent kernel: dU += h̃ᵀ · dHp over all steps (and rhᵀ · dHp_h when reset comes first).
@@ -591,9 +605,9 @@ public final class GruLayer extends Layer {
     } else {
       for (int gate = 0; gate < directGates; gate++) {
         float[] m = recurrentMasks[gate];
-        for (int i = 0; i < b; i++) {
-          for (int s = 0; s < t; s++) {
-            int off = (i * t + s) * h;
+        for (int s = 0; s < t; s++) {
+          for (int i = 0; i < b; i++) {
+            int off = (s * b + i) * h;
             for (int j = 0; j < h; j++) {
               bigTmp[off + j] = hPrev[off + j] * m[i * h + j];
             }
@@ -620,25 +634,26 @@ public final class GruLayer extends Layer {
     float[] w = values();
     int kOff = offsetOf(KERNEL);
     if (inputMaskCount == 3) {
-      Arrays.fill(dX, 0, n * d, 0f);
+      Arrays.fill(dXT, 0, n * d, 0f);
       for (int gate = 0; gate < 3; gate++) {
         Blas.gemm(false, true, n, d, h, 1f, dXp, gate * h, g, w, kOff + gate * h, g, 0f, bigTmp, 0, d);
         float[] m = inputMasks[gate];
-        for (int i = 0; i < b; i++) {
-          for (int s = 0; s < t; s++) {
-            int off = (i * t + s) * d;
+        for (int s = 0; s < t; s++) {
+          for (int i = 0; i < b; i++) {
+            int off = (s * b + i) * d;
             for (int j = 0; j < d; j++) {
-              dX[off + j] += bigTmp[off + j] * m[i * d + j];
+              dXT[off + j] += bigTmp[off + j] * m[i * d + j];
             }
           }
         }
       }
     } else {
-      Blas.gemm(false, true, n, d, g, 1f, dXp, 0, g, w, kOff, g, 0f, dX, 0, d);
+      Blas.gemm(false, true, n, d, g, 1f, dXp, 0, g, w, kOff, g, 0f, dXT, 0, d);
       if (inputMaskCount == 1) {
-        maskInputs(dX, inputMasks[0], b, t, d);
+        maskInputs(dXT, inputMasks[0], b, t, d);
       }
     }
+    transpose(dXT, t, b, d, dX);
     return Tensor.view(dX, stepMask, b, t, d);
   }
 
@@ -666,31 +681,32 @@ public final class GruLayer extends Layer {
   }
 
   /**
-   * Sizes the buffers. Buffers read as strided per-step blocks get one extra row stride of
-   * slack: netlib's argument check wants offset + rows * ld to fit, a full stride past the last
-   * element actually touched.
+   * Sizes the buffers. Buffers whose column blocks are GEMM operands get one row of slack:
+   * netlib's argument check wants offset + rows * ld to fit, past the last element touched.
    */
   private void allocate(int b, int t, int d, int h) {
     int g = 3 * h;
+    xT = ensure(xT, b * t * d);
     xp = ensure(xp, b * t * g + g);
-    hp = ensure(hp, (b + 1) * t * g);
+    hp = ensure(hp, b * t * g + g);
     if (kernels == null) {
       pre = ensure(pre, b * t * g);
     }
     gates = ensure(gates, b * t * g);
-    hPrev = ensure(hPrev, (b + 1) * t * h);
+    hPrev = ensure(hPrev, (t + 1) * b * h);
     if (!config.resetAfter()) {
-      rh = ensure(rh, (b + 1) * t * h);
+      rh = ensure(rh, b * t * h);
     }
     out = ensure(out, config.returnSequences() ? b * t * h : b * h);
     finalState = ensure(finalState, b * h);
     stepTmp = ensure(stepTmp, b * h);
     dXp = ensure(dXp, b * t * g + g);
-    dHp = ensure(dHp, (b + 1) * t * g);
+    dHp = ensure(dHp, b * t * g + g);
     dH = ensure(dH, b * h);
     dHNext = ensure(dHNext, b * h);
     dOutCarry = ensure(dOutCarry, b * h);
     dRh = ensure(dRh, b * h);
+    dXT = ensure(dXT, b * t * d);
     dX = ensure(dX, b * t * d);
   }
 
@@ -721,12 +737,12 @@ public final class GruLayer extends Layer {
     }
   }
 
-  /** dst[b, t, :] = x[b, t, :] ⊙ mask[b, :] (dst may be x's own gradient buffer). */
+  /** dst[t, b, :] = xT[t, b, :] ⊙ mask[b, :] (dst may be the input gradient dXT, masked in place). */
   private void maskInputs(float[] dst, float[] mask, int b, int t, int d) {
-    float[] src = dst == dX ? dX : x;
-    for (int i = 0; i < b; i++) {
-      for (int s = 0; s < t; s++) {
-        int off = (i * t + s) * d;
+    float[] src = dst == dXT ? dXT : xT;
+    for (int s = 0; s < t; s++) {
+      for (int i = 0; i < b; i++) {
+        int off = (s * b + i) * d;
         for (int j = 0; j < d; j++) {
           dst[off + j] = src[off + j] * mask[i * d + j];
         }
@@ -739,6 +755,24 @@ public final class GruLayer extends Layer {
     for (int i = 0; i < b; i++) {
       for (int j = 0; j < h; j++) {
         dst[i * h + j] = src[off + i * ld + j] * mask[i * h + j];
+      }
+    }
+  }
+
+  /** dst[j, i, :] = src[i, j, :] for src [rows, cols, width]. */
+  private static void transpose(float[] src, int rows, int cols, int width, float[] dst) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        System.arraycopy(src, (i * cols + j) * width, dst, (j * rows + i) * width, width);
+      }
+    }
+  }
+
+  /** dst[j, i] = src[off + i * cols + j] for a row-major [rows, cols] matrix. */
+  private static void transposeMatrix(float[] src, int off, int rows, int cols, float[] dst) {
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        dst[j * rows + i] = src[off + i * cols + j];
       }
     }
   }

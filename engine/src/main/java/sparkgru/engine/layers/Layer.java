@@ -52,6 +52,14 @@ public abstract class Layer {
    */
   public abstract Tensor backward(Tensor gradOutput);
 
+  /**
+   * {@link #backward} where nobody reads dLoss/dInput (the first layer of a training step): the
+   * same weight gradients, and a layer may skip the input gradient and return null.
+   */
+  public Tensor backwardWeightsOnly(Tensor gradOutput) {
+    return backward(gradOutput);
+  }
+
   /** The activity-regularisation penalty of the last forward pass (already divided by the batch). */
   public double activityPenalty() {
     return 0;

@@ -227,7 +227,11 @@ public final class Sequential {
     lossGradient = Buffers.ensure(lossGradient, out.size());
     double value = lossAndMetrics(out, y, lossGradient, metricAcc);
     parameters.zeroGradients();
-    backward(Tensor.view(lossGradient, null, out.shape()));
+    Tensor g = Tensor.view(lossGradient, null, out.shape());
+    for (int i = layers.size() - 1; i > 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    layers.get(0).backwardWeightsOnly(g);
     value += parameters.applyRegularizers() + activityPenalty();
     optimizer.apply(parameters.values(), parameters.gradients(), parameters.offsets());
     parameters.applyConstraints();

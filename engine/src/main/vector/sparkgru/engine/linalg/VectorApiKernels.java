@@ -44,6 +44,15 @@ final class VectorApiKernels implements VectorKernels {
     final int bound = SPECIES.loopBound(n);
     final FloatVector one = FloatVector.broadcast(SPECIES, 1f);
     final FloatVector two = FloatVector.broadcast(SPECIES, 2f);
+    final FloatVector half = FloatVector.broadcast(SPECIES, 0.5f);
+    final FloatVector negLn2Hi = FloatVector.broadcast(SPECIES, -LN2_HI);
+    final FloatVector negLn2Lo = FloatVector.broadcast(SPECIES, -LN2_LO);
+    final FloatVector e4 = FloatVector.broadcast(SPECIES, 0.0416666716f);
+    final FloatVector e3 = FloatVector.broadcast(SPECIES, 0.166666672f);
+    final FloatVector t8 = FloatVector.broadcast(SPECIES, 62f / 2835f);
+    final FloatVector t6 = FloatVector.broadcast(SPECIES, -17f / 315f);
+    final FloatVector t4 = FloatVector.broadcast(SPECIES, 2f / 15f);
+    final FloatVector t2 = FloatVector.broadcast(SPECIES, -1f / 3f);
     for (int i = 0; i < rows; i++) {
       final int ai = ao + i * as;
       final int ri = ro + i * rs;
@@ -63,10 +72,10 @@ final class VectorApiKernels implements VectorKernels {
         FloatVector abs = x.abs();
         // e^u with u = 2|x| (tanh) or -x (sigmoid), u clamped to [-87.3, 88.7].
         FloatVector u = (tanh ? abs.mul(2f) : x.neg()).max(-87.3f).min(88.7f);
-        FloatVector k = u.mul(LOG2E).add(ROUND).sub(ROUND);
-        FloatVector f = u.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-        FloatVector p = f.mul(0.00138888892f).add(0.00833333377f).mul(f).add(0.0416666716f).mul(f)
-            .add(0.166666672f).mul(f).add(0.5f).mul(f).add(1f).mul(f).add(1f);
+        FloatVector k = u.fma(LOG2E, ROUND).sub(ROUND);
+        FloatVector f = k.fma(negLn2Lo, k.fma(negLn2Hi, u));
+        FloatVector p = f.fma(0.00138888892f, 0.00833333377f).fma(f, e4).fma(f, e3).fma(f, half).fma(f, one)
+            .fma(f, one);
         // k + 127 lands in the low mantissa bits of (k + 127 + ROUND): subtracting ROUND's bits leaves it exactly.
         IntVector biased = k.add(127f + ROUND).reinterpretAsInts().sub(ROUND_BITS);
         FloatVector e = p.mul(biased.lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
@@ -75,8 +84,8 @@ final class VectorApiKernels implements VectorKernels {
           FloatVector large = one.sub(two.div(e.add(1f)));
           FloatVector x2 = abs.mul(abs);
           // tanh(a) = a (1 - a^2/3 + 2a^4/15 - 17a^6/315 + 62a^8/2835 - 1382a^10/155925 + 21844a^12/6081075)
-          FloatVector small = x2.mul(21844f / 6081075f).sub(1382f / 155925f).mul(x2).add(62f / 2835f).mul(x2)
-              .sub(17f / 315f).mul(x2).add(2f / 15f).mul(x2).sub(1f / 3f).mul(x2).add(1f).mul(abs);
+          FloatVector small = x2.fma(21844f / 6081075f, -1382f / 155925f).fma(x2, t8).fma(x2, t6).fma(x2, t4)
+              .fma(x2, t2).fma(x2, one).mul(abs);
           VectorMask<Float> isSmall = abs.lt(0.5f);
           FloatVector t = large.blend(small, isSmall);
           y = t.blend(t.neg(), x.lt(0f));
@@ -133,11 +142,12 @@ final class VectorApiKernels implements VectorKernels {
       for (; j < bound; j += LANES) {
         FloatVector z = FloatVector.fromArray(SPECIES, gates, q + j);
         FloatVector c = FloatVector.fromArray(SPECIES, gates, q + 2 * h + j);
-        z.mul(FloatVector.fromArray(SPECIES, prev, u + j)).add(z.neg().add(1f).mul(c)).intoArray(next, v + j);
+        FloatVector.fromArray(SPECIES, prev, u + j).sub(c).fma(z, c).intoArray(next, v + j);
       }
       for (; j < h; j++) {
         float z = gates[q + j];
-        next[v + j] = z * prev[u + j] + (1f - z) * gates[q + 2 * h + j];
+        float c = gates[q + 2 * h + j];
+        next[v + j] = Math.fma(prev[u + j] - c, z, c);
       }
     }
   }
