@@ -225,13 +225,23 @@ public final class GruLayer extends Layer {
     transpose(x, b, t, d, xT);
     drawMasks(training, b, d, h);
 
-    // Input projection of all steps at once: xp = x̃ · W (+ input bias).
+    // Input projection of all steps at once: xp = x̃ · W + input bias, the bias copied into
+    // every row first and the GEMM adding to it (a separate pass adding the bias was not
+    // vectorised by C2 and cost a third of the GEMM).
     float[] w = values();
     int kOff = offsetOf(KERNEL);
+    float beta = 0f;
+    if (config.useBias()) {
+      int bOff = offsetOf(BIAS);
+      for (int row = 0; row < b * t; row++) {
+        System.arraycopy(w, bOff, xp, row * g, g);
+      }
+      beta = 1f;
+    }
     if (inputMaskCount == 3) {
       for (int gate = 0; gate < 3; gate++) {
         maskInputs(maskedInputs[gate], inputMasks[gate], b, t, d);
-        Blas.gemm(false, false, b * t, h, d, 1f, maskedInputs[gate], 0, d, w, kOff + gate * h, g, 0f, xp, gate * h, g);
+        Blas.gemm(false, false, b * t, h, d, 1f, maskedInputs[gate], 0, d, w, kOff + gate * h, g, beta, xp, gate * h, g);
       }
     } else {
       float[] xIn = xT;
@@ -239,10 +249,7 @@ public final class GruLayer extends Layer {
         maskInputs(maskedInputs[0], inputMasks[0], b, t, d);
         xIn = maskedInputs[0];
       }
-      Blas.gemm(false, false, b * t, g, d, 1f, xIn, 0, d, w, kOff, g, 0f, xp, 0, g);
-    }
-    if (config.useBias()) {
-      addRowVector(xp, b * t, g, w, offsetOf(BIAS));
+      Blas.gemm(false, false, b * t, g, d, 1f, xIn, 0, d, w, kOff, g, beta, xp, 0, g);
     }
 
     if (init == null) {
@@ -773,16 +780,6 @@ public final class GruLayer extends Layer {
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < cols; j++) {
         dst[j * rows + i] = src[off + i * cols + j];
-      }
-    }
-  }
-
-  /** Adds the row vector v[vOff .. vOff + cols) to each of the first rows of m [rows, cols]. */
-  private static void addRowVector(float[] m, int rows, int cols, float[] v, int vOff) {
-    for (int r = 0; r < rows; r++) {
-      int off = r * cols;
-      for (int j = 0; j < cols; j++) {
-        m[off + j] += v[vOff + j];
       }
     }
   }

@@ -60,6 +60,14 @@ public interface VectorKernels {
   void gruBackwardRow(float[] dH, float[] carry, int k, float[] dOut, int oo, float[] gates, int go,
       float[] prev, int po, float[] hp, int ho, float[] dXp, int xo, float[] dHp, int ro, float[] dHNext, int h);
 
+  /**
+   * One Adam step over n weights, the moments m and v in {@code state[0, n)} and
+   * {@code state[n, 2n)}: {@code m += (g - m) b1}, {@code v += (g² - v) b2},
+   * {@code w -= m a / (sqrt(v) + eps)}, in this order of float operations (the same bits as
+   * {@code Adam}'s scalar loop: every operation is IEEE-exact rounded in both).
+   */
+  void adam(float[] w, float[] g, float[] state, int n, float a, float b1, float b2, float eps);
+
   /** The vector kernels, or null when the Vector API is not available. */
   VectorKernels VECTOR = Loader.load();
 

@@ -1,5 +1,7 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.linalg.VectorKernels;
+
 /**
  * Keras' {@code Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)}, and
  * {@code AdamW} when a weight decay is given (Keras' AdamW default 0.004):
@@ -48,6 +50,10 @@ public final class Adam extends Optimizer {
     float b1 = (float) (1 - beta1);
     float b2 = (float) (1 - beta2);
     float eps = (float) epsilon;
+    if (VectorKernels.VECTOR != null) {
+      VectorKernels.VECTOR.adam(w, g, state, n, a, b1, b2, eps);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       float gi = g[i];
       float m = state[i] + (gi - state[i]) * b1;

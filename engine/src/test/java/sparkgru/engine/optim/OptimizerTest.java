@@ -23,6 +23,35 @@ class OptimizerTest {
     assertEquals(4, adam.state().length, "m and v, one flat array");
   }
 
+  /** Three steps over 37 weights (whole vectors and a remainder): the formulas in float, element by element. */
+  @Test
+  void adamStepsEqualTheScalarFormulasBitForBit() {
+    int n = 37;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+    float[] w = new float[n];
+    for (int i = 0; i < n; i++) {
+      w[i] = (float) random.nextDouble(-1, 1);
+    }
+    float[] expected = w.clone();
+    float[] m = new float[n];
+    float[] v = new float[n];
+    Adam adam = new Adam(0.01);
+    for (int step = 1; step <= 3; step++) {
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) random.nextDouble(-2, 2);
+      }
+      float a = (float) (0.01 * Math.sqrt(1 - Math.pow(0.999, step)) / (1 - Math.pow(0.9, step)));
+      for (int i = 0; i < n; i++) {
+        m[i] = m[i] + (g[i] - m[i]) * (float) (1 - 0.9);
+        v[i] = v[i] + (g[i] * g[i] - v[i]) * (float) (1 - 0.999);
+        expected[i] -= m[i] * a / ((float) Math.sqrt(v[i]) + (float) 1e-7);
+      }
+      adam.apply(w, g, new int[] {0, n});
+    }
+    assertArrayEquals(expected, w, 0f);
+  }
+
   @Test
   void sgdWithNesterovMomentum() {
     Sgd sgd = new Sgd(new LearningRateSchedule.Constant(0.1), 0.9, true, GradientClipping.NONE, 0);
