@@ -14,6 +14,7 @@ import sparkgru.engine.layers.Dense;
 import sparkgru.engine.layers.GruConfig;
 import sparkgru.engine.layers.GruLayer;
 import sparkgru.engine.linalg.Activation;
+import sparkgru.engine.linalg.Blas;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.loss.Loss;
 import sparkgru.engine.model.Sequential;
@@ -28,6 +29,14 @@ import sparkgru.engine.optim.Adam;
  *   <li>tutorial: input 5, GRU(50, return_sequences) -> GRU(50) -> Dense(1, sigmoid), binary
  *   cross-entropy, batch 16, 10 steps.</li>
  * </ul>
+ *
+ * <p>{@link #sgemm} is the reference for GFLOP/s: the GEMMs a training step of the
+ * configuration's GRU layers is counted for (forward 2·B·T·3H·(D+H), backward twice that), run
+ * as bare sgemm calls at exactly those shapes: per layer one input projection
+ * [B·T, D]·[D, 3H], per step [B, H]·[H, 3H] forward and [B, 3H]·[3H, H] backward, and the
+ * weight and input gradients over all steps ([D, B·T]·[B·T, 3H], [H, B·T]·[B·T, 3H],
+ * [B·T, 3H]·[3H, D]). Its FLOPs equal the training formula's, so
+ * (training GFLOP/s) / (sgemm GFLOP/s) is the share of the GEMM rate a training step achieves.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +49,10 @@ public class GruBenchmark {
   private Sequential model;
   private Tensor x;
   private Tensor y;
+  private int[][] gemmLayers; // per GRU layer: batch, steps, input features, units
+  private float[] gemmA;
+  private float[] gemmB;
+  private float[] gemmC;
 
   @Setup
   public void setUp() {
@@ -77,6 +90,23 @@ public class GruBenchmark {
       default -> throw new IllegalArgumentException("unknown config " + config);
     }
     model = builder.build(1).compile(loss, new Adam(1e-4));
+    gemmLayers = switch (config) {
+      case "A" -> new int[][] {{batch, steps, features, 64}, {batch, steps, 64, 64}};
+      case "B" -> new int[][] {{batch, steps, features, 256}};
+      default -> new int[][] {{batch, steps, features, 50}, {batch, steps, 50, 50}};
+    };
+    int largest = 0;
+    for (int[] l : gemmLayers) {
+      largest = Math.max(largest, l[0] * l[1] * 3 * l[3] + 3 * l[3] * (l[2] + l[3]));
+    }
+    gemmA = new float[largest];
+    gemmB = new float[largest];
+    gemmC = new float[largest];
+    SplittableRandom fill = new SplittableRandom(3);
+    for (int i = 0; i < largest; i++) {
+      gemmA[i] = (float) fill.nextDouble();
+      gemmB[i] = (float) fill.nextDouble();
+    }
     SplittableRandom random = new SplittableRandom(2);
     float[] xs = new float[batch * steps * features];
     for (int i = 0; i < xs.length; i++) {
@@ -100,5 +130,29 @@ public class GruBenchmark {
   @Benchmark
   public float infer() {
     return model.forward(x, false).data()[0];
+  }
+
+  /** The training step's GEMMs alone, at its shapes (see the class comment). */
+  @Benchmark
+  public float sgemm() {
+    for (int[] l : gemmLayers) {
+      int b = l[0];
+      int t = l[1];
+      int d = l[2];
+      int h = l[3];
+      int g = 3 * h;
+      int n = b * t;
+      Blas.gemm(false, false, n, g, d, 1f, gemmA, 0, d, gemmB, 0, g, 0f, gemmC, 0, g);
+      for (int s = 0; s < t; s++) {
+        Blas.gemm(false, false, b, g, h, 1f, gemmA, 0, h, gemmB, 0, g, 0f, gemmC, 0, g);
+      }
+      for (int s = 0; s < t; s++) {
+        Blas.gemm(false, false, b, h, g, 1f, gemmA, 0, g, gemmB, 0, h, 1f, gemmC, 0, h);
+      }
+      Blas.gemm(true, false, d, g, n, 1f, gemmA, 0, d, gemmB, 0, g, 1f, gemmC, 0, g);
+      Blas.gemm(true, false, h, g, n, 1f, gemmA, 0, h, gemmB, 0, g, 1f, gemmC, 0, g);
+      Blas.gemm(false, true, n, d, g, 1f, gemmA, 0, g, gemmB, 0, g, 0f, gemmC, 0, d);
+    }
+    return gemmC[0];
   }
 }
