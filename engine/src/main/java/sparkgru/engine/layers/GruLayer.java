@@ -50,6 +50,8 @@ public final class GruLayer extends Layer {
   private static final int KERNEL = 0;
   private static final int RECURRENT = 1;
   private static final int BIAS = 2;
+  /** Up to this many units backward steps multiply by a transposed copy of the recurrent kernel. */
+  private static final int TRANSPOSED_RECURRENT_MAX_UNITS = 128;
 
   private final GruConfig config;
   private final Activation act;
@@ -488,10 +490,16 @@ public final class GruLayer extends Layer {
       System.arraycopy(dOut, 0, dOutCarry, 0, b * h);
     }
 
-    // Uᵀ [3H, H] once per batch: each step's dHp · Uᵀ then runs as a plain (NN) GEMM, which
-    // OpenBLAS does ~25 % faster than the transposed form at these small sizes.
-    uT = ensure(uT, g * h);
-    transposeMatrix(values(), offsetOf(RECURRENT), h, g, uT);
+    // Small layers copy Uᵀ [3H, H] once per batch: each step's dHp · Uᵀ then runs as a plain
+    // (NN) GEMM, which OpenBLAS does ~25 % faster than the transposed form at 64 units; from
+    // 256 units on both forms run alike and the copy would only cost.
+    boolean copyUT = h <= TRANSPOSED_RECURRENT_MAX_UNITS;
+    if (copyUT) {
+      uT = ensure(uT, g * h);
+      transposeMatrix(values(), offsetOf(RECURRENT), h, g, uT);
+    }
+    final float[] u = copyUT ? uT : values();
+    final int uOff = copyUT ? 0 : offsetOf(RECURRENT);
     for (int s = t - 1; s >= 0; s--) {
       final int tau = config.goBackwards() ? t - 1 - s : s;
       final int gOff = s * b * g;
@@ -503,7 +511,8 @@ public final class GruLayer extends Layer {
       }
       if (!resetAfter) {
         // d(rh) = dah · U_hᵀ; then dr = d(rh) ⊙ h̃_h and dh += d(rh) ⊙ r ⊙ mask_h.
-        Blas.gemm(false, false, b, h, h, 1f, dHp, gOff + 2 * h, g, uT, 2 * h * h, h, 0f, dRh, 0, h);
+        Blas.gemm(false, !copyUT, b, h, h, 1f, dHp, gOff + 2 * h, g, u, uOff + (copyUT ? 2 * h * h : 2 * h),
+            copyUT ? h : g, 0f, dRh, 0, h);
         float[] recMask = recurrentMaskCount == 0 ? null : recurrentMasks[2];
         for (int i = 0; i < b; i++) {
           int row = gOff + i * g;
@@ -523,10 +532,11 @@ public final class GruLayer extends Layer {
       // dh += dHp_s · Uᵀ over the gates whose recurrent term uses h directly.
       int recurrentGates = resetAfter ? 3 : 2;
       if (recurrentMaskCount == 0) {
-        Blas.gemm(false, false, b, h, recurrentGates * h, 1f, dHp, gOff, g, uT, 0, h, 1f, dHNext, 0, h);
+        Blas.gemm(false, !copyUT, b, h, recurrentGates * h, 1f, dHp, gOff, g, u, uOff, copyUT ? h : g, 1f, dHNext, 0, h);
       } else {
         for (int gate = 0; gate < recurrentGates; gate++) {
-          Blas.gemm(false, false, b, h, h, 1f, dHp, gOff + gate * h, g, uT, gate * h * h, h, 0f, stepTmp, 0, h);
+          Blas.gemm(false, !copyUT, b, h, h, 1f, dHp, gOff + gate * h, g, u, uOff + (copyUT ? gate * h * h : gate * h),
+              copyUT ? h : g, 0f, stepTmp, 0, h);
           float[] m = recurrentMasks[gate];
           for (int k = 0; k < b * h; k++) {
             dHNext[k] += stepTmp[k] * m[k];

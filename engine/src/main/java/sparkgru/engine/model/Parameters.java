@@ -163,6 +163,20 @@ public final class Parameters {
     System.arraycopy(flat, 0, values, 0, size);
   }
 
+  /** Overwrites all weights with {@code src[offset, offset + size())}, e.g. from a packed vector. */
+  public void copyFrom(float[] src, int offset) {
+    if (offset < 0 || src.length - offset < size) {
+      throw new IllegalArgumentException("model has " + size + " weights, got " + Math.max(0, src.length - offset)
+          + " values from offset " + offset + " of a vector of " + src.length);
+    }
+    System.arraycopy(src, offset, values, 0, size);
+  }
+
+  /** Copies all weights into {@code dst[offset, offset + size())}. */
+  public void copyTo(float[] dst, int offset) {
+    System.arraycopy(values, 0, dst, offset, size);
+  }
+
   /** Zeroes the gradients. */
   void zeroGradients() {
     java.util.Arrays.fill(gradients, 0f);

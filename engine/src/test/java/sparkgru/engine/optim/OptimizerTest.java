@@ -141,4 +141,25 @@ class OptimizerTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ParameterAveraging(1).mean());
     assertEquals("no samples were processed by any worker: every partition was empty", e.getMessage());
   }
+
+  /** A worker's contribution kept as floats: the same sums bit for bit, through serialization too. */
+  @Test
+  void singleContributionsAverageExactlyAsAddedOnes() throws Exception {
+    float[] a = {0.1f, -3.7f, 1e-8f};
+    float[] b = {2.5f, 0.3f, -7f};
+    float[] c = {-1f, 1f, 0.7f};
+    float[] expected = new ParameterAveraging(3).add(a, 17).add(b, 5).add(c, 64).mean();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(ParameterAveraging.of(b, 5));
+    }
+    ParameterAveraging shipped;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      shipped = (ParameterAveraging) in.readObject();
+    }
+    ParameterAveraging merged = ParameterAveraging.of(a, 17).merge(shipped).merge(ParameterAveraging.of(c, 64));
+    assertArrayEquals(expected, merged.mean(), 0f);
+    assertEquals(86, merged.totalWeight());
+    assertArrayEquals(new float[] {2.5f, 0.3f, -7f}, ParameterAveraging.of(new float[3], 0).merge(ParameterAveraging.of(b, 2)).mean(), 0f);
+  }
 }

@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,9 @@ import sparkgru.engine.model.Sequential;
  *
  * <p>Logs per epoch: {@code loss} and metrics, {@code val_*} when validation data is given
  * (evaluated distributed), {@code samples_per_s}, {@code epoch_seconds},
- * {@code averaging_seconds} (driver time broadcasting and merging), {@code loss_spread} (max
- * minus min of the partitions' mean training loss).
+ * {@code averaging_seconds} (the rounds' time not spent in the slowest worker's training loop:
+ * broadcasting, launching tasks, returning, merging and averaging updates), {@code loss_spread}
+ * (max minus min of the partitions' mean training loss).
  */
 public final class DistributedTrainer {
   private final JavaSparkContext spark;
@@ -122,11 +124,13 @@ public final class DistributedTrainer {
       TrainSettings s = settings;
       EpochSums sums = new EpochSums(settings.metrics().size());
       Map<Integer, double[]> partitionLoss = new TreeMap<>();
+      // One flat vector through the epoch's rounds: the weights, then the optimiser state.
+      final int n = weights.length;
+      float[] packed = Arrays.copyOf(weights, n + state.length);
+      System.arraycopy(state, 0, packed, n, state.length);
       for (int round = 0; round < rounds; round++) {
-        long t0 = System.nanoTime();
-        Broadcast<float[]> bw = spark.broadcast(weights);
-        Broadcast<float[]> bs = spark.broadcast(state);
-        averagingNanos += System.nanoTime() - t0;
+        long roundStart = System.nanoTime();
+        Broadcast<PackedWeights> bp = spark.broadcast(new PackedWeights(packed));
         final long it = iterations;
         final int e = epoch;
         final int r = round;
@@ -134,7 +138,7 @@ public final class DistributedTrainer {
           List<RoundUpdate> out = new ArrayList<>();
           boolean any = false;
           while (parts.hasNext()) {
-            out.add(PartitionTrainer.train(index, parts.next(), bw.value(), bs.value(), it, s, e, r));
+            out.add(PartitionTrainer.train(index, parts.next(), bp.value().values(), it, s, e, r));
             any = true;
           }
           if (!any) {
@@ -146,34 +150,35 @@ public final class DistributedTrainer {
         try {
           update = WeightAverager.combine(updates, settings.aggregationDepth());
         } finally {
-          bw.destroy();
-          bs.destroy();
+          bp.destroy();
         }
-        long t1 = System.nanoTime();
         if (!Double.isFinite(update.sums.meanLoss())) {
           throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
               + ": the loss is " + update.sums.meanLoss() + "; lower optimizer.learning_rate or set "
               + "optimizer.clipnorm (checkpoints written so far are kept)");
         }
         if (update.trained()) {
-          weights = update.weights.mean();
-          for (float w : weights) {
-            if (!Float.isFinite(w)) {
+          packed = update.average.mean();
+          for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(packed[i])) {
               throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
                   + ": the averaged weights are no longer finite (loss " + update.sums.meanLoss() + "); lower "
                   + "optimizer.learning_rate or set optimizer.clipnorm (checkpoints written so far are kept)");
             }
           }
-          state = settings.averageOptimizerState() ? update.state.mean() : new float[0];
           iterations += update.steps;
         }
         sums.merge(update.sums);
         update.partitionLoss.forEach((p, v) -> partitionLoss.merge(p, v, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
-        averagingNanos += System.nanoTime() - t1;
+        // Everything in the round but the slowest worker's training loop: broadcasting,
+        // launching tasks, sending updates back, merging and averaging them.
+        averagingNanos += System.nanoTime() - roundStart - update.trainingNanos;
         if (roundListener != null) {
           roundListener.roundDone(epoch, round + 1, rounds);
         }
       }
+      weights = Arrays.copyOf(packed, n);
+      state = Arrays.copyOfRange(packed, n, packed.length);
       model.parameters().copyFrom(weights);
       Map<String, Double> logs = new LinkedHashMap<>(sums.logs(model.metrics(), ""));
       if (validation != null) {
@@ -207,13 +212,13 @@ public final class DistributedTrainer {
 
   /** Loss and metrics of {@code weights} over a data set, computed by the executors. */
   public EpochSums evaluate(float[] weights, JavaRDD<PackedPartition> data) {
-    Broadcast<float[]> bw = spark.broadcast(weights);
+    Broadcast<PackedWeights> bw = spark.broadcast(new PackedWeights(weights));
     TrainSettings s = settings;
     List<EpochSums> parts;
     try {
       parts = data.map(p -> {
         Sequential m = PartitionTrainer.model(s);
-        m.parameters().copyFrom(bw.value());
+        m.parameters().copyFrom(bw.value().values());
         return p.count() == 0 ? new EpochSums(s.metrics().size())
             : m.evaluateSums(p.inputs(), p.targets(), s.batchSize());
       }).collect();

@@ -1,5 +1,6 @@
 package sparkgru.jobs.train;
 
+import java.util.Arrays;
 import java.util.List;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Tensor;
@@ -24,8 +25,12 @@ final class PartitionTrainer {
 
   private PartitionTrainer() {}
 
-  static RoundUpdate train(int partition, PackedPartition data, float[] weights, float[] optimizerState,
-      long iterations, TrainSettings settings, int epoch, int round) {
+  /**
+   * Trains this round's mini-batches of a partition from {@code packed}: the model's weights
+   * followed by the optimiser state (none: a fresh optimiser).
+   */
+  static RoundUpdate train(int partition, PackedPartition data, float[] packed, long iterations,
+      TrainSettings settings, int epoch, int round) {
     RoundUpdate update = new RoundUpdate(partition, settings.metrics().size());
     int batches = batches(data.count(), settings.batchSize());
     int first = round * settings.averagingFrequency();
@@ -34,9 +39,10 @@ final class PartitionTrainer {
       return update;
     }
     Sequential model = model(settings);
-    model.parameters().copyFrom(weights);
+    int n = model.parameters().size();
+    model.parameters().copyFrom(packed, 0);
     Optimizer optimizer = model.optimizer();
-    optimizer.restore(optimizerState, iterations);
+    optimizer.restore(Arrays.copyOfRange(packed, n, packed.length), iterations);
     List<Layer> layers = model.layers();
     long roundSeed = Seeds.derive(Seeds.derive(Seeds.derive(settings.seed(), epoch), partition), round);
     for (int i = 0; i < layers.size(); i++) {
@@ -46,15 +52,19 @@ final class PartitionTrainer {
     Tensor x = data.inputs();
     Tensor y = data.targets();
     long samples = 0;
+    long start = System.nanoTime();
     for (int b = first; b < last; b++) {
       int from = b * settings.batchSize();
       int to = Math.min(data.count(), from + settings.batchSize());
       model.trainOnSamples(x, y, order, from, to, update.sums);
       samples += to - from;
     }
-    update.weights = new ParameterAveraging(model.parameters().size()).add(model.parameters().toArray(), samples);
-    float[] state = optimizer.state();
-    update.state = new ParameterAveraging(state.length).add(state, samples);
+    update.trainingNanos = System.nanoTime() - start;
+    float[] state = settings.averageOptimizerState() ? optimizer.state() : new float[0];
+    float[] out = new float[n + state.length];
+    model.parameters().copyTo(out, 0);
+    System.arraycopy(state, 0, out, n, state.length);
+    update.average = ParameterAveraging.of(out, samples);
     update.steps = last - first;
     update.partitionLoss.put(partition, new double[] {update.sums.meanLoss() * samples, samples});
     return update;

@@ -9,18 +9,23 @@ import sparkgru.engine.optim.ParameterAveraging;
 /**
  * What workers send back after a round, summed: weights and optimiser state scaled by the
  * samples each worker processed, the loss and metric sums, the most optimiser steps any worker
- * took, and each partition's loss sums (for the spread across partitions). Merged in partition
+ * took, the longest training loop, and each partition's loss sums (for the spread across
+ * partitions). Merged in partition
  * order by {@link WeightAverager}, so the result never depends on which task finished first.
  */
 final class RoundUpdate implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final int firstPartition;
-  /** Null while no worker of this update trained (empty or exhausted partitions). */
-  ParameterAveraging weights;
-  ParameterAveraging state;
+  /**
+   * The weights followed by the optimiser state (when it is averaged), as one vector; null
+   * while no worker of this update trained (empty or exhausted partitions).
+   */
+  ParameterAveraging average;
   final EpochSums sums;
   long steps;
+  /** The longest time one worker spent in its training loop this round. */
+  long trainingNanos;
   final TreeMap<Integer, double[]> partitionLoss = new TreeMap<>();
 
   RoundUpdate(int partition, int metrics) {
@@ -30,22 +35,21 @@ final class RoundUpdate implements Serializable {
 
   /** Whether any worker trained. */
   boolean trained() {
-    return weights != null;
+    return average != null;
   }
 
   /** Adds {@code other}, which must come from later partitions. */
   RoundUpdate merge(RoundUpdate other) {
     if (other.trained()) {
       if (trained()) {
-        weights.merge(other.weights);
-        state.merge(other.state);
+        average.merge(other.average);
       } else {
-        weights = other.weights;
-        state = other.state;
+        average = other.average;
       }
     }
     sums.merge(other.sums);
     steps = Math.max(steps, other.steps);
+    trainingNanos = Math.max(trainingNanos, other.trainingNanos);
     for (Map.Entry<Integer, double[]> e : other.partitionLoss.entrySet()) {
       partitionLoss.merge(e.getKey(), e.getValue(), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
     }
