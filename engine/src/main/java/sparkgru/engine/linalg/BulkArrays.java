@@ -20,52 +20,53 @@ public final class BulkArrays {
 
   /** Writes the length, then the values. */
   public static void write(ObjectOutputStream out, float[] values) throws IOException {
-    out.writeInt(values.length);
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, values.length * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < values.length; i += CHUNK / Float.BYTES) {
-      int n = Math.min(CHUNK / Float.BYTES, values.length - i);
-      buffer.clear();
-      buffer.asFloatBuffer().put(values, i, n);
-      out.write(buffer.array(), 0, n * Float.BYTES);
-    }
+    writeChunks(out, values.length, Float.BYTES, (buffer, from, n) -> buffer.asFloatBuffer().put(values, from, n));
   }
 
   /** Reads what {@link #write(ObjectOutputStream, float[])} wrote. */
   public static float[] readFloats(ObjectInputStream in) throws IOException {
     float[] values = new float[checkedLength(in.readInt())];
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, values.length * Float.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < values.length; i += CHUNK / Float.BYTES) {
-      int n = Math.min(CHUNK / Float.BYTES, values.length - i);
-      in.readFully(buffer.array(), 0, n * Float.BYTES);
-      buffer.clear();
-      buffer.asFloatBuffer().get(values, i, n);
-    }
+    readChunks(in, values.length, Float.BYTES, (buffer, from, n) -> buffer.asFloatBuffer().get(values, from, n));
     return values;
   }
 
   /** Writes the length, then the values. */
   public static void write(ObjectOutputStream out, double[] values) throws IOException {
-    out.writeInt(values.length);
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, values.length * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < values.length; i += CHUNK / Double.BYTES) {
-      int n = Math.min(CHUNK / Double.BYTES, values.length - i);
-      buffer.clear();
-      buffer.asDoubleBuffer().put(values, i, n);
-      out.write(buffer.array(), 0, n * Double.BYTES);
-    }
+    writeChunks(out, values.length, Double.BYTES, (buffer, from, n) -> buffer.asDoubleBuffer().put(values, from, n));
   }
 
   /** Reads what {@link #write(ObjectOutputStream, double[])} wrote. */
   public static double[] readDoubles(ObjectInputStream in) throws IOException {
     double[] values = new double[checkedLength(in.readInt())];
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, values.length * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < values.length; i += CHUNK / Double.BYTES) {
-      int n = Math.min(CHUNK / Double.BYTES, values.length - i);
-      in.readFully(buffer.array(), 0, n * Double.BYTES);
-      buffer.clear();
-      buffer.asDoubleBuffer().get(values, i, n);
-    }
+    readChunks(in, values.length, Double.BYTES, (buffer, from, n) -> buffer.asDoubleBuffer().get(values, from, n));
     return values;
+  }
+
+  /** Moves elements [from, from + n) of an array between it and the start of a chunk buffer. */
+  @FunctionalInterface
+  private interface Transfer {
+    void apply(ByteBuffer buffer, int from, int n);
+  }
+
+  private static void writeChunks(ObjectOutputStream out, int length, int bytes, Transfer copy) throws IOException {
+    out.writeInt(length);
+    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < length; i += CHUNK / bytes) {
+      int n = Math.min(CHUNK / bytes, length - i);
+      buffer.clear();
+      copy.apply(buffer, i, n);
+      out.write(buffer.array(), 0, n * bytes);
+    }
+  }
+
+  private static void readChunks(ObjectInputStream in, int length, int bytes, Transfer copy) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < length; i += CHUNK / bytes) {
+      int n = Math.min(CHUNK / bytes, length - i);
+      in.readFully(buffer.array(), 0, n * bytes);
+      buffer.clear();
+      copy.apply(buffer, i, n);
+    }
   }
 
   private static int checkedLength(int length) throws IOException {

@@ -61,12 +61,13 @@ public interface VectorKernels {
       float[] prev, int po, float[] hp, int ho, float[] dXp, int xo, float[] dHp, int ro, float[] dHNext, int h);
 
   /**
-   * One Adam step over n weights, the moments m and v in {@code state[0, n)} and
-   * {@code state[n, 2n)}: {@code m += (g - m) b1}, {@code v += (g² - v) b2},
-   * {@code w -= m a / (sqrt(v) + eps)}, in this order of float operations (the same bits as
-   * {@code Adam}'s scalar loop: every operation is IEEE-exact rounded in both).
+   * One Adam step over the first weights of n, as many as fill whole vectors, the moments m and
+   * v in {@code state[0, n)} and {@code state[n, 2n)}: {@code m += (g - m) b1},
+   * {@code v += (g² - v) b2}, {@code w -= m a / (sqrt(v) + eps)}, in this order of float
+   * operations (the same bits as {@code Adam}'s scalar loop: every operation is correctly
+   * rounded in both). Returns how many weights it updated; the caller does the rest.
    */
-  void adam(float[] w, float[] g, float[] state, int n, float a, float b1, float b2, float eps);
+  int adam(float[] w, float[] g, float[] state, int n, float a, float b1, float b2, float eps);
 
   /** The vector kernels, or null when the Vector API is not available. */
   VectorKernels VECTOR = Loader.load();

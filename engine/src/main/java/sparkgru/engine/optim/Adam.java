@@ -50,11 +50,8 @@ public final class Adam extends Optimizer {
     float b1 = (float) (1 - beta1);
     float b2 = (float) (1 - beta2);
     float eps = (float) epsilon;
-    if (VectorKernels.VECTOR != null) {
-      VectorKernels.VECTOR.adam(w, g, state, n, a, b1, b2, eps);
-      return;
-    }
-    for (int i = 0; i < n; i++) {
+    int done = VectorKernels.VECTOR == null ? 0 : VectorKernels.VECTOR.adam(w, g, state, n, a, b1, b2, eps);
+    for (int i = done; i < n; i++) {
       float gi = g[i];
       float m = state[i] + (gi - state[i]) * b1;
       float v = state[n + i] + (gi * gi - state[n + i]) * b2;

@@ -201,9 +201,9 @@ final class VectorApiKernels implements VectorKernels {
   }
 
   @Override
-  public void adam(float[] w, float[] g, float[] state, int n, float a, float b1, float b2, float eps) {
-    int i = 0;
-    for (int bound = SPECIES.loopBound(n); i < bound; i += LANES) {
+  public int adam(float[] w, float[] g, float[] state, int n, float a, float b1, float b2, float eps) {
+    int bound = SPECIES.loopBound(n);
+    for (int i = 0; i < bound; i += LANES) {
       FloatVector gi = FloatVector.fromArray(SPECIES, g, i);
       FloatVector m0 = FloatVector.fromArray(SPECIES, state, i);
       FloatVector v0 = FloatVector.fromArray(SPECIES, state, n + i);
@@ -214,13 +214,6 @@ final class VectorApiKernels implements VectorKernels {
       FloatVector wi = FloatVector.fromArray(SPECIES, w, i);
       wi.sub(m.mul(a).div(v.lanewise(VectorOperators.SQRT).add(eps))).intoArray(w, i);
     }
-    for (; i < n; i++) {
-      float gi = g[i];
-      float m = state[i] + (gi - state[i]) * b1;
-      float v = state[n + i] + (gi * gi - state[n + i]) * b2;
-      state[i] = m;
-      state[n + i] = v;
-      w[i] -= m * a / ((float) Math.sqrt(v) + eps);
-    }
+    return bound;
   }
 }
