@@ -364,7 +364,7 @@ public final class GruLayer extends Layer {
         float cand = gates[row + 2 * h + j];
         float z = gates[row + j];
         float prev = hPrev[hRow + j];
-        float hNew = z * prev + (1f - z) * cand;
+        float hNew = Math.fma(prev - cand, z, cand); // z prev + (1 - z) ĥ, as the fused kernel computes it
         hPrev[nextOff + j] = real ? hNew : prev;
         if (real) {
           out[outOff + j] = hNew;

@@ -50,7 +50,7 @@ public final class BulkArrays {
 
   private static void writeChunks(ObjectOutputStream out, int length, int bytes, Transfer copy) throws IOException {
     out.writeInt(length);
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, (long) length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < length; i += CHUNK / bytes) {
       int n = Math.min(CHUNK / bytes, length - i);
       buffer.clear();
@@ -60,7 +60,7 @@ public final class BulkArrays {
   }
 
   private static void readChunks(ObjectInputStream in, int length, int bytes, Transfer copy) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(Math.min(CHUNK, length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, (long) length * bytes)).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < length; i += CHUNK / bytes) {
       int n = Math.min(CHUNK / bytes, length - i);
       in.readFully(buffer.array(), 0, n * bytes);

@@ -12,15 +12,15 @@ import sparkgru.engine.linalg.BulkArrays;
  * ({@link #of}) travels as its float vector and becomes double sums when merged.
  */
 public final class ParameterAveraging implements java.io.Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private static final int FOLD_BLOCK = 4096;
-  private final int length;
+  private int length; // not final: readObject sets it
   /** One worker's vector, kept as floats until something is added: half the bytes on the wire. */
-  private transient float[] single;
+  private float[] single;
   private double singleWeight;
-  private transient double[] sum;
+  private double[] sum;
   /** Accumulators merged into this one and not yet added: summed in one pass when needed. */
-  private transient List<ParameterAveraging> pending;
+  private List<ParameterAveraging> pending;
   private double totalWeight;
 
   /** An empty accumulator for vectors of this length. */
@@ -36,7 +36,7 @@ public final class ParameterAveraging implements java.io.Serializable {
   /**
    * One worker's contribution, {@code weight * values}, holding {@code values} itself (not a
    * copy) until it is merged; the sums equal those of {@code new ParameterAveraging(n).add(values,
-   * weight)} bit for bit.
+   * weight)} bit for bit, except that a -0 value stays -0 (0 + -0 is +0).
    */
   public static ParameterAveraging of(float[] values, double weight) {
     checkWeight(weight);
@@ -76,7 +76,9 @@ public final class ParameterAveraging implements java.io.Serializable {
   private void fold(double[] sums, float[] mean) {
     ParameterAveraging[] parts = pending == null ? new ParameterAveraging[0] : pending.toArray(new ParameterAveraging[0]);
     for (ParameterAveraging p : parts) {
-      p.sums(); // a part with merges of its own folds them first; a single contribution stays as it is
+      if (p.pending != null) {
+        p.sums(); // a part with merges of its own folds them first; a single contribution stays as it is
+      }
     }
     double[] acc = new double[Math.min(length, FOLD_BLOCK)];
     double reciprocal = 1 / totalWeight;
@@ -128,8 +130,15 @@ public final class ParameterAveraging implements java.io.Serializable {
     return this;
   }
 
-  /** Merges another accumulator into this one (the combine step of a tree aggregation). */
+  /**
+   * Merges another accumulator into this one (the combine step of a tree aggregation).
+   * {@code other} is consumed: it is read when this one is summed, so it must not change
+   * afterwards.
+   */
   public ParameterAveraging merge(ParameterAveraging other) {
+    if (other == this) {
+      throw new IllegalArgumentException("cannot merge an average into itself");
+    }
     if (other.length != length) {
       throw new IllegalArgumentException("cannot merge averages of lengths " + other.length + " and " + length);
     }
@@ -156,12 +165,18 @@ public final class ParameterAveraging implements java.io.Serializable {
     return mean;
   }
 
-  /** The arrays as bulk bytes ({@link BulkArrays}): Java serialization writes a float at a time. */
+  /**
+   * Java serialization writes the arrays as bulk bytes ({@link BulkArrays}; it would write a float
+   * at a time) and every field by hand, pending merges folded first. The fields are not
+   * transient, so serializers that ignore these two methods (Spark's Kryo) copy them as they are.
+   */
   private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
     if (pending != null) {
       sums();
     }
-    out.defaultWriteObject();
+    out.writeInt(length);
+    out.writeDouble(totalWeight);
+    out.writeDouble(singleWeight);
     out.writeBoolean(sum != null);
     if (sum != null) {
       BulkArrays.write(out, sum);
@@ -170,8 +185,10 @@ public final class ParameterAveraging implements java.io.Serializable {
     }
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
-    in.defaultReadObject();
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+    length = in.readInt();
+    totalWeight = in.readDouble();
+    singleWeight = in.readDouble();
     if (in.readBoolean()) {
       sum = BulkArrays.readDoubles(in);
     } else {

@@ -14,8 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code n = round(u / ln 2)}, {@code r = u - n ln 2} (two-part ln 2) and a degree-6 polynomial
  * for {@code e^r}; sigmoid is {@code 1 / (1 + e^-x)}; tanh is {@code 1 - 2 / (e^{2|x|} + 1)} with
  * the sign restored, and its odd Taylor series to x^13 below |x| = 0.5, where the subtraction
- * would lose digits. Elements past the last whole vector go through the scalar forms. Loaded by
- * name from {@link VectorKernels}.
+ * would lose digits. Elements past the last whole vector go through scalar copies of the same
+ * operations ({@link Math#fma} for the vector fma), so every element gets the same bits whatever
+ * the vector width (8 lanes with AVX2, 16 with AVX-512). Loaded by name from
+ * {@link VectorKernels}.
  *
  * <p>The code calls no helper method of its own between loading and storing vectors, on purpose:
  * C2 declines to inline a helper it has already compiled on its own into a large method (or once
@@ -102,7 +104,7 @@ final class VectorApiKernels implements VectorKernels {
           }
           x = r == null ? x + b[bi + j] : x + r[ri + j] * b[bi + j];
         }
-        dst[di + j] = tanh ? Activation.TANH.apply(x) : Activation.SIGMOID.apply(x);
+        dst[di + j] = tanh ? tanh(x) : sigmoid(x);
       }
     }
   }
@@ -215,5 +217,35 @@ final class VectorApiKernels implements VectorKernels {
       wi.sub(m.mul(a).div(v.lanewise(VectorOperators.SQRT).add(eps))).intoArray(w, i);
     }
     return bound;
+  }
+
+  /** e^u as the vector code computes it, one element: the same operations in the same order. */
+  private static float exp(float u) {
+    u = Math.min(Math.max(u, -87.3f), 88.7f);
+    float k = Math.fma(u, LOG2E, ROUND) - ROUND;
+    float f = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, u));
+    float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(f, 0.00138888892f, 0.00833333377f), f,
+        0.0416666716f), f, 0.166666672f), f, 0.5f), f, 1f), f, 1f);
+    int biased = Float.floatToRawIntBits(k + (127f + ROUND)) - ROUND_BITS;
+    return p * Float.intBitsToFloat(biased << 23);
+  }
+
+  /** The vector sigmoid, one element. */
+  private static float sigmoid(float x) {
+    return 1f / (exp(-x) + 1f);
+  }
+
+  /** The vector tanh, one element. */
+  private static float tanh(float x) {
+    float a = Math.abs(x);
+    float t;
+    if (a < 0.5f) {
+      float x2 = a * a;
+      t = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(x2, 21844f / 6081075f, -1382f / 155925f), x2,
+          62f / 2835f), x2, -17f / 315f), x2, 2f / 15f), x2, -1f / 3f), x2, 1f) * a;
+    } else {
+      t = 1f - 2f / (exp(a * 2f) + 1f);
+    }
+    return x < 0f ? -t : t;
   }
 }

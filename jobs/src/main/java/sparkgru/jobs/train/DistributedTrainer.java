@@ -27,8 +27,10 @@ import sparkgru.engine.model.Sequential;
  * <p>Logs per epoch: {@code loss} and metrics, {@code val_*} when validation data is given
  * (evaluated distributed), {@code samples_per_s}, {@code epoch_seconds},
  * {@code averaging_seconds} (the rounds' time not spent in the slowest worker's training loop:
- * broadcasting, launching tasks, returning, merging and averaging updates), {@code loss_spread}
- * (max minus min of the partitions' mean training loss).
+ * broadcasting, launching tasks, setting up and packing on the workers, returning, merging and
+ * averaging updates; when there are more partitions than task slots, the training of all but the
+ * last wave of tasks counts too), {@code loss_spread} (max minus min of the partitions' mean
+ * training loss).
  */
 public final class DistributedTrainer {
   private final JavaSparkContext spark;

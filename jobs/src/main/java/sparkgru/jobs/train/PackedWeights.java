@@ -9,11 +9,12 @@ import sparkgru.engine.linalg.BulkArrays;
 /**
  * The flat vector a round broadcasts (the weights, then the optimiser state), serialized as
  * bulk bytes: Spark's Java serializer would write a plain {@code float[]} one float at a time.
+ * The field is not transient, so Kryo (which ignores writeObject) copies it as it is.
  * Executors must not modify {@link #values()}: in local mode they share the driver's array.
  */
 final class PackedWeights implements Serializable {
   private static final long serialVersionUID = 1L;
-  private transient float[] values;
+  private float[] values;
 
   PackedWeights(float[] values) {
     this.values = values;
@@ -24,12 +25,10 @@ final class PackedWeights implements Serializable {
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
     BulkArrays.write(out, values);
   }
 
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
+  private void readObject(ObjectInputStream in) throws IOException {
     values = BulkArrays.readFloats(in);
   }
 }
