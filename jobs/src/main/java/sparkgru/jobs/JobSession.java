@@ -11,7 +11,7 @@ final class JobSession {
 
   /**
    * Starts (or joins) Spark with one BLAS thread per task, the Vector API on the executors (added
-   * to any {@code spark.executor.extraJavaOptions} given), task results up to 128 MB returned
+   * to any {@code spark.executor.extraJavaOptions} given), task results up to 64 MB returned
    * directly (unless set) and the UTC session time zone;
    * {@code master} applies only outside spark-submit, with the web UI off.
    */
@@ -29,9 +29,10 @@ final class JobSession {
         .config("spark.sql.session.timeZone", "UTC");
     if (!sparkConf.contains("spark.task.maxDirectResultSize")) {
       // Round updates (a model's weights and optimiser state) come back with the task's own
-      // message up to Spark's RPC limit instead of through a block-manager round trip: about
-      // half the return time of a 12 MB update (bench/spark-scaling).
-      builder.config("spark.task.maxDirectResultSize", "128m");
+      // message instead of through a block-manager round trip: about half the return time of a
+      // 12 MB update (bench/spark-scaling). Half of Spark's 128 MB RPC message limit, so that
+      // a result near the limit still goes the safe way.
+      builder.config("spark.task.maxDirectResultSize", "64m");
     }
     if (!sparkConf.contains("spark.master")) {
       builder.master(master).config("spark.ui.enabled", "false");
