@@ -157,6 +157,11 @@ public final class KerasExporter {
     }
   }
 
+  /** The i-th ':'-separated argument of a spec, or {@code fallback} when it is absent. */
+  private static double arg(String[] p, int i, double fallback) {
+    return p.length > i ? Double.parseDouble(p[i]) : fallback;
+  }
+
   private static Object object(String key, String spec) {
     String[] p = spec.split(":");
     Map<String, Object> config = new LinkedHashMap<>();
@@ -164,20 +169,20 @@ public final class KerasExporter {
     switch (p[0]) {
       case "l1" -> {
         cls = "L1";
-        config.put("l1", p.length > 1 ? Double.parseDouble(p[1]) : 0.01);
+        config.put("l1", arg(p, 1, 0.01));
       }
       case "l2" -> {
         cls = "L2";
-        config.put("l2", p.length > 1 ? Double.parseDouble(p[1]) : 0.01);
+        config.put("l2", arg(p, 1, 0.01));
       }
       case "l1_l2" -> {
         cls = "L1L2";
-        config.put("l1", p.length > 1 ? Double.parseDouble(p[1]) : 0.0);
-        config.put("l2", p.length > 2 ? Double.parseDouble(p[2]) : 0.0);
+        config.put("l1", arg(p, 1, 0.0));
+        config.put("l2", arg(p, 2, 0.0));
       }
       case "max_norm" -> {
         cls = "MaxNorm";
-        config.put("max_value", p.length > 1 ? Double.parseDouble(p[1]) : 2.0);
+        config.put("max_value", arg(p, 1, 2.0));
         config.put("axis", 0);
       }
       case "non_neg" -> cls = "NonNeg";
@@ -187,28 +192,28 @@ public final class KerasExporter {
       }
       case "min_max_norm" -> {
         cls = "MinMaxNorm";
-        config.put("min_value", p.length > 1 ? Double.parseDouble(p[1]) : 0.0);
-        config.put("max_value", p.length > 2 ? Double.parseDouble(p[2]) : 1.0);
-        config.put("rate", p.length > 3 ? Double.parseDouble(p[3]) : 1.0);
+        config.put("min_value", arg(p, 1, 0.0));
+        config.put("max_value", arg(p, 2, 1.0));
+        config.put("rate", arg(p, 3, 1.0));
         config.put("axis", 0);
       }
       case "orthogonal" -> {
         cls = "Orthogonal";
-        config.put("gain", p.length > 1 ? Double.parseDouble(p[1]) : 1.0);
+        config.put("gain", arg(p, 1, 1.0));
       }
       case "constant" -> {
         cls = "Constant";
-        config.put("value", p.length > 1 ? Double.parseDouble(p[1]) : 0.0);
+        config.put("value", arg(p, 1, 0.0));
       }
       case "random_uniform" -> {
         cls = "RandomUniform";
         config.put("minval", p.length > 2 ? Double.parseDouble(p[1]) : -0.05);
-        config.put("maxval", p.length > 2 ? Double.parseDouble(p[2]) : 0.05);
+        config.put("maxval", arg(p, 2, 0.05));
       }
       case "random_normal" -> {
         cls = "RandomNormal";
         config.put("mean", p.length > 2 ? Double.parseDouble(p[1]) : 0.0);
-        config.put("stddev", p.length > 2 ? Double.parseDouble(p[2]) : 0.05);
+        config.put("stddev", arg(p, 2, 0.05));
       }
       default -> {
         return spec; // a plain Keras initializer name, e.g. glorot_uniform

@@ -172,11 +172,16 @@ public final class Sequential {
 
   /** Back-propagates dLoss/dOutput of the last {@link #forward}, accumulating weight gradients. */
   public Tensor backward(Tensor gradOutput) {
+    return backward(gradOutput, true);
+  }
+
+  /** Back-propagates through every layer; without {@code inputGradient} the first layer may skip it (null). */
+  private Tensor backward(Tensor gradOutput, boolean inputGradient) {
     Tensor g = gradOutput;
-    for (int i = layers.size() - 1; i >= 0; i--) {
+    for (int i = layers.size() - 1; i > 0; i--) {
       g = layers.get(i).backward(g);
     }
-    return g;
+    return inputGradient ? layers.get(0).backward(g) : layers.get(0).backwardWeightsOnly(g);
   }
 
   /**
@@ -227,11 +232,7 @@ public final class Sequential {
     lossGradient = Buffers.ensure(lossGradient, out.size());
     double value = lossAndMetrics(out, y, lossGradient, metricAcc);
     parameters.zeroGradients();
-    Tensor g = Tensor.view(lossGradient, null, out.shape());
-    for (int i = layers.size() - 1; i > 0; i--) {
-      g = layers.get(i).backward(g);
-    }
-    layers.get(0).backwardWeightsOnly(g);
+    backward(Tensor.view(lossGradient, null, out.shape()), false);
     value += parameters.applyRegularizers() + activityPenalty();
     optimizer.apply(parameters.values(), parameters.gradients(), parameters.offsets());
     parameters.applyConstraints();

@@ -93,6 +93,12 @@ public abstract class Optimizer {
    * {@code newIterations}, while bias corrections restart as for a new optimiser.
    */
   public void restore(float[] newState, long newIterations) {
+    restore(newState, 0, newState.length, newIterations);
+  }
+
+  /** {@link #restore(float[], long)} from {@code src[from, from + length)}, copied once. */
+  public void restore(float[] src, int from, int length, long newIterations) {
+    float[] newState = Arrays.copyOfRange(src, from, from + length);
     if (newState.length == 0) {
       state = new float[0];
       size = -1;
@@ -107,7 +113,7 @@ public abstract class Optimizer {
       throw new IllegalArgumentException(name() + " state length " + newState.length + " is not a multiple of "
           + slots() + " slots");
     }
-    state = Arrays.copyOf(newState, newState.length);
+    state = newState;
     size = newState.length / slots();
     iterations = newIterations;
     stateSteps = newIterations;

@@ -161,5 +161,8 @@ class OptimizerTest {
     assertArrayEquals(expected, merged.mean(), 0f);
     assertEquals(86, merged.totalWeight());
     assertArrayEquals(new float[] {2.5f, 0.3f, -7f}, ParameterAveraging.of(new float[3], 0).merge(ParameterAveraging.of(b, 2)).mean(), 0f);
+    ParameterAveraging self = ParameterAveraging.of(a, 1);
+    assertEquals("cannot merge an average into itself",
+        assertThrows(IllegalArgumentException.class, () -> self.merge(self)).getMessage());
   }
 }

@@ -1,6 +1,5 @@
 package sparkgru.jobs.train;
 
-import java.util.Arrays;
 import java.util.List;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Tensor;
@@ -42,7 +41,7 @@ final class PartitionTrainer {
     int n = model.parameters().size();
     model.parameters().copyFrom(packed, 0);
     Optimizer optimizer = model.optimizer();
-    optimizer.restore(Arrays.copyOfRange(packed, n, packed.length), iterations);
+    optimizer.restore(packed, n, packed.length - n, iterations);
     List<Layer> layers = model.layers();
     long roundSeed = Seeds.derive(Seeds.derive(Seeds.derive(settings.seed(), epoch), partition), round);
     for (int i = 0; i < layers.size(); i++) {
