@@ -18,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.keras.KerasImporter;
-import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.data.Batched;
@@ -167,46 +166,21 @@ public final class PredictJob {
         return;
       }
       int n = ids.size();
-      // Sequences of one length run together, unpadded: each gets exactly Keras' output for it,
-      // go_backwards and return_sequences included.
-      java.util.Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+      float[][] y = EqualLengthBatches.predict(model, batch, width);
       for (int i = 0; i < n; i++) {
-        byLength.computeIfAbsent(batch.get(i).length, l -> new ArrayList<>()).add(i);
-      }
-      Row[][] out = new Row[n][];
-      for (java.util.Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
-        int t = group.getKey();
-        List<Integer> members = group.getValue();
-        float[] x = new float[members.size() * t * width];
-        for (int m = 0; m < members.size(); m++) {
-          double[][] q = batch.get(members.get(m));
-          for (int s = 0; s < t; s++) {
-            for (int c = 0; c < width; c++) {
-              x[(m * t + s) * width + c] = (float) q[s][c];
-            }
+        int t = batch.get(i).length;
+        int k = y[i].length / (sequences ? t : 1);
+        for (int s = 0; s < (sequences ? t : 1); s++) {
+          Object[] v = new Object[(sequences ? 2 : 1) + k];
+          v[0] = ids.get(i);
+          if (sequences) {
+            v[1] = s;
           }
-        }
-        float[] y = model.predict(Tensor.of(x, members.size(), t, width), members.size()).toArray();
-        int k = y.length / (sequences ? members.size() * t : members.size());
-        for (int m = 0; m < members.size(); m++) {
-          int i = members.get(m);
-          out[i] = new Row[sequences ? t : 1];
-          for (int s = 0; s < out[i].length; s++) {
-            Object[] v = new Object[(sequences ? 2 : 1) + k];
-            v[0] = ids.get(i);
-            if (sequences) {
-              v[1] = s;
-            }
-            int base = sequences ? (m * t + s) * k : m * k;
-            for (int j = 0; j < k; j++) {
-              v[(sequences ? 2 : 1) + j] = (double) y[base + j];
-            }
-            out[i][s] = RowFactory.create(v);
+          for (int j = 0; j < k; j++) {
+            v[(sequences ? 2 : 1) + j] = (double) y[i][s * k + j];
           }
+          ready.add(RowFactory.create(v));
         }
-      }
-      for (Row[] r : out) {
-        ready.addAll(Arrays.asList(r));
       }
       count.add(n);
     }

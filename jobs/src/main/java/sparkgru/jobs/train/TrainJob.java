@@ -4,9 +4,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,13 +43,7 @@ public final class TrainJob {
    * Runs the job; with {@code resume}, continues from the newest readable checkpoint under
    * {@code checkpoint.path} (from scratch when there is none yet).
    */
-  @SuppressWarnings("unchecked")
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
-    String checkpointPath = config.get("checkpoint.path");
-    if (resume && checkpointPath.isEmpty()) {
-      throw new IllegalArgumentException("--resume needs checkpoint.path: the directory the interrupted run wrote its "
-          + "checkpoints to");
-    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.integer("train.partitions", 0, 1_000_000);
     if (partitions == 0) {
@@ -76,27 +68,7 @@ public final class TrainJob {
     }
     JsonLinesWriter metrics = new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
-    Checkpoints checkpoints = checkpointPath.isEmpty() ? null : new Checkpoints(checkpointPath, jsc.hadoopConfiguration());
-    TrainingState start = null;
-    if (!resume && checkpoints != null && checkpoints.any()) {
-      throw new IllegalArgumentException("checkpoint.path " + checkpointPath + " already holds checkpoints of an "
-          + "earlier run; continue it with --resume, or choose an empty directory");
-    }
-    if (resume) {
-      Checkpoints.Restored restored = checkpoints.latest().orElse(null);
-      if (restored == null) {
-        out.println("no checkpoint in " + checkpointPath + " yet: starting from scratch");
-      } else {
-        Object earlier = restored.provenance().get("config");
-        config.requireResumableFrom(earlier instanceof Map<?, ?> m ? (Map<String, ?>) m : Map.of(),
-            restored.path().toString());
-        start = restored.state();
-        out.println("resuming after epoch " + start.epoch() + " from " + restored.path());
-        for (int e = 0; e < start.history().epochs().size(); e++) {
-          metrics.onEpochEnd(e + 1, start.history().epochs().get(e));
-        }
-      }
-    }
+    TrainingRun run = TrainingRun.open(jsc, config, resume, out, metrics);
     Map<String, Object> provenance = new LinkedHashMap<>();
     TrainingData data = config.windowed()
         ? TrainingData.series(spark, config, partitions, outShape, provenance)
@@ -121,16 +93,8 @@ public final class TrainJob {
     provenance.put("seed", seed);
     provenance.put("partitions", partitions);
     provenance.put("config", config.effectiveValues());
-    int interval = config.integer("checkpoint.interval", 1, 1_000_000);
-    Sequential scratch = settings.model().build(seed);
-    Consumer<TrainingState> afterEpoch = checkpoints == null ? null : state -> {
-      if (state.epoch() % interval == 0 || state.epoch() == settings.epochs()) {
-        checkpoints.write(state, settings.model(), scratch, provenance);
-      }
-    };
     try {
-      History history = new DistributedTrainer(jsc, settings).listener(listener).callbacks(callbacks(config))
-          .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
+      History history = run.fit(settings, model, train, validation, listener, provenance);
       provenance.put("created", Instant.now().toString());
       provenance.put("history", new ArrayList<>(history.epochs()));
       byte[] file = ModelFile.write(settings.model(), model, provenance);
@@ -180,50 +144,5 @@ public final class TrainJob {
       AtomicFiles.write(new Path(path), spark.sparkContext().hadoopConfiguration(), png);
       out.println("report written to " + path);
     }
-  }
-
-  /** Early stopping and learning-rate reduction, when their monitor keys are set. */
-  static List<TrainingCallback> callbacks(JobConfig config) {
-    List<TrainingCallback> out = new ArrayList<>();
-    String stop = config.get("early_stopping.monitor");
-    if (!stop.isEmpty()) {
-      out.add(new EarlyStopping(stop, config.fraction("early_stopping.min_delta", 0, Double.MAX_VALUE),
-          config.integer("early_stopping.patience", 0, 1_000_000), config.bool("early_stopping.restore_best_weights"))
-          .callback());
-    }
-    String reduce = config.get("reduce_lr.monitor");
-    if (!reduce.isEmpty()) {
-      out.add(new ReduceLrOnPlateau(reduce, config.fraction("reduce_lr.factor", 0, 1),
-          config.integer("reduce_lr.patience", 0, 1_000_000), config.fraction("reduce_lr.min_delta", 0, Double.MAX_VALUE),
-          config.integer("reduce_lr.cooldown", 0, 1_000_000), config.fraction("reduce_lr.min_lr", 0, Double.MAX_VALUE))
-          .callback());
-    }
-    return out;
-  }
-
-  /**
-   * A progress bar of the rounds within each epoch on stderr, when {@code output.progress} is on
-   * and stderr is a terminal (never in logs or tests); else null.
-   */
-  static DistributedTrainer.RoundListener progress(JobConfig config) {
-    if (!config.bool("output.progress") || System.console() == null) {
-      return null;
-    }
-    return new DistributedTrainer.RoundListener() {
-      private me.tongfei.progressbar.ProgressBar bar;
-
-      @Override
-      public void roundDone(int epoch, int done, int rounds) {
-        if (bar == null) {
-          bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(rounds)
-              .setUnit(" rounds", 1).continuousUpdate().build();
-        }
-        bar.stepTo(done);
-        if (done == rounds) {
-          bar.close();
-          bar = null;
-        }
-      }
-    };
   }
 }

@@ -1,0 +1,566 @@
+package sparkgru.jobs.ml;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import sparkgru.engine.model.EpochListener;
+import sparkgru.engine.model.History;
+import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.Sequential;
+import sparkgru.engine.optim.OptimizerSpec;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.train.JsonLinesWriter;
+import sparkgru.jobs.train.PackedPartition;
+import sparkgru.jobs.train.TrainSettings;
+import sparkgru.jobs.train.TrainingRun;
+
+/**
+ * A GRU network as an MLlib {@code Estimator}: {@link #fit} trains it by the train job's
+ * parameter averaging ({@link TrainingRun}: the same trainer, callbacks and checkpoints, built
+ * from the same validated configuration) and returns a {@link GruModel}.
+ *
+ * <p>Input columns: {@code featuresCol} holds one sequence per row,
+ * {@code array<array<numeric>>} or {@code array<vector>} (one element per time step; lengths may
+ * differ and are masked as Keras masks right-padded sequences); {@code labelCol} a number, an
+ * {@code array<numeric>} or {@code vector} (several outputs), or a sequence (one output vector per
+ * step, for a model whose last GRU returns sequences). Optional: {@code validationIndicatorCol}
+ * (boolean, true = validation row) and {@code sequenceIdCol}, a key by which rows are
+ * partitioned and ordered as the train job partitions sequences by id, so both give the same
+ * weights; without it rows are numbered in the dataset's order.
+ *
+ * <p>Every param mirrors a key of the train job ({@code conf/demo.conf}); the model is
+ * {@code layers} (e.g. {@code gru,gru,dense}) with {@code units} per GRU unless {@code layerArgs}
+ * says otherwise ({@code "0.units=64"}, {@code "1.recurrent_dropout=0.1"}: Keras arguments by
+ * layer index); a last dense layer without units gets one per label value. A bad value fails
+ * when it is set, naming the param and what it accepts; combinations are checked by
+ * {@link #transformSchema}.
+ */
+public final class GruEstimator extends Estimator<GruModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final String OWNER = "GruEstimator";
+  private static final System.Logger LOG = System.getLogger(GruEstimator.class.getName());
+  private static final String KEY = "__spark_gru_key";
+
+  private final String uid;
+  private transient List<EpochListener> listeners = new ArrayList<>();
+
+  private final Param<String> featuresCol;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private final Param<String> validationIndicatorCol;
+  private final Param<String> sequenceIdCol;
+  private final Param<String> layers;
+  private final IntParam units;
+  private final StringArrayParam layerArgs;
+  private final Param<String> optimizer;
+  private final DoubleParam learningRate;
+  private final StringArrayParam optimizerArgs;
+  private final Param<String> loss;
+  private final Param<String> metrics;
+  private final IntParam epochs;
+  private final IntParam batchSize;
+  private final IntParam averagingFrequency;
+  private final BooleanParam averageOptimizerState;
+  private final IntParam numPartitions;
+  private final LongParam seed;
+  private final IntParam aggregationDepth;
+  private final Param<String> earlyStoppingMonitor;
+  private final IntParam earlyStoppingPatience;
+  private final DoubleParam earlyStoppingMinDelta;
+  private final BooleanParam restoreBestWeights;
+  private final Param<String> reduceLrMonitor;
+  private final DoubleParam reduceLrFactor;
+  private final IntParam reduceLrPatience;
+  private final DoubleParam reduceLrMinDelta;
+  private final IntParam reduceLrCooldown;
+  private final DoubleParam reduceLrMinLr;
+  private final Param<String> checkpointPath;
+  private final IntParam checkpointInterval;
+  private final BooleanParam resume;
+  private final Param<String> metricsPath;
+
+  /** An estimator with a random uid and the train job's defaults. */
+  public GruEstimator() {
+    this(Identifiable$.MODULE$.randomUID("gruEstimator"));
+  }
+
+  /** An estimator with this uid (as MLlib's readers create stages). */
+  public GruEstimator(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "sequences: array<array<numeric>> or array<vector>, one element "
+        + "per time step", ParamChecks.column(OWNER, "featuresCol"));
+    labelCol = new Param<>(this, "labelCol", "labels: a number, array<numeric> or vector, or a sequence (per-step "
+        + "outputs)", ParamChecks.column(OWNER, "labelCol"));
+    predictionCol = new Param<>(this, "predictionCol", "prediction column the fitted model adds",
+        ParamChecks.column(OWNER, "predictionCol"));
+    validationIndicatorCol = new Param<>(this, "validationIndicatorCol", "boolean column: true marks validation "
+        + "rows (val_* logs, early stopping on val_loss); unset = no validation",
+        ParamChecks.column(OWNER, "validationIndicatorCol"));
+    sequenceIdCol = new Param<>(this, "sequenceIdCol", "a key column by which rows are partitioned and ordered "
+        + "(as the train job orders sequences by id); unset = the dataset's row order",
+        ParamChecks.column(OWNER, "sequenceIdCol"));
+    layers = new Param<>(this, "layers", "comma-separated layer types (model.layers): gru, dense, masking, dropout",
+        ParamChecks.listOf(OWNER, "layers", List.of("gru", "dense", "masking", "dropout"), false));
+    units = new IntParam(this, "units", "units of every GRU layer whose layerArgs do not set them",
+        ParamChecks.range(OWNER, "units", 1, 65_536));
+    layerArgs = new StringArrayParam(this, "layerArgs", "Keras layer arguments by layer index "
+        + "(model.layer.<i>.<argument>), e.g. 0.recurrent_dropout=0.1", ParamChecks.entries(OWNER, "layerArgs",
+        "\\d+\\.[a-z_0-9]+=.*", "<layer index>.<keras argument>=<value>, e.g. 0.dropout=0.1"));
+    optimizer = new Param<>(this, "optimizer", "optimizer.name: adam, adamw, rmsprop or sgd",
+        ParamChecks.oneOf(OWNER, "optimizer", List.of("adam", "adamw", "rmsprop", "sgd")));
+    learningRate = new DoubleParam(this, "learningRate", "optimizer.learning_rate; unset = Keras' default (0.001, "
+        + "sgd 0.01)", ParamChecks.range(OWNER, "learningRate", Double.MIN_VALUE, 1e6));
+    optimizerArgs = new StringArrayParam(this, "optimizerArgs", "other Keras optimizer arguments "
+        + "(optimizer.<argument>), e.g. beta_1=0.9, clipnorm=1", ParamChecks.entries(OWNER, "optimizerArgs",
+        "(?!name=|learning_rate=)[a-z_0-9]+=.*", "<keras argument>=<value> other than name and learning_rate "
+        + "(see optimizer and learningRate), e.g. clipnorm=1"));
+    loss = new Param<>(this, "loss", "train.loss: mse, mae, huber or binary_crossentropy",
+        ParamChecks.oneOf(OWNER, "loss", List.of("mse", "mae", "huber", "binary_crossentropy")));
+    metrics = new Param<>(this, "metrics", "train.metrics, comma-separated: mae, rmse, binary_accuracy (may be empty)",
+        ParamChecks.listOf(OWNER, "metrics", List.of("mae", "rmse", "binary_accuracy"), true));
+    epochs = new IntParam(this, "epochs", "train.epochs", ParamChecks.range(OWNER, "epochs", 1, 1_000_000));
+    batchSize = new IntParam(this, "batchSize", "train.batch_size: samples per mini-batch on each worker",
+        ParamChecks.range(OWNER, "batchSize", 1, 1 << 24));
+    averagingFrequency = new IntParam(this, "averagingFrequency", "train.averaging_frequency: mini-batches per "
+        + "worker between weight averagings", ParamChecks.range(OWNER, "averagingFrequency", 1, 1_000_000));
+    averageOptimizerState = new BooleanParam(this, "averageOptimizerState", "train.average_optimizer_state");
+    numPartitions = new IntParam(this, "numPartitions", "train.partitions: parallel workers; 0 = Spark's default "
+        + "parallelism", ParamChecks.range(OWNER, "numPartitions", 0, 1_000_000));
+    seed = new LongParam(this, "seed", "train.seed: weights, shuffling, dropout",
+        ParamChecks.range(OWNER, "seed", -Math.pow(2, 63), Math.pow(2, 63)));
+    aggregationDepth = new IntParam(this, "aggregationDepth", "train.aggregation_depth",
+        ParamChecks.range(OWNER, "aggregationDepth", 1, 8));
+    earlyStoppingMonitor = new Param<>(this, "earlyStoppingMonitor", "early_stopping.monitor: a log key (loss, "
+        + "val_loss, val_mae, ...); empty = off", ParamChecks.notNull(OWNER, "earlyStoppingMonitor"));
+    earlyStoppingPatience = new IntParam(this, "earlyStoppingPatience", "early_stopping.patience",
+        ParamChecks.range(OWNER, "earlyStoppingPatience", 0, 1_000_000));
+    earlyStoppingMinDelta = new DoubleParam(this, "earlyStoppingMinDelta", "early_stopping.min_delta",
+        ParamChecks.range(OWNER, "earlyStoppingMinDelta", 0, Double.MAX_VALUE));
+    restoreBestWeights = new BooleanParam(this, "restoreBestWeights", "early_stopping.restore_best_weights");
+    reduceLrMonitor = new Param<>(this, "reduceLrMonitor", "reduce_lr.monitor: a log key; empty = off",
+        ParamChecks.notNull(OWNER, "reduceLrMonitor"));
+    reduceLrFactor = new DoubleParam(this, "reduceLrFactor", "reduce_lr.factor",
+        ParamChecks.range(OWNER, "reduceLrFactor", Double.MIN_VALUE, Math.nextDown(1.0)));
+    reduceLrPatience = new IntParam(this, "reduceLrPatience", "reduce_lr.patience",
+        ParamChecks.range(OWNER, "reduceLrPatience", 0, 1_000_000));
+    reduceLrMinDelta = new DoubleParam(this, "reduceLrMinDelta", "reduce_lr.min_delta",
+        ParamChecks.range(OWNER, "reduceLrMinDelta", 0, Double.MAX_VALUE));
+    reduceLrCooldown = new IntParam(this, "reduceLrCooldown", "reduce_lr.cooldown",
+        ParamChecks.range(OWNER, "reduceLrCooldown", 0, 1_000_000));
+    reduceLrMinLr = new DoubleParam(this, "reduceLrMinLr", "reduce_lr.min_lr",
+        ParamChecks.range(OWNER, "reduceLrMinLr", 0, Double.MAX_VALUE));
+    checkpointPath = new Param<>(this, "checkpointPath", "checkpoint.path: a directory on any Hadoop file system; "
+        + "empty = no checkpoints", ParamChecks.notNull(OWNER, "checkpointPath"));
+    checkpointInterval = new IntParam(this, "checkpointInterval", "checkpoint.interval: epochs between checkpoints",
+        ParamChecks.range(OWNER, "checkpointInterval", 1, 1_000_000));
+    resume = new BooleanParam(this, "resume", "continue from the newest checkpoint under checkpointPath (train "
+        + "--resume)");
+    metricsPath = new Param<>(this, "metricsPath", "output.metrics: per-epoch logs as JSON lines on any Hadoop "
+        + "file system; empty = none", ParamChecks.notNull(OWNER, "metricsPath"));
+    JobConfig defaults = JobConfig.of();
+    setDefault(featuresCol, "features");
+    setDefault(labelCol, "label");
+    setDefault(predictionCol, "prediction");
+    setDefault(layers, defaults.get("model.layers"));
+    setDefault(units, 32);
+    setDefault(layerArgs, new String[0]);
+    setDefault(optimizer, defaults.get("optimizer.name"));
+    setDefault(optimizerArgs, new String[0]);
+    setDefault(loss, defaults.get("train.loss"));
+    setDefault(metrics, defaults.get("train.metrics"));
+    setDefault(epochs, defaults.integer("train.epochs", 1, 1_000_000));
+    setDefault(batchSize, defaults.integer("train.batch_size", 1, 1 << 24));
+    setDefault(averagingFrequency, defaults.integer("train.averaging_frequency", 1, 1_000_000));
+    setDefault(averageOptimizerState, defaults.bool("train.average_optimizer_state"));
+    setDefault(numPartitions, defaults.integer("train.partitions", 0, 1_000_000));
+    setDefault(seed, defaults.longValue("train.seed"));
+    setDefault(aggregationDepth, defaults.integer("train.aggregation_depth", 1, 8));
+    setDefault(earlyStoppingMonitor, defaults.get("early_stopping.monitor"));
+    setDefault(earlyStoppingPatience, defaults.integer("early_stopping.patience", 0, 1_000_000));
+    setDefault(earlyStoppingMinDelta, defaults.fraction("early_stopping.min_delta", 0, Double.MAX_VALUE));
+    setDefault(restoreBestWeights, defaults.bool("early_stopping.restore_best_weights"));
+    setDefault(reduceLrMonitor, defaults.get("reduce_lr.monitor"));
+    setDefault(reduceLrFactor, defaults.fraction("reduce_lr.factor", 0, 1));
+    setDefault(reduceLrPatience, defaults.integer("reduce_lr.patience", 0, 1_000_000));
+    setDefault(reduceLrMinDelta, defaults.fraction("reduce_lr.min_delta", 0, Double.MAX_VALUE));
+    setDefault(reduceLrCooldown, defaults.integer("reduce_lr.cooldown", 0, 1_000_000));
+    setDefault(reduceLrMinLr, defaults.fraction("reduce_lr.min_lr", 0, Double.MAX_VALUE));
+    setDefault(checkpointPath, defaults.get("checkpoint.path"));
+    setDefault(checkpointInterval, defaults.integer("checkpoint.interval", 1, 1_000_000));
+    setDefault(resume, false);
+    setDefault(metricsPath, "");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ---- Params: accessors (MLlib finds params through them), getters, setters ---------------
+
+  public Param<String> featuresCol() { return featuresCol; }
+  public Param<String> labelCol() { return labelCol; }
+  public Param<String> predictionCol() { return predictionCol; }
+  public Param<String> validationIndicatorCol() { return validationIndicatorCol; }
+  public Param<String> sequenceIdCol() { return sequenceIdCol; }
+  public Param<String> layers() { return layers; }
+  public IntParam units() { return units; }
+  public StringArrayParam layerArgs() { return layerArgs; }
+  public Param<String> optimizer() { return optimizer; }
+  public DoubleParam learningRate() { return learningRate; }
+  public StringArrayParam optimizerArgs() { return optimizerArgs; }
+  public Param<String> loss() { return loss; }
+  public Param<String> metrics() { return metrics; }
+  public IntParam epochs() { return epochs; }
+  public IntParam batchSize() { return batchSize; }
+  public IntParam averagingFrequency() { return averagingFrequency; }
+  public BooleanParam averageOptimizerState() { return averageOptimizerState; }
+  public IntParam numPartitions() { return numPartitions; }
+  public LongParam seed() { return seed; }
+  public IntParam aggregationDepth() { return aggregationDepth; }
+  public Param<String> earlyStoppingMonitor() { return earlyStoppingMonitor; }
+  public IntParam earlyStoppingPatience() { return earlyStoppingPatience; }
+  public DoubleParam earlyStoppingMinDelta() { return earlyStoppingMinDelta; }
+  public BooleanParam restoreBestWeights() { return restoreBestWeights; }
+  public Param<String> reduceLrMonitor() { return reduceLrMonitor; }
+  public DoubleParam reduceLrFactor() { return reduceLrFactor; }
+  public IntParam reduceLrPatience() { return reduceLrPatience; }
+  public DoubleParam reduceLrMinDelta() { return reduceLrMinDelta; }
+  public IntParam reduceLrCooldown() { return reduceLrCooldown; }
+  public DoubleParam reduceLrMinLr() { return reduceLrMinLr; }
+  public Param<String> checkpointPath() { return checkpointPath; }
+  public IntParam checkpointInterval() { return checkpointInterval; }
+  public BooleanParam resume() { return resume; }
+  public Param<String> metricsPath() { return metricsPath; }
+
+  public String getFeaturesCol() { return getOrDefault(featuresCol); }
+  public String getLabelCol() { return getOrDefault(labelCol); }
+  public String getPredictionCol() { return getOrDefault(predictionCol); }
+  public String getLayers() { return getOrDefault(layers); }
+  public int getUnits() { return (Integer) getOrDefault(units); }
+  public String[] getLayerArgs() { return getOrDefault(layerArgs); }
+  public String getOptimizer() { return getOrDefault(optimizer); }
+  public String[] getOptimizerArgs() { return getOrDefault(optimizerArgs); }
+  public String getLoss() { return getOrDefault(loss); }
+  public String getMetrics() { return getOrDefault(metrics); }
+  public int getEpochs() { return (Integer) getOrDefault(epochs); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
+  public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
+  public long getSeed() { return (Long) getOrDefault(seed); }
+
+  /** The learning rate in force: the one set, else the optimiser's Keras default (NaN under a schedule). */
+  public double getLearningRate() {
+    if (isDefined(learningRate)) {
+      return (Double) getOrDefault(learningRate);
+    }
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String a : getOptimizerArgs()) {
+      args.put(a.substring(0, a.indexOf('=')).trim(), a.substring(a.indexOf('=') + 1).trim());
+    }
+    return new OptimizerSpec(getOptimizer().trim().toLowerCase(java.util.Locale.ROOT), args).learningRate();
+  }
+
+  public GruEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
+  public GruEstimator setLabelCol(String v) { set(labelCol, v); return this; }
+  public GruEstimator setPredictionCol(String v) { set(predictionCol, v); return this; }
+  public GruEstimator setValidationIndicatorCol(String v) { set(validationIndicatorCol, v); return this; }
+  public GruEstimator setSequenceIdCol(String v) { set(sequenceIdCol, v); return this; }
+  public GruEstimator setLayers(String v) { set(layers, v); return this; }
+  public GruEstimator setUnits(int v) { set(units, v); return this; }
+  public GruEstimator setLayerArgs(String... v) { set(layerArgs, v); return this; }
+  public GruEstimator setOptimizer(String v) { set(optimizer, v); return this; }
+  public GruEstimator setLearningRate(double v) { set(learningRate, v); return this; }
+  public GruEstimator setOptimizerArgs(String... v) { set(optimizerArgs, v); return this; }
+  public GruEstimator setLoss(String v) { set(loss, v); return this; }
+  public GruEstimator setMetrics(String v) { set(metrics, v); return this; }
+  public GruEstimator setEpochs(int v) { set(epochs, v); return this; }
+  public GruEstimator setBatchSize(int v) { set(batchSize, v); return this; }
+  public GruEstimator setAveragingFrequency(int v) { set(averagingFrequency, v); return this; }
+  public GruEstimator setAverageOptimizerState(boolean v) { set(averageOptimizerState, v); return this; }
+  public GruEstimator setNumPartitions(int v) { set(numPartitions, v); return this; }
+  public GruEstimator setSeed(long v) { set(seed, v); return this; }
+  public GruEstimator setAggregationDepth(int v) { set(aggregationDepth, v); return this; }
+  public GruEstimator setEarlyStoppingMonitor(String v) { set(earlyStoppingMonitor, v); return this; }
+  public GruEstimator setEarlyStoppingPatience(int v) { set(earlyStoppingPatience, v); return this; }
+  public GruEstimator setEarlyStoppingMinDelta(double v) { set(earlyStoppingMinDelta, v); return this; }
+  public GruEstimator setRestoreBestWeights(boolean v) { set(restoreBestWeights, v); return this; }
+  public GruEstimator setReduceLrMonitor(String v) { set(reduceLrMonitor, v); return this; }
+  public GruEstimator setReduceLrFactor(double v) { set(reduceLrFactor, v); return this; }
+  public GruEstimator setReduceLrPatience(int v) { set(reduceLrPatience, v); return this; }
+  public GruEstimator setReduceLrMinDelta(double v) { set(reduceLrMinDelta, v); return this; }
+  public GruEstimator setReduceLrCooldown(int v) { set(reduceLrCooldown, v); return this; }
+  public GruEstimator setReduceLrMinLr(double v) { set(reduceLrMinLr, v); return this; }
+  public GruEstimator setCheckpointPath(String v) { set(checkpointPath, v); return this; }
+  public GruEstimator setCheckpointInterval(int v) { set(checkpointInterval, v); return this; }
+  public GruEstimator setResume(boolean v) { set(resume, v); return this; }
+  public GruEstimator setMetricsPath(String v) { set(metricsPath, v); return this; }
+
+  /**
+   * Also tells {@code listener} every epoch's logs during {@link #fit}, as the train job tells its
+   * console and metrics file (not saved with the estimator; copies share it).
+   */
+  public GruEstimator addEpochListener(EpochListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  // ---- Estimator -------------------------------------------------------------------------
+
+  /**
+   * Checks the columns (types, presence, the prediction column not yet present) and the params
+   * together (as the train job checks its configuration); returns the schema with the prediction.
+   */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    SequenceColumns.requireSequences(schema, OWNER, "featuresCol", getFeaturesCol());
+    SequenceColumns.Shape shape = SequenceColumns.labelShape(schema, OWNER, "labelCol", getLabelCol());
+    SequenceColumns.requireAbsent(schema, OWNER, "predictionCol", getPredictionCol());
+    boolean validation = isDefined(validationIndicatorCol);
+    if (validation) {
+      DataType t = SequenceColumns.type(schema, OWNER, "validationIndicatorCol", getOrDefault(validationIndicatorCol));
+      if (!(t instanceof BooleanType)) {
+        throw new IllegalArgumentException(OWNER + " param validationIndicatorCol: column '"
+            + getOrDefault(validationIndicatorCol) + "' has type " + t.simpleString() + "; expected boolean");
+      }
+    }
+    if (isDefined(sequenceIdCol)) {
+      SequenceColumns.type(schema, OWNER, "sequenceIdCol", getOrDefault(sequenceIdCol));
+    }
+    jobConfig(validation);
+    return schema.add(getPredictionCol(), shape.predictionType(), false);
+  }
+
+  /** Trains on {@code dataset} (see the class comment for its columns). */
+  @Override
+  public GruModel fit(Dataset<?> dataset) {
+    StructType schema = dataset.schema();
+    transformSchema(schema);
+    SequenceColumns.Shape shape = SequenceColumns.labelShape(schema, OWNER, "labelCol", getLabelCol());
+    boolean hasValidation = isDefined(validationIndicatorCol);
+    JobConfig config = jobConfig(hasValidation);
+    SparkSession spark = dataset.sparkSession();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = getNumPartitions() == 0 ? jsc.defaultParallelism() : getNumPartitions();
+    String features = getFeaturesCol();
+    String label = getLabelCol();
+    Column key = isDefined(sequenceIdCol) ? col(getOrDefault(sequenceIdCol)).cast(DataTypes.StringType)
+        : monotonically_increasing_id();
+    List<Column> columns = new ArrayList<>(List.of(col(features), col(label), key.as(KEY)));
+    if (hasValidation) {
+      columns.add(col(getOrDefault(validationIndicatorCol)));
+    }
+    Dataset<Row> rows = dataset.select(columns.toArray(new Column[0]));
+    List<Row> first = rows.limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException(OWNER + ".fit: the dataset has no rows");
+    }
+    String where = "the first row";
+    int width = SequenceColumns.sequence(first.get(0).get(0), -1, features, where)[0].length;
+    int outputs = shape == SequenceColumns.Shape.SEQUENCE
+        ? SequenceColumns.sequence(first.get(0).get(1), -1, label, where)[0].length
+        : SequenceColumns.numbers(first.get(0).get(1), label, where).length;
+    TrainSettings settings = settings(config, width, outputs);
+    Sequential model = settings.buildModel();
+    requireOutputs(model.outputShape(), shape, outputs);
+    if (hasValidation && !rows.filter(col(getOrDefault(validationIndicatorCol)).isNull()).limit(1).isEmpty()) {
+      throw new IllegalArgumentException(OWNER + " param validationIndicatorCol: column '"
+          + getOrDefault(validationIndicatorCol) + "' has nulls; every row must be true (validation) or false");
+    }
+    StringWriter messages = new StringWriter();
+    JsonLinesWriter metricsFile = null;
+    if (!getOrDefault(metricsPath).isEmpty()) {
+      AtomicFiles.prepare(getOrDefault(metricsPath), "metricsPath", jsc.hadoopConfiguration());
+      metricsFile = new JsonLinesWriter(getOrDefault(metricsPath), jsc.hadoopConfiguration());
+    }
+    TrainingRun run = TrainingRun.open(jsc, config, (Boolean) getOrDefault(resume), new PrintWriter(messages, true),
+        metricsFile);
+    if (!messages.toString().isEmpty()) {
+      LOG.log(System.Logger.Level.INFO, messages.toString().trim());
+    }
+    EpochListener listener = (epoch, logs) -> LOG.log(System.Logger.Level.INFO, OWNER + " " + uid + " epoch " + epoch
+        + ": " + logs);
+    if (metricsFile != null) {
+      listener = listener.andThen(metricsFile);
+    }
+    for (EpochListener l : listeners) {
+      listener = listener.andThen(l);
+    }
+    Dataset<Row> trainRows = hasValidation ? rows.filter(not(col(getOrDefault(validationIndicatorCol)))) : rows;
+    JavaRDD<PackedPartition> train = pack(trainRows, partitions, width, shape, outputs);
+    JavaRDD<PackedPartition> validation = hasValidation
+        ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs) : null;
+    Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put("engine", sparkgru.jobs.Main.VERSION);
+    provenance.put("spark", spark.version());
+    provenance.put("java", System.getProperty("java.version"));
+    provenance.put("data", OWNER + " " + uid);
+    provenance.put("seed", getSeed());
+    provenance.put("partitions", partitions);
+    provenance.put("config", config.effectiveValues());
+    try {
+      History history = run.fit(settings, model, train, validation, listener, provenance);
+      provenance.put("created", Instant.now().toString());
+      provenance.put("history", new ArrayList<>(history.epochs()));
+      GruModel fitted = new GruModel(uid, ModelFile.write(settings.model(), model, provenance));
+      copyValues(fitted, ParamMap.empty());
+      fitted.setParent(this);
+      return fitted;
+    } catch (Exception e) {
+      throw DataErrors.rethrow(e);
+    } finally {
+      train.unpersist(false);
+      if (validation != null) {
+        validation.unpersist(false);
+      }
+    }
+  }
+
+  private static JavaRDD<PackedPartition> pack(Dataset<Row> rows, int partitions, int width,
+      SequenceColumns.Shape shape, int outputs) {
+    String[] names = rows.columns();
+    String features = names[0];
+    String label = names[1];
+    JavaRDD<PackedPartition> packed = rows.repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY)).javaRDD()
+        .mapPartitions(it -> List.of(SequenceColumns.pack(it, width, shape, outputs, features, label)).iterator(),
+            true);
+    return packed.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  private void requireOutputs(int[] outShape, SequenceColumns.Shape shape, int outputs) {
+    boolean perStep = shape == SequenceColumns.Shape.SEQUENCE;
+    if ((outShape.length == 2) != perStep || outShape[outShape.length - 1] != outputs) {
+      throw new IllegalArgumentException(OWNER + ": the model (layers " + getLayers() + ") outputs "
+          + java.util.Arrays.toString(outShape) + " per sample but labelCol '" + getLabelCol() + "' holds "
+          + (perStep ? outputs + " values per step" : outputs + " value(s) per sequence") + "; "
+          + (perStep ? "per-step labels need return_sequences=true on the last GRU"
+          : "the last GRU must not return sequences") + " and the last dense layer " + outputs + " units (or none "
+          + "set)");
+    }
+  }
+
+  private TrainSettings settings(JobConfig config, int width, int outputs) {
+    try {
+      return config.trainSettings(width, outputs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(OWNER + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The train job's configuration these params describe; checks them together.
+   *
+   * @param validation whether validation rows are marked
+   */
+  JobConfig jobConfig(boolean validation) {
+    for (Param<String> monitor : List.of(earlyStoppingMonitor, reduceLrMonitor)) {
+      if (getOrDefault(monitor).startsWith("val_") && !validation) {
+        throw new IllegalArgumentException(OWNER + " param " + monitor.name() + " is '" + getOrDefault(monitor)
+            + "', which needs validation rows: set validationIndicatorCol");
+      }
+    }
+    List<String> types = List.of(getLayers().trim().toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
+    List<String> s = new ArrayList<>();
+    s.add("data.validation_fraction=" + (validation ? "0.1" : "0"));
+    s.add("model.layers=" + String.join(",", types));
+    for (int i = 0; i < types.size(); i++) {
+      String prefix = i + ".units=";
+      if (types.get(i).equals("gru") && java.util.Arrays.stream(getLayerArgs()).noneMatch(a -> a.startsWith(prefix))) {
+        s.add("model.layer." + prefix + getUnits());
+      }
+    }
+    for (String a : getLayerArgs()) {
+      s.add("model.layer." + a.trim());
+    }
+    s.add("optimizer.name=" + getOptimizer().trim().toLowerCase(java.util.Locale.ROOT));
+    if (isDefined(learningRate)) {
+      s.add("optimizer.learning_rate=" + getOrDefault(learningRate));
+    }
+    for (String a : getOptimizerArgs()) {
+      s.add("optimizer." + a.trim());
+    }
+    s.add("train.loss=" + getLoss().trim().toLowerCase(java.util.Locale.ROOT));
+    s.add("train.metrics=" + getMetrics().trim().toLowerCase(java.util.Locale.ROOT));
+    s.add("train.epochs=" + getEpochs());
+    s.add("train.batch_size=" + getBatchSize());
+    s.add("train.averaging_frequency=" + getAveragingFrequency());
+    s.add("train.average_optimizer_state=" + getOrDefault(averageOptimizerState));
+    s.add("train.partitions=" + getNumPartitions());
+    s.add("train.seed=" + getSeed());
+    s.add("train.aggregation_depth=" + getOrDefault(aggregationDepth));
+    s.add("early_stopping.monitor=" + getOrDefault(earlyStoppingMonitor));
+    s.add("early_stopping.patience=" + getOrDefault(earlyStoppingPatience));
+    s.add("early_stopping.min_delta=" + getOrDefault(earlyStoppingMinDelta));
+    s.add("early_stopping.restore_best_weights=" + getOrDefault(restoreBestWeights));
+    s.add("reduce_lr.monitor=" + getOrDefault(reduceLrMonitor));
+    s.add("reduce_lr.factor=" + getOrDefault(reduceLrFactor));
+    s.add("reduce_lr.patience=" + getOrDefault(reduceLrPatience));
+    s.add("reduce_lr.min_delta=" + getOrDefault(reduceLrMinDelta));
+    s.add("reduce_lr.cooldown=" + getOrDefault(reduceLrCooldown));
+    s.add("reduce_lr.min_lr=" + getOrDefault(reduceLrMinLr));
+    s.add("checkpoint.path=" + getOrDefault(checkpointPath));
+    s.add("checkpoint.interval=" + getOrDefault(checkpointInterval));
+    s.add("output.progress=false");
+    try {
+      return JobConfig.of(s.toArray(new String[0]));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(OWNER + ": " + e.getMessage() + " (layers, units and layerArgs are the train "
+          + "job's model.layers and model.layer.<i>.*; optimizer, learningRate and optimizerArgs its optimizer.*)", e);
+    }
+  }
+
+  @Override
+  public GruEstimator copy(ParamMap extra) {
+    GruEstimator copy = defaultCopy(extra);
+    copy.listeners = listeners;
+    return copy;
+  }
+
+  /** MLlib's reader of saved estimators (params only). */
+  public static MLReader<GruEstimator> read() {
+    return new DefaultParamsReadable<GruEstimator>() {}.read();
+  }
+
+  /** Loads an estimator saved with {@code write().save(path)}. */
+  public static GruEstimator load(String path) {
+    return read().load(path);
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    listeners = new ArrayList<>();
+  }
+}

@@ -1,0 +1,295 @@
+package sparkgru.jobs.ml;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.data.Batched;
+import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.predict.EqualLengthBatches;
+
+/**
+ * A trained GRU network as an MLlib {@code Model}: {@link #transform} adds {@code predictionCol}
+ * (a {@code double} for one output, {@code array<double>} for several, {@code array<array<double>>}
+ * for a model returning sequences) to rows holding a sequence in {@code featuresCol}
+ * ({@code array<array<numeric>>} or {@code array<vector>}). Distributed: the model file is
+ * broadcast once per model; each partition predicts {@code batchSize} rows at a time, sequences
+ * of one length together and unpadded (each gets exactly the output Keras computes for it
+ * alone).
+ *
+ * <p>Saved as MLlib's params metadata plus the project's own model file,
+ * {@code <path>/model.sgru}, which {@code spark-gru predict}, {@code export} and the engine read.
+ */
+public final class GruModel extends Model<GruModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final String OWNER = "GruModel";
+  /** The model file's name inside a saved model's directory. */
+  public static final String MODEL_FILE = "model.sgru";
+
+  private final String uid;
+  private byte[] file;
+  private transient ModelFile.Loaded loaded;
+  private transient Broadcast<byte[]> broadcast;
+
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+  private final IntParam batchSize;
+
+  /** A model without weights yet, as MLlib's reader creates it before {@link #read} loads them. */
+  public GruModel(String uid) {
+    this.uid = uid;
+    featuresCol = new Param<>(this, "featuresCol", "sequences: array<array<numeric>> or array<vector>, one element "
+        + "per time step", ParamChecks.column(OWNER, "featuresCol"));
+    predictionCol = new Param<>(this, "predictionCol", "prediction column to add",
+        ParamChecks.column(OWNER, "predictionCol"));
+    batchSize = new IntParam(this, "batchSize", "rows per model call when predicting",
+        ParamChecks.range(OWNER, "batchSize", 1, 1 << 20));
+    setDefault(featuresCol, "features");
+    setDefault(predictionCol, "prediction");
+    setDefault(batchSize, 256);
+  }
+
+  /** A model of a model file (the project's own format). */
+  public GruModel(String uid, byte[] modelFile) {
+    this(uid);
+    attach(modelFile, "model");
+  }
+
+  /** A model of a file written by the train job (or any model file the engine reads). */
+  public static GruModel of(byte[] modelFile, String name) {
+    GruModel m = new GruModel(Identifiable$.MODULE$.randomUID("gruModel"));
+    m.attach(modelFile, name);
+    return m;
+  }
+
+  private void attach(byte[] modelFile, String name) {
+    this.loaded = ModelFile.read(modelFile, name);
+    this.file = modelFile.clone();
+  }
+
+  private ModelFile.Loaded loaded() {
+    if (loaded == null) {
+      if (file == null) {
+        throw new IllegalStateException(OWNER + " " + uid + " has no weights; load it with GruModel.load(path)");
+      }
+      loaded = ModelFile.read(file, OWNER + " " + uid);
+    }
+    return loaded;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public Param<String> featuresCol() { return featuresCol; }
+  public Param<String> predictionCol() { return predictionCol; }
+  public IntParam batchSize() { return batchSize; }
+
+  public String getFeaturesCol() { return getOrDefault(featuresCol); }
+  public String getPredictionCol() { return getOrDefault(predictionCol); }
+  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+
+  public GruModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
+  public GruModel setPredictionCol(String v) { set(predictionCol, v); return this; }
+  public GruModel setBatchSize(int v) { set(batchSize, v); return this; }
+
+  /** The architecture. */
+  public ModelSpec spec() {
+    return loaded().spec();
+  }
+
+  /** A copy of the trained weights, flat, in the engine's order. */
+  public float[] weights() {
+    return loaded().model().parameters().toArray();
+  }
+
+  /** A copy of the model file (the project's own format). */
+  public byte[] modelFile() {
+    return file.clone();
+  }
+
+  /** Each epoch's logs from training (loss, metrics, val_*, timings), in order; empty if unknown. */
+  @SuppressWarnings("unchecked")
+  public List<Map<String, Double>> history() {
+    Object h = loaded().provenance().get("history");
+    List<Map<String, Double>> out = new ArrayList<>();
+    if (h instanceof List<?> epochs) {
+      for (Object e : epochs) {
+        Map<String, Double> logs = new java.util.LinkedHashMap<>();
+        ((Map<String, Object>) e).forEach((k, v) -> logs.put(k, ((Number) v).doubleValue()));
+        out.add(java.util.Collections.unmodifiableMap(logs));
+      }
+    }
+    return java.util.Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    SequenceColumns.requireSequences(schema, OWNER, "featuresCol", getFeaturesCol());
+    SequenceColumns.requireAbsent(schema, OWNER, "predictionCol", getPredictionCol());
+    return schema.add(getPredictionCol(), SequenceColumns.Shape.of(loaded().model().outputShape()).predictionType(),
+        false);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    if (broadcast == null) {
+      broadcast = dataset.sparkSession().sparkContext().broadcast(file,
+          scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+    }
+    Broadcast<byte[]> model = broadcast;
+    String column = getFeaturesCol();
+    int index = dataset.schema().fieldIndex(column);
+    int width = spec().features();
+    int steps = spec().steps();
+    int batch = getBatchSize();
+    SequenceColumns.Shape shape = SequenceColumns.Shape.of(loaded().model().outputShape());
+    String name = OWNER + " " + uid;
+    return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Predictions(rows,
+        ModelFile.read(model.value(), name).model(), index, column, width, steps, batch, shape), Encoders.row(out));
+  }
+
+  /** A partition's rows with their predictions, a batch at a time. */
+  private static final class Predictions extends Batched<Row> {
+    private final Iterator<Row> rows;
+    private final Sequential model;
+    private final int index;
+    private final String column;
+    private final int width;
+    private final int steps;
+    private final int batch;
+    private final SequenceColumns.Shape shape;
+    private long seen;
+
+    Predictions(Iterator<Row> rows, Sequential model, int index, String column, int width, int steps, int batch,
+        SequenceColumns.Shape shape) {
+      this.rows = rows;
+      this.model = model;
+      this.index = index;
+      this.column = column;
+      this.width = width;
+      this.steps = steps;
+      this.batch = batch;
+      this.shape = shape;
+    }
+
+    @Override
+    protected void fill(ArrayDeque<Row> ready) {
+      List<Row> inputs = new ArrayList<>();
+      List<double[][]> sequences = new ArrayList<>();
+      while (rows.hasNext() && inputs.size() < batch) {
+        Row r = rows.next();
+        String where = "row " + seen++ + " of partition " + org.apache.spark.TaskContext.getPartitionId();
+        double[][] q = SequenceColumns.sequence(r.get(index), width, column, where);
+        if (steps > 0 && q.length != steps) {
+          throw new IllegalArgumentException("column '" + column + "' has " + q.length + " steps at " + where
+              + " but the model reads exactly " + steps);
+        }
+        inputs.add(r);
+        sequences.add(q);
+      }
+      if (inputs.isEmpty()) {
+        return;
+      }
+      float[][] y = EqualLengthBatches.predict(model, sequences, width);
+      for (int i = 0; i < inputs.size(); i++) {
+        Row r = inputs.get(i);
+        Object[] values = new Object[r.size() + 1];
+        for (int c = 0; c < r.size(); c++) {
+          values[c] = r.get(c);
+        }
+        values[r.size()] = prediction(y[i], sequences.get(i).length);
+        ready.add(RowFactory.create(values));
+      }
+    }
+
+    private Object prediction(float[] y, int t) {
+      double[] d = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        d[i] = y[i];
+      }
+      return switch (shape) {
+        case SCALAR -> d[0];
+        case VECTOR -> d;
+        case SEQUENCE -> {
+          int k = d.length / t;
+          double[][] perStep = new double[t][];
+          for (int s = 0; s < t; s++) {
+            perStep[s] = Arrays.copyOfRange(d, s * k, (s + 1) * k);
+          }
+          yield perStep;
+        }
+      };
+    }
+  }
+
+  @Override
+  public GruModel copy(ParamMap extra) {
+    GruModel copy = new GruModel(uid);
+    copy.file = file;
+    copy.loaded = loaded;
+    copy.broadcast = broadcast;
+    return copyValues(copy, extra).setParent(parent());
+  }
+
+  /** Writes MLlib's params metadata and {@code <path>/model.sgru}. */
+  @Override
+  public MLWriter write() {
+    MLWriter params = DefaultParamsWritable.super.write();
+    byte[] bytes = file;
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        try {
+          params.session(sparkSession()).save(path);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+        AtomicFiles.write(new Path(path, MODEL_FILE), sparkSession().sparkContext().hadoopConfiguration(), bytes);
+      }
+    };
+  }
+
+  /** MLlib's reader of saved models (also how a saved {@code PipelineModel} loads this stage). */
+  public static MLReader<GruModel> read() {
+    return new MLReader<>() {
+      @Override
+      public GruModel load(String path) {
+        GruModel m = new DefaultParamsReadable<GruModel>() {}.read().session(sparkSession()).load(path);
+        String file = new Path(path, MODEL_FILE).toString();
+        m.attach(HadoopFiles.readAll(file, "model", sparkSession().sparkContext().hadoopConfiguration()), file);
+        return m;
+      }
+    };
+  }
+
+  /** Loads a model saved with {@code write().save(path)}. */
+  public static GruModel load(String path) {
+    return read().load(path);
+  }
+}

@@ -1,0 +1,388 @@
+package sparkgru.jobs.ml;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.ml.tuning.TrainValidationSplit;
+import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparkgru.engine.model.ModelFile;
+import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.train.TrainJob;
+
+/** The MLlib estimator and model: the train job's weights, pipelines, persistence, tuning, errors. */
+class GruEstimatorTest {
+  @TempDir
+  Path dir;
+
+  private static SparkSession spark() {
+    return SparkTestSession.get();
+  }
+
+  /** Long-format CSV: ragged sequences of 4 to 6 steps, rows shuffled, target = running sum of x0. */
+  private Path csv(int sequences) throws Exception {
+    StringBuilder sb = new StringBuilder("seq,t,x0,x1,y\n");
+    SplittableRandom r = new SplittableRandom(5);
+    List<String> rows = new ArrayList<>();
+    for (int s = 0; s < sequences; s++) {
+      double sum = 0;
+      for (int t = 0; t < 4 + s % 3; t++) {
+        double x0 = r.nextDouble() - 0.5;
+        sum += x0;
+        rows.add(String.format(Locale.ROOT, "id%d,%d,%.5f,%.5f,%.5f", s, t, x0, r.nextDouble(), sum));
+      }
+    }
+    java.util.Collections.shuffle(rows, new java.util.Random(2));
+    rows.forEach(row -> sb.append(row).append('\n'));
+    Path file = dir.resolve("seq.csv");
+    Files.writeString(file, sb.toString());
+    return file;
+  }
+
+  @Test
+  void fitGivesTheTrainJobsWeightsForTheSameDataSeedAndPartitioning() throws Exception {
+    Path data = csv(90);
+    JobConfig config = JobConfig.of("data.source=csv", "data.path=" + data.toUri(), "data.id_column=seq",
+        "data.step_column=t", "data.feature_columns=x0,x1", "data.target_columns=y", "data.validation_fraction=0.2",
+        "model.layers=gru,dense", "model.layer.0.units=6", "model.layer.0.recurrent_dropout=0.1",
+        "optimizer.learning_rate=0.02", "train.epochs=3", "train.batch_size=8", "train.averaging_frequency=2",
+        "train.partitions=3", "train.seed=11", "early_stopping.monitor=val_loss", "early_stopping.patience=5",
+        "output.model=" + dir.resolve("job/model.sgru").toUri(), "output.metrics=" + dir.resolve("job/m.jsonl").toUri());
+    TrainJob.Result job = TrainJob.run(spark(), config, new PrintWriter(new StringWriter()));
+
+    // The same rows as one sequence per row, typed as the train job types them, with its validation split.
+    Dataset<Row> typed = new LongFormat("seq", "t", List.of("x0", "x1"), List.of("y"))
+        .select(spark().read().option("header", "true").csv(data.toString()), "csv");
+    Dataset<Row> sequences = typed.groupBy("seq").agg(sort_array(collect_list(struct(col("t"),
+        array(col("x0"), col("x1")).as("x"), col("y")))).as("steps"))
+        .select(col("seq"), transform(col("steps"), s -> s.getField("x")).as("features"),
+            element_at(col("steps"), -1).getField("y").as("label"),
+            pmod(xxhash64(col("seq"), lit(11L)), lit(10_000)).lt(2_000).as("is_validation"));
+    List<Map<String, Double>> told = new ArrayList<>();
+    GruEstimator estimator = new GruEstimator().setLayers("gru,dense").setUnits(6)
+        .setLayerArgs("0.recurrent_dropout=0.1").setLearningRate(0.02).setEpochs(3).setBatchSize(8)
+        .setAveragingFrequency(2).setNumPartitions(3).setSeed(11).setEarlyStoppingMonitor("val_loss")
+        .setEarlyStoppingPatience(5).setValidationIndicatorCol("is_validation").setSequenceIdCol("seq")
+        .setMetricsPath(dir.resolve("ml/m.jsonl").toUri().toString())
+        .addEpochListener((epoch, logs) -> told.add(logs));
+    GruModel model = estimator.fit(sequences);
+
+    assertArrayEquals(job.model().parameters().toArray(), model.weights(), 0f, "bit-identical weights");
+    assertEquals(3, model.history().size());
+    assertEquals(3, told.size());
+    for (int e = 0; e < 3; e++) {
+      for (String key : List.of("loss", "val_loss", "val_mae")) {
+        assertEquals(job.history().get(key)[e], model.history().get(e).get(key), 0, key + " of epoch " + (e + 1));
+        assertEquals(told.get(e).get(key), model.history().get(e).get(key), 0, "listener's " + key);
+      }
+    }
+    assertEquals(3, Files.readAllLines(dir.resolve("ml/m.jsonl")).size());
+  }
+
+  /** Six series of 90 hourly steps: a daily-ish sine with a phase per series, plus hour features. */
+  private static Dataset<Row> series() {
+    StructType schema = new StructType().add("series_id", DataTypes.StringType).add("timestamp", DataTypes.LongType)
+        .add("value", DataTypes.DoubleType).add("hour_sin", DataTypes.DoubleType).add("hour_cos", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(9);
+    for (int s = 0; s < 6; s++) {
+      for (int t = 0; t < 90; t++) {
+        double hour = 2 * Math.PI * (t % 12) / 12;
+        rows.add(RowFactory.create("s" + s, (long) t * 3600, Math.sin(hour + s) + 0.05 * (r.nextDouble() - 0.5),
+            Math.sin(hour), Math.cos(hour)));
+      }
+    }
+    return spark().createDataFrame(rows, schema);
+  }
+
+  private static PipelineStage[] stages(GruEstimator gru) {
+    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"value", "hour_sin", "hour_cos"})
+        .setOutputCol("step_features");
+    SequenceWindows windows = new SequenceWindows().setLookback(12).setHorizon(1).setStride(2);
+    return new PipelineStage[] {assembler, windows, gru};
+  }
+
+  private static Map<String, Double> byWindow(Dataset<Row> predicted) {
+    Map<String, Double> out = new java.util.TreeMap<>();
+    for (Row r : predicted.select("window_id", "prediction").collectAsList()) {
+      out.put(r.getString(0), r.getDouble(1));
+    }
+    return out;
+  }
+
+  @Test
+  void pipelineSavedAndLoadedPredictsExactlyTheSameAndItsModelFileServesTheCli() throws Exception {
+    Dataset<Row> data = series();
+    GruEstimator gru = new GruEstimator().setUnits(8).setEpochs(3).setBatchSize(16).setLearningRate(0.01)
+        .setSequenceIdCol("window_id");
+    Pipeline pipeline = new Pipeline().setStages(stages(gru));
+    PipelineModel fitted = pipeline.fit(data);
+    Map<String, Double> before = byWindow(fitted.transform(data));
+    assertEquals(6 * ((90 - 13) / 2 + 1), before.size());
+
+    String path = dir.resolve("pipeline-model").toUri().toString();
+    fitted.write().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    assertEquals(before, byWindow(loaded.transform(data)), "identical predictions after save and load");
+
+    GruModel stage = (GruModel) loaded.stages()[2];
+    assertEquals(3, stage.history().size());
+    Path file;
+    try (var files = Files.walk(dir.resolve("pipeline-model"))) {
+      file = files.filter(p -> p.getFileName().toString().equals(GruModel.MODEL_FILE)).findFirst().orElseThrow();
+    }
+    ModelFile.Loaded cli = ModelFile.read(Files.readAllBytes(file), file.toString());
+    assertArrayEquals(((GruModel) fitted.stages()[2]).weights(), cli.model().parameters().toArray(), 0f);
+
+    // The unfitted pipeline saves and loads too, with the estimator's params.
+    String pipelinePath = dir.resolve("pipeline").toUri().toString();
+    pipeline.write().save(pipelinePath);
+    GruEstimator again = (GruEstimator) Pipeline.load(pipelinePath).getStages()[2];
+    assertEquals(8, again.getUnits());
+    assertEquals(0.01, again.getLearningRate());
+    assertEquals("window_id", again.getOrDefault(again.sequenceIdCol()));
+  }
+
+  @Test
+  void trainValidationSplitPicksTheLearningRateThatLearns() {
+    GruEstimator gru = new GruEstimator().setEpochs(4).setBatchSize(16).setSequenceIdCol("window_id");
+    ParamMap[] grid = new ParamGridBuilder().addGrid(gru.units(), new int[] {4, 8})
+        .addGrid(gru.learningRate(), new double[] {1e-6, 0.02}).build();
+    Pipeline pipeline = new Pipeline().setStages(stages(gru));
+    Dataset<Row> windows = new Pipeline().setStages(java.util.Arrays.copyOf(stages(gru), 2)).fit(series())
+        .transform(series());
+    TrainValidationSplit split = new TrainValidationSplit().setEstimator(gru).setEstimatorParamMaps(grid)
+        .setEvaluator(new RegressionEvaluator().setMetricName("rmse")).setTrainRatio(0.75).setSeed(3);
+    TrainValidationSplitModel tuned = split.fit(windows);
+    double[] rmse = tuned.validationMetrics();
+    for (int i = 0; i < grid.length; i++) {
+      double rate = (Double) grid[i].apply(gru.learningRate());
+      for (int j = 0; j < grid.length; j++) {
+        if ((Double) grid[j].apply(gru.learningRate()) < rate) {
+          assertTrue(rmse[i] < rmse[j] * 0.7, "learning rate " + rate + " beats " + grid[j] + ": "
+              + java.util.Arrays.toString(rmse));
+        }
+      }
+    }
+    GruEstimator best = (GruEstimator) tuned.bestModel().parent();
+    assertEquals(0.02, best.getLearningRate());
+    assertTrue(pipeline.getStages().length == 3);
+  }
+
+  private static Dataset<Row> table(StructType schema, Object... firstRow) {
+    return spark().createDataFrame(List.of(RowFactory.create(firstRow)), schema);
+  }
+
+  @Test
+  void wrongColumnsFailAtTransformSchemaNamingParamColumnAndExpectedType() {
+    StructType good = new StructType().add("features", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    GruEstimator gru = new GruEstimator();
+    assertEquals(DataTypes.DoubleType, gru.transformSchema(good).apply("prediction").dataType());
+
+    StructType flat = new StructType().add("features", DataTypes.DoubleType).add("label", DataTypes.DoubleType);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gru.transformSchema(flat));
+    assertEquals("GruEstimator param featuresCol: column 'features' has type double; expected array<array<numeric>> "
+        + "or array<vector> (one element per time step)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty()).setLabelCol("y")
+        .transformSchema(good));
+    assertEquals("GruEstimator param labelCol names column 'y', which the dataset lacks; its columns are [features, "
+        + "label]", e.getMessage());
+    StructType textLabel = new StructType().add("features", good.apply("features").dataType())
+        .add("label", DataTypes.StringType);
+    e = assertThrows(IllegalArgumentException.class, () -> gru.transformSchema(textLabel));
+    assertTrue(e.getMessage().startsWith("GruEstimator param labelCol: column 'label' has type string; expected a "
+        + "number (one output), array<numeric> or vector"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty()).setPredictionCol("label")
+        .transformSchema(good));
+    assertEquals("GruEstimator param predictionCol: the dataset already has a column 'label'; choose another name",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty())
+        .setValidationIndicatorCol("label").transformSchema(good));
+    assertEquals("GruEstimator param validationIndicatorCol: column 'label' has type double; expected boolean",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty())
+        .setEarlyStoppingMonitor("val_loss").transformSchema(good));
+    assertEquals("GruEstimator param earlyStoppingMonitor is 'val_loss', which needs validation rows: set "
+        + "validationIndicatorCol", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty()).setLayerArgs("4.units=3")
+        .transformSchema(good));
+    assertTrue(e.getMessage().startsWith("GruEstimator: model.layer.4.units configures layer 4 but model.layers "
+        + "lists 2 layers [gru, dense]"), e.getMessage());
+
+    GruModel model = GruModel.of(trainedOnce(), "tiny");
+    e = assertThrows(IllegalArgumentException.class, () -> model.transform(table(flat, 1.0, 2.0)));
+    assertEquals("GruModel param featuresCol: column 'features' has type double; expected array<array<numeric>> or "
+        + "array<vector> (one element per time step)", e.getMessage());
+  }
+
+  private static byte[] trainedOnce() {
+    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(RowFactory.create(List.of(List.of(i * 0.1, 1.0), List.of(0.5, -i * 0.1)), i * 0.05));
+    }
+    return new GruEstimator().setUnits(3).setEpochs(1).setBatchSize(4).fit(spark().createDataFrame(rows, schema))
+        .modelFile();
+  }
+
+  @Test
+  void badValuesFailWhenSetNamingParamAndAllowedValues() {
+    GruEstimator gru = new GruEstimator();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gru.setEpochs(0));
+    assertEquals("GruEstimator param epochs must be in [1, 1000000], got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setOptimizer("adagrad"));
+    assertEquals("GruEstimator param optimizer must be one of [adam, adamw, rmsprop, sgd], got 'adagrad'",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setLoss("mape"));
+    assertEquals("GruEstimator param loss must be one of [mse, mae, huber, binary_crossentropy], got 'mape'",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setLayers("gru,lstm"));
+    assertEquals("GruEstimator param layers must be a comma-separated list of [gru, dense, masking, dropout], got "
+        + "'gru,lstm'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setLayerArgs("dropout=0.1"));
+    assertEquals("GruEstimator param layerArgs entries must look like <layer index>.<keras argument>=<value>, e.g. "
+        + "0.dropout=0.1, got 'dropout=0.1'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setOptimizerArgs("learning_rate=0.1"));
+    assertTrue(e.getMessage().startsWith("GruEstimator param optimizerArgs entries must look like <keras argument>="
+        + "<value> other than name and learning_rate"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setReduceLrFactor(1.0));
+    assertTrue(e.getMessage().startsWith("GruEstimator param reduceLrFactor must be in ["), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setMetrics("mae,r2"));
+    assertEquals("GruEstimator param metrics must be a comma-separated list of [mae, rmse, binary_accuracy], got "
+        + "'mae,r2'", e.getMessage());
+    // The same checks guard param maps and grids.
+    e = assertThrows(IllegalArgumentException.class, () -> new ParamGridBuilder().addGrid(gru.units(),
+        new int[] {8, 0}).build());
+    assertEquals("GruEstimator param units must be in [1, 65536], got 0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new GruModel("m").setBatchSize(-1));
+    assertEquals("GruModel param batchSize must be in [1, 1048576], got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new SequenceWindows().setLookback(0));
+    assertEquals("SequenceWindows param lookback must be in [1, 100000], got 0", e.getMessage());
+  }
+
+  @Test
+  void badValuesAtFitNameTheColumnAndTheRow() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("features",
+        DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      rows.add(RowFactory.create("q" + i, List.of(List.of(1.0, 2.0), List.of(3.0, i == 7 ? Double.NaN : 4.0)), 1.0));
+    }
+    GruEstimator gru = new GruEstimator().setEpochs(1).setUnits(2).setSequenceIdCol("id");
+    Exception e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows,
+        schema)));
+    assertEquals("column 'features' holds NaN at the row with key q7, step 1, element 1; values must be finite and "
+        + "within float32 range", e.getMessage());
+    rows.set(7, RowFactory.create("q7", List.of(List.of(1.0, 2.0), List.of(3.0)), 1.0));
+    e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows, schema)));
+    assertEquals("column 'features' has 1 values at the row with key q7, step 1; expected 2 per step",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows.subList(0, 0),
+        schema)));
+    assertEquals("GruEstimator.fit: the dataset has no rows", e.getMessage());
+  }
+
+  @Test
+  void estimatorSavesAndLoadsWithItsParams() throws Exception {
+    GruEstimator gru = new GruEstimator().setLayers("gru,gru,dense").setUnits(16).setLayerArgs("1.units=4",
+        "0.return_sequences=true").setOptimizer("rmsprop").setOptimizerArgs("rho=0.8").setEpochs(7)
+        .setValidationIndicatorCol("v").setEarlyStoppingMonitor("val_loss");
+    String path = dir.resolve("est").toUri().toString();
+    gru.write().save(path);
+    GruEstimator loaded = GruEstimator.load(path);
+    assertEquals(gru.uid(), loaded.uid());
+    assertEquals(gru.jobConfig(true).effectiveValues(), loaded.jobConfig(true).effectiveValues());
+    assertEquals(0.001, loaded.getLearningRate(), "Keras' default for rmsprop");
+    java.io.IOException e = assertThrows(java.io.IOException.class, () -> gru.write().save(path));
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+
+  @Test
+  void perStepAndVectorLabelsTrainAndPredictAsTheEngineDoesForEachRaggedSequence() {
+    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("steps", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)))
+        .add("pair", DataTypes.createArrayType(DataTypes.DoubleType));
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(4);
+    for (int i = 0; i < 40; i++) {
+      List<List<Double>> x = new ArrayList<>();
+      List<List<Double>> y = new ArrayList<>();
+      double sum = 0;
+      for (int t = 0; t < 3 + i % 4; t++) {
+        double v = r.nextDouble() - 0.5;
+        sum += v;
+        x.add(List.of(v));
+        y.add(List.of(sum));
+      }
+      rows.add(RowFactory.create(x, y, List.of(sum, -sum)));
+    }
+    Dataset<Row> data = spark().createDataFrame(rows, schema);
+    GruModel perStep = new GruEstimator().setLabelCol("steps").setUnits(5).setLayerArgs("0.return_sequences=true")
+        .setEpochs(2).setBatchSize(8).fit(data);
+    GruModel pair = new GruEstimator().setLabelCol("pair").setUnits(5).setEpochs(2).setBatchSize(8).fit(data);
+    assertEquals(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false),
+        perStep.transformSchema(data.schema()).apply("prediction").dataType());
+    List<Row> a = perStep.setBatchSize(7).transform(data).collectAsList();
+    List<Row> b = pair.transform(data).collectAsList();
+    sparkgru.engine.model.Sequential engine = ModelFile.read(perStep.modelFile(), "per-step").model();
+    sparkgru.engine.model.Sequential engine2 = ModelFile.read(pair.modelFile(), "pair").model();
+    for (int i = 0; i < 40; i++) {
+      List<?> x = a.get(i).getList(0);
+      float[] input = new float[x.size()];
+      for (int t = 0; t < input.length; t++) {
+        input[t] = ((Number) seq(x.get(t)).get(0)).floatValue();
+      }
+      float[] want = engine.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
+      List<?> got = a.get(i).getList(3);
+      assertEquals(input.length, got.size());
+      for (int t = 0; t < input.length; t++) {
+        assertEquals(want[t], ((Number) seq(got.get(t)).get(0)).floatValue(), 0f, "row " + i + " step " + t);
+      }
+      float[] want2 = engine2.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
+      assertEquals(List.of((double) want2[0], (double) want2[1]), b.get(i).getList(3));
+    }
+  }
+
+  private static List<?> seq(Object value) {
+    return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) value);
+  }
+}
