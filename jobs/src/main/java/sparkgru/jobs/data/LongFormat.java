@@ -138,34 +138,20 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     if (current != null) {
       sequences.add(steps.toArray(new double[0][]));
     }
-    int n = sequences.size();
-    int t = Math.max(1, sequences.stream().mapToInt(q -> q.length).max().orElse(1));
-    boolean ragged = sequences.stream().anyMatch(q -> q.length != sequences.get(0).length);
-    float[] x = new float[n * t * f];
-    float[] y = new float[perStepTargets ? n * t * k : n * k];
-    boolean[] mask = ragged ? new boolean[n * t] : null;
-    for (int i = 0; i < n; i++) {
-      double[][] q = sequences.get(i);
+    List<double[][]> xs = new ArrayList<>(sequences.size());
+    List<double[][]> ys = new ArrayList<>(sequences.size());
+    for (double[][] q : sequences) {
+      double[][] x = new double[q.length][];
+      double[][] y = new double[perStepTargets ? q.length : 1][];
       for (int s = 0; s < q.length; s++) {
-        for (int j = 0; j < f; j++) {
-          x[(i * t + s) * f + j] = (float) q[s][j];
-        }
-        if (perStepTargets) {
-          for (int j = 0; j < k; j++) {
-            y[(i * t + s) * k + j] = (float) q[s][f + j];
-          }
-        }
-        if (mask != null) {
-          mask[i * t + s] = true;
+        x[s] = Arrays.copyOf(q[s], f);
+        if (perStepTargets || s == q.length - 1) {
+          y[perStepTargets ? s : 0] = Arrays.copyOfRange(q[s], f, f + k);
         }
       }
-      if (!perStepTargets) {
-        for (int j = 0; j < k; j++) {
-          y[i * k + j] = (float) q[q.length - 1][f + j];
-        }
-      }
+      xs.add(x);
+      ys.add(y);
     }
-    int[] targetShape = perStepTargets ? new int[] {t, k} : new int[] {k};
-    return new PackedPartition(n, t, f, targetShape, x, y, mask);
+    return PackedPartition.ofSequences(xs, ys, f, k, perStepTargets);
   }
 }

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.not;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import sparkgru.engine.model.EpochListener;
-import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.OptimizerSpec;
@@ -424,17 +422,8 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     JavaRDD<PackedPartition> validation = hasValidation
         ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs) : null;
     Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("engine", sparkgru.jobs.Main.VERSION);
-    provenance.put("spark", spark.version());
-    provenance.put("java", System.getProperty("java.version"));
-    provenance.put("data", OWNER + " " + uid);
-    provenance.put("seed", getSeed());
-    provenance.put("partitions", partitions);
-    provenance.put("config", config.effectiveValues());
     try {
-      History history = run.fit(settings, model, train, validation, listener, provenance);
-      provenance.put("created", Instant.now().toString());
-      provenance.put("history", new ArrayList<>(history.epochs()));
+      run.fit(settings, model, train, validation, listener, OWNER + " " + uid, provenance);
       GruModel fitted = new GruModel(uid, ModelFile.write(settings.model(), model, provenance));
       copyValues(fitted, ParamMap.empty());
       fitted.setParent(this);

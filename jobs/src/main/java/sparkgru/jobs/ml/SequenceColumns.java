@@ -182,8 +182,8 @@ final class SequenceColumns {
   }
 
   /**
-   * Packs rows of (sequence, label, key) into one partition for training; sequences shorter than
-   * the longest are right-padded and masked, as the train job pads its sequences.
+   * Packs rows of (sequence, label, key) into one partition for training, padded and masked as
+   * the train job packs its sequences ({@link PackedPartition#ofSequences}).
    *
    * @param width   features per step
    * @param shape   what the labels hold
@@ -210,30 +210,6 @@ final class SequenceColumns {
       xs.add(x);
       ys.add(y);
     }
-    int n = xs.size();
-    int t = Math.max(1, xs.stream().mapToInt(q -> q.length).max().orElse(1));
-    boolean ragged = xs.stream().anyMatch(q -> q.length != t);
-    float[] x = new float[Math.multiplyExact(n, t * width)];
-    float[] y = new float[shape == Shape.SEQUENCE ? n * t * outputs : n * outputs];
-    boolean[] mask = ragged ? new boolean[n * t] : null;
-    for (int i = 0; i < n; i++) {
-      double[][] q = xs.get(i);
-      for (int s = 0; s < q.length; s++) {
-        for (int j = 0; j < width; j++) {
-          x[(i * t + s) * width + j] = (float) q[s][j];
-        }
-        if (mask != null) {
-          mask[i * t + s] = true;
-        }
-      }
-      double[][] l = ys.get(i);
-      for (int s = 0; s < l.length; s++) {
-        for (int j = 0; j < outputs; j++) {
-          y[shape == Shape.SEQUENCE ? (i * t + s) * outputs + j : i * outputs + j] = (float) l[s][j];
-        }
-      }
-    }
-    int[] targetShape = shape == Shape.SEQUENCE ? new int[] {t, outputs} : new int[] {outputs};
-    return new PackedPartition(n, t, width, targetShape, x, y, mask);
+    return PackedPartition.ofSequences(xs, ys, width, outputs, shape == Shape.SEQUENCE);
   }
 }

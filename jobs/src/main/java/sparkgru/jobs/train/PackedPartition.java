@@ -77,6 +77,42 @@ public final class PackedPartition implements Serializable {
     return new PackedPartition(n, steps, features, targetShape, x, y, null);
   }
 
+  /**
+   * Packs sequences of any lengths: sequences shorter than the longest are right-padded and
+   * masked (Keras semantics); no mask when all have one length.
+   *
+   * @param xs      inputs per sequence, {@code [steps][width]}
+   * @param ys      targets per sequence: {@code [steps][outputs]} per step, or {@code [1][outputs]}
+   * @param perStep whether targets are per step (models returning sequences)
+   */
+  public static PackedPartition ofSequences(java.util.List<double[][]> xs, java.util.List<double[][]> ys, int width,
+      int outputs, boolean perStep) {
+    int n = xs.size();
+    int t = Math.max(1, xs.stream().mapToInt(q -> q.length).max().orElse(1));
+    boolean ragged = xs.stream().anyMatch(q -> q.length != t);
+    float[] x = new float[Math.multiplyExact(n, t * width)];
+    float[] y = new float[Math.multiplyExact(n, perStep ? t * outputs : outputs)];
+    boolean[] mask = ragged ? new boolean[n * t] : null;
+    for (int i = 0; i < n; i++) {
+      double[][] q = xs.get(i);
+      for (int s = 0; s < q.length; s++) {
+        for (int j = 0; j < width; j++) {
+          x[(i * t + s) * width + j] = (float) q[s][j];
+        }
+        if (mask != null) {
+          mask[i * t + s] = true;
+        }
+      }
+      double[][] l = ys.get(i);
+      for (int s = 0; s < l.length; s++) {
+        for (int j = 0; j < outputs; j++) {
+          y[perStep ? (i * t + s) * outputs + j : i * outputs + j] = (float) l[s][j];
+        }
+      }
+    }
+    return new PackedPartition(n, t, width, perStep ? new int[] {t, outputs} : new int[] {outputs}, x, y, mask);
+  }
+
   /** Samples in the partition. */
   public int count() {
     return count;

@@ -1,8 +1,6 @@
 package sparkgru.jobs.train;
 
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +47,6 @@ public final class TrainJob {
     if (partitions == 0) {
       partitions = jsc.defaultParallelism();
     }
-    long seed = config.longValue("train.seed");
     int features = config.windowed() ? config.windowSpec().inputs().size()
         : config.get("data.source").equals("demo") ? DemoData.FEATURES.size() : config.list("data.feature_columns").size();
     int outputs = config.windowed() ? config.outputs()
@@ -86,17 +83,8 @@ public final class TrainJob {
         + " batches");
     out.print(model.summary());
     out.flush();
-    provenance.put("engine", sparkgru.jobs.Main.VERSION);
-    provenance.put("spark", spark.version());
-    provenance.put("java", System.getProperty("java.version"));
-    provenance.put("data", origin);
-    provenance.put("seed", seed);
-    provenance.put("partitions", partitions);
-    provenance.put("config", config.effectiveValues());
     try {
-      History history = run.fit(settings, model, train, validation, listener, provenance);
-      provenance.put("created", Instant.now().toString());
-      provenance.put("history", new ArrayList<>(history.epochs()));
+      History history = run.fit(settings, model, train, validation, listener, origin, provenance);
       byte[] file = ModelFile.write(settings.model(), model, provenance);
       AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(), file);
       out.println("model written to " + config.get("output.model"));

@@ -72,10 +72,20 @@ public final class TrainingRun {
 
   /**
    * Trains {@code model} (built by {@code settings}) on the packed partitions ({@code validation}
-   * may be null), telling {@code listener} every epoch; checkpoints carry {@code provenance}.
+   * may be null), telling {@code listener} every epoch. Records in {@code provenance} (which
+   * checkpoints and the model file carry) the versions, {@code data} (where the data came
+   * from), seed, partition count and configuration before training, the time and the history
+   * after.
    */
   public History fit(TrainSettings settings, Sequential model, JavaRDD<PackedPartition> train,
-      JavaRDD<PackedPartition> validation, EpochListener listener, Map<String, Object> provenance) {
+      JavaRDD<PackedPartition> validation, EpochListener listener, String data, Map<String, Object> provenance) {
+    provenance.put("engine", sparkgru.jobs.Main.VERSION);
+    provenance.put("spark", spark.version());
+    provenance.put("java", System.getProperty("java.version"));
+    provenance.put("data", data);
+    provenance.put("seed", settings.seed());
+    provenance.put("partitions", train.getNumPartitions());
+    provenance.put("config", config.effectiveValues());
     Consumer<TrainingState> afterEpoch = null;
     if (checkpoints != null) {
       int interval = config.integer("checkpoint.interval", 1, 1_000_000);
@@ -86,8 +96,11 @@ public final class TrainingRun {
         }
       };
     }
-    return new DistributedTrainer(spark, settings).listener(listener).callbacks(callbacks(config)).resumeFrom(start)
-        .afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
+    History history = new DistributedTrainer(spark, settings).listener(listener).callbacks(callbacks(config))
+        .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
+    provenance.put("created", java.time.Instant.now().toString());
+    provenance.put("history", new ArrayList<>(history.epochs()));
+    return history;
   }
 
   /** Early stopping and learning-rate reduction, when their monitor keys are set. */
