@@ -430,11 +430,6 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       return fitted;
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
-    } finally {
-      train.unpersist(false);
-      if (validation != null) {
-        validation.unpersist(false);
-      }
     }
   }
 

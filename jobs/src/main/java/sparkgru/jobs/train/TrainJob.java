@@ -95,11 +95,6 @@ public final class TrainJob {
       return new Result(history, model, settings);
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
-    } finally {
-      train.unpersist(false);
-      if (validation != null) {
-        validation.unpersist(false);
-      }
     }
   }
 

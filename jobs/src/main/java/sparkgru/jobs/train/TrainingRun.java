@@ -75,7 +75,7 @@ public final class TrainingRun {
    * may be null), telling {@code listener} every epoch. Records in {@code provenance} (which
    * checkpoints and the model file carry) the versions, {@code data} (where the data came
    * from), seed, partition count and configuration before training, the time and the history
-   * after.
+   * after. Unpersists the packed partitions when done.
    */
   public History fit(TrainSettings settings, Sequential model, JavaRDD<PackedPartition> train,
       JavaRDD<PackedPartition> validation, EpochListener listener, String data, Map<String, Object> provenance) {
@@ -96,8 +96,16 @@ public final class TrainingRun {
         }
       };
     }
-    History history = new DistributedTrainer(spark, settings).listener(listener).callbacks(callbacks(config))
-        .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
+    History history;
+    try {
+      history = new DistributedTrainer(spark, settings).listener(listener).callbacks(callbacks(config))
+          .resumeFrom(start).afterEpoch(afterEpoch).rounds(progress(config)).fit(model, train, validation);
+    } finally {
+      train.unpersist(false);
+      if (validation != null) {
+        validation.unpersist(false);
+      }
+    }
     provenance.put("created", java.time.Instant.now().toString());
     provenance.put("history", new ArrayList<>(history.epochs()));
     return history;
