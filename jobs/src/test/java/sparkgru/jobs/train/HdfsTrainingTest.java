@@ -140,5 +140,18 @@ class HdfsTrainingTest {
     Checkpoints.Restored last = checkpoints.latest().orElseThrow();
     assertEquals(4, last.state().epoch());
     assertArrayEquals(reference.model().parameters().toArray(), last.state().weights(), 0f);
+
+    // predict reads the model and sequences from HDFS and writes its Parquet output there.
+    String sequences = Files.readString(local).replace("seq,t,x0,y", "sequence_id,step,x0,y")
+        .lines().map(l -> l.substring(0, l.lastIndexOf(','))).collect(java.util.stream.Collectors.joining("\n"));
+    Path predictInput = dir.resolve("predict.csv");
+    Files.writeString(predictInput, sequences + "\n");
+    hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(predictInput.toUri()), new org.apache.hadoop.fs.Path(base
+        + "/in/predict.csv"));
+    sparkgru.jobs.predict.PredictJob.Result predicted = sparkgru.jobs.predict.PredictJob.run(SparkTestSession.get(),
+        base + "/out/model.sgru", base + "/in/predict.csv", base + "/out/predictions", false,
+        new PrintWriter(new StringWriter()));
+    assertEquals(150, predicted.sequences());
+    assertEquals(150, SparkTestSession.get().read().parquet(base + "/out/predictions").count());
   }
 }
