@@ -181,13 +181,14 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     reduceLrMinLr = new DoubleParam(this, "reduceLrMinLr", "reduce_lr.min_lr",
         ParamChecks.range(OWNER, "reduceLrMinLr", 0, Double.MAX_VALUE));
     checkpointPath = new Param<>(this, "checkpointPath", "checkpoint.path: a directory on any Hadoop file system; "
-        + "empty = no checkpoints", ParamChecks.notNull(OWNER, "checkpointPath"));
+        + "empty = no checkpoints; one fit per directory (a second fit, e.g. another candidate of a tuning run, "
+        + "refuses it)", ParamChecks.notNull(OWNER, "checkpointPath"));
     checkpointInterval = new IntParam(this, "checkpointInterval", "checkpoint.interval: epochs between checkpoints",
         ParamChecks.range(OWNER, "checkpointInterval", 1, 1_000_000));
     resume = new BooleanParam(this, "resume", "continue from the newest checkpoint under checkpointPath (train "
         + "--resume)");
     metricsPath = new Param<>(this, "metricsPath", "output.metrics: per-epoch logs as JSON lines on any Hadoop "
-        + "file system; empty = none", ParamChecks.notNull(OWNER, "metricsPath"));
+        + "file system, rewritten by every fit; empty = none", ParamChecks.notNull(OWNER, "metricsPath"));
     JobConfig defaults = JobConfig.of();
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
@@ -267,6 +268,9 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public String getFeaturesCol() { return getOrDefault(featuresCol); }
   public String getLabelCol() { return getOrDefault(labelCol); }
   public String getPredictionCol() { return getOrDefault(predictionCol); }
+  public String getValidationIndicatorCol() { return isDefined(validationIndicatorCol) ? getOrDefault(
+      validationIndicatorCol) : null; }
+  public String getSequenceIdCol() { return isDefined(sequenceIdCol) ? getOrDefault(sequenceIdCol) : null; }
   public String getLayers() { return getOrDefault(layers); }
   public int getUnits() { return (Integer) getOrDefault(units); }
   public String[] getLayerArgs() { return getOrDefault(layerArgs); }
@@ -329,7 +333,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
 
   /**
    * Also tells {@code listener} every epoch's logs during {@link #fit}, as the train job tells its
-   * console and metrics file (not saved with the estimator; copies share it).
+   * console and metrics file (not saved with the estimator; copies made afterwards tell it too).
    */
   public GruEstimator addEpochListener(EpochListener listener) {
     listeners.add(listener);
@@ -357,6 +361,10 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     }
     if (isDefined(sequenceIdCol)) {
       SequenceColumns.type(schema, OWNER, "sequenceIdCol", getOrDefault(sequenceIdCol));
+    }
+    if ((Boolean) getOrDefault(resume) && getOrDefault(checkpointPath).isEmpty()) {
+      throw new IllegalArgumentException(OWNER + " param resume is true but checkpointPath is empty: set checkpointPath "
+          + "to the directory the interrupted fit wrote its checkpoints to");
     }
     jobConfig(validation);
     return schema.add(getPredictionCol(), shape.predictionType(), false);
@@ -398,6 +406,17 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       throw new IllegalArgumentException(OWNER + " param validationIndicatorCol: column '"
           + getOrDefault(validationIndicatorCol) + "' has nulls; every row must be true (validation) or false");
     }
+    boolean keyed = isDefined(sequenceIdCol);
+    if (keyed) {
+      List<Row> clash = rows.groupBy(col(KEY)).count().filter(col(KEY).isNull().or(col("count").gt(1))).limit(1)
+          .collectAsList();
+      if (!clash.isEmpty()) {
+        throw new IllegalArgumentException(OWNER + " param sequenceIdCol: column '" + getOrDefault(sequenceIdCol)
+            + "' must hold a unique, non-null key per row (it fixes the rows' partitions and order), but "
+            + (clash.get(0).isNullAt(0) ? "it has nulls" : "'" + clash.get(0).get(0) + "' appears "
+            + clash.get(0).getLong(1) + " times"));
+      }
+    }
     StringWriter messages = new StringWriter();
     JsonLinesWriter metricsFile = null;
     if (!getOrDefault(metricsPath).isEmpty()) {
@@ -418,10 +437,12 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       listener = listener.andThen(l);
     }
     Dataset<Row> trainRows = hasValidation ? rows.filter(not(col(getOrDefault(validationIndicatorCol)))) : rows;
-    JavaRDD<PackedPartition> train = pack(trainRows, partitions, width, shape, outputs);
+    JavaRDD<PackedPartition> train = pack(trainRows, partitions, width, shape, outputs, keyed);
     JavaRDD<PackedPartition> validation = hasValidation
-        ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs) : null;
+        ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
+        : null;
     Map<String, Object> provenance = new LinkedHashMap<>();
+    provenance.put(SequenceColumns.Shape.PROVENANCE_KEY, shape.name().toLowerCase(java.util.Locale.ROOT));
     try {
       run.fit(settings, model, train, validation, listener, OWNER + " " + uid, provenance);
       GruModel fitted = new GruModel(uid, ModelFile.write(settings.model(), model, provenance));
@@ -434,13 +455,13 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   }
 
   private static JavaRDD<PackedPartition> pack(Dataset<Row> rows, int partitions, int width,
-      SequenceColumns.Shape shape, int outputs) {
+      SequenceColumns.Shape shape, int outputs, boolean keyed) {
     String[] names = rows.columns();
     String features = names[0];
     String label = names[1];
     JavaRDD<PackedPartition> packed = rows.repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY)).javaRDD()
-        .mapPartitions(it -> List.of(SequenceColumns.pack(it, width, shape, outputs, features, label)).iterator(),
-            true);
+        .mapPartitions(it -> List.of(SequenceColumns.pack(it, width, shape, outputs, features, label, keyed))
+            .iterator(), true);
     return packed.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
@@ -529,7 +550,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   @Override
   public GruEstimator copy(ParamMap extra) {
     GruEstimator copy = defaultCopy(extra);
-    copy.listeners = listeners;
+    copy.listeners = new ArrayList<>(listeners);
     return copy;
   }
 
@@ -540,7 +561,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
 
   /** Loads an estimator saved with {@code write().save(path)}. */
   public static GruEstimator load(String path) {
-    return read().load(path);
+    return ParamChecks.stage(read(), path, GruEstimator.class);
   }
 
   private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {

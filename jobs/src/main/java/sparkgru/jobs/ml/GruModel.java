@@ -36,7 +36,7 @@ import sparkgru.jobs.predict.EqualLengthBatches;
  * (a {@code double} for one output, {@code array<double>} for several, {@code array<array<double>>}
  * for a model returning sequences) to rows holding a sequence in {@code featuresCol}
  * ({@code array<array<numeric>>} or {@code array<vector>}). Distributed: the model file is
- * broadcast once per model; each partition predicts {@code batchSize} rows at a time, sequences
+ * broadcast once per model; each partition predicts {@code predictionBatchSize} rows at a time, sequences
  * of one length together and unpadded (each gets exactly the output Keras computes for it
  * alone).
  *
@@ -56,7 +56,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
 
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
-  private final IntParam batchSize;
+  private final IntParam predictionBatchSize;
 
   /** A model without weights yet, as MLlib's reader creates it before {@link #read} loads them. */
   public GruModel(String uid) {
@@ -65,11 +65,11 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
         + "per time step", ParamChecks.column(OWNER, "featuresCol"));
     predictionCol = new Param<>(this, "predictionCol", "prediction column to add",
         ParamChecks.column(OWNER, "predictionCol"));
-    batchSize = new IntParam(this, "batchSize", "rows per model call when predicting",
-        ParamChecks.range(OWNER, "batchSize", 1, 1 << 20));
+    predictionBatchSize = new IntParam(this, "predictionBatchSize", "rows per model call when predicting",
+        ParamChecks.range(OWNER, "predictionBatchSize", 1, 1 << 20));
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
-    setDefault(batchSize, 256);
+    setDefault(predictionBatchSize, 256);
   }
 
   /** A model of a model file (the project's own format). */
@@ -107,15 +107,15 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
 
   public Param<String> featuresCol() { return featuresCol; }
   public Param<String> predictionCol() { return predictionCol; }
-  public IntParam batchSize() { return batchSize; }
+  public IntParam predictionBatchSize() { return predictionBatchSize; }
 
   public String getFeaturesCol() { return getOrDefault(featuresCol); }
   public String getPredictionCol() { return getOrDefault(predictionCol); }
-  public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
+  public int getPredictionBatchSize() { return (Integer) getOrDefault(predictionBatchSize); }
 
   public GruModel setFeaturesCol(String v) { set(featuresCol, v); return this; }
   public GruModel setPredictionCol(String v) { set(predictionCol, v); return this; }
-  public GruModel setBatchSize(int v) { set(batchSize, v); return this; }
+  public GruModel setPredictionBatchSize(int v) { set(predictionBatchSize, v); return this; }
 
   /** The architecture. */
   public ModelSpec spec() {
@@ -129,6 +129,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
 
   /** A copy of the model file (the project's own format). */
   public byte[] modelFile() {
+    loaded();
     return file.clone();
   }
 
@@ -140,19 +141,28 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     if (h instanceof List<?> epochs) {
       for (Object e : epochs) {
         Map<String, Double> logs = new java.util.LinkedHashMap<>();
-        ((Map<String, Object>) e).forEach((k, v) -> logs.put(k, ((Number) v).doubleValue()));
+        ((Map<String, Object>) e).forEach((k, v) -> logs.put(k, v instanceof Number n ? n.doubleValue() : Double.NaN));
         out.add(java.util.Collections.unmodifiableMap(logs));
       }
     }
     return java.util.Collections.unmodifiableList(out);
   }
 
+  /**
+   * What a prediction holds: as the labels the estimator trained on (recorded in the model file),
+   * else as the model's output shape ({@code [1]}: one number).
+   */
+  private SequenceColumns.Shape shape() {
+    Object recorded = loaded().provenance().get(SequenceColumns.Shape.PROVENANCE_KEY);
+    return recorded == null ? SequenceColumns.Shape.of(loaded().model().outputShape())
+        : SequenceColumns.Shape.valueOf(recorded.toString().toUpperCase(java.util.Locale.ROOT));
+  }
+
   @Override
   public StructType transformSchema(StructType schema) {
     SequenceColumns.requireSequences(schema, OWNER, "featuresCol", getFeaturesCol());
     SequenceColumns.requireAbsent(schema, OWNER, "predictionCol", getPredictionCol());
-    return schema.add(getPredictionCol(), SequenceColumns.Shape.of(loaded().model().outputShape()).predictionType(),
-        false);
+    return schema.add(getPredictionCol(), shape().predictionType(), false);
   }
 
   @Override
@@ -167,8 +177,8 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     int index = dataset.schema().fieldIndex(column);
     int width = spec().features();
     int steps = spec().steps();
-    int batch = getBatchSize();
-    SequenceColumns.Shape shape = SequenceColumns.Shape.of(loaded().model().outputShape());
+    int batch = getPredictionBatchSize();
+    SequenceColumns.Shape shape = shape();
     String name = OWNER + " " + uid;
     return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Predictions(rows,
         ModelFile.read(model.value(), name).model(), index, column, width, steps, batch, shape), Encoders.row(out));
@@ -260,6 +270,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
   /** Writes MLlib's params metadata and {@code <path>/model.sgru}. */
   @Override
   public MLWriter write() {
+    loaded();
     MLWriter params = DefaultParamsWritable.super.write();
     byte[] bytes = file;
     return new MLWriter() {
@@ -280,7 +291,8 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     return new MLReader<>() {
       @Override
       public GruModel load(String path) {
-        GruModel m = new DefaultParamsReadable<GruModel>() {}.read().session(sparkSession()).load(path);
+        GruModel m = ParamChecks.stage(new DefaultParamsReadable<GruModel>() {}.read().session(sparkSession()), path,
+            GruModel.class);
         String file = new Path(path, MODEL_FILE).toString();
         m.attach(HadoopFiles.readAll(file, "model", sparkSession().sparkContext().hadoopConfiguration()), file);
         return m;

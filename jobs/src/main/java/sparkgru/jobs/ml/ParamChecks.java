@@ -92,6 +92,19 @@ final class ParamChecks {
     };
   }
 
+  /**
+   * Loads a saved stage with MLlib's params reader, failing with a message naming both classes
+   * when {@code path} holds another kind of stage.
+   */
+  static <T> T stage(org.apache.spark.ml.util.MLReader<T> reader, String path, Class<T> type) {
+    Object stage = reader.load(path);
+    if (!type.isInstance(stage)) {
+      throw new IllegalArgumentException(path + " holds a saved " + stage.getClass().getName() + ", not a "
+          + type.getName());
+    }
+    return type.cast(stage);
+  }
+
   private static String format(double d) {
     return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }

@@ -39,6 +39,9 @@ final class SequenceColumns {
     /** A vector per time step. */
     SEQUENCE;
 
+    /** The model file's provenance key recording the shape of the labels a model was fitted on. */
+    static final String PROVENANCE_KEY = "prediction_shape";
+
     /** The prediction column's type for this shape. */
     DataType predictionType() {
       return switch (this) {
@@ -190,12 +193,13 @@ final class SequenceColumns {
    * @param outputs label values per sample (per step for {@link Shape#SEQUENCE})
    */
   static PackedPartition pack(Iterator<Row> rows, int width, Shape shape, int outputs, String featuresCol,
-      String labelCol) {
+      String labelCol, boolean keyed) {
     List<double[][]> xs = new ArrayList<>();
     List<double[][]> ys = new ArrayList<>();
     while (rows.hasNext()) {
       Row r = rows.next();
-      String where = "the row with key " + r.get(2);
+      String where = keyed ? "the row with key " + r.get(2) : "the row numbered " + r.get(2) + " by Spark (set "
+          + "sequenceIdCol to name rows by a key of yours)";
       double[][] x = sequence(r.get(0), width, featuresCol, where);
       double[][] y = shape == Shape.SEQUENCE ? sequence(r.get(1), outputs, labelCol, where)
           : new double[][] {numbers(r.get(1), labelCol, where)};

@@ -200,6 +200,10 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         window[s] = v instanceof Vector vector ? vector
             : Vectors.dense(SequenceColumns.numbers(v, input, where));
         SequenceColumns.numbers(window[s], input, where);
+        if (window[s].size() != window[0].size()) {
+          throw new IllegalArgumentException("column '" + input + "' has " + window[s].size() + " values at " + where
+              + " but " + window[0].size() + " at the step before; every step needs the same width");
+        }
       }
       double[] label = new double[ahead];
       for (int h = 0; h < ahead; h++) {
@@ -207,7 +211,9 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         label[h] = SequenceColumns.numbers(row.get(2), target, "series " + series + ", time " + row.get(0))[0];
       }
       Object time = steps.get(start + back - 1).get(0);
-      out.add(RowFactory.create(series, time, series + "@" + time, window, ahead == 1 ? (Object) label[0] : label));
+      // Timestamps by their instant, not the JVM's time zone: the id is a partitioning key.
+      Object key = time instanceof java.sql.Timestamp ts ? ts.toInstant() : time;
+      out.add(RowFactory.create(series, time, series + "@" + key, window, ahead == 1 ? (Object) label[0] : label));
     }
     return out;
   }
@@ -224,6 +230,6 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
 
   /** Loads a transformer saved with {@code write().save(path)}. */
   public static SequenceWindows load(String path) {
-    return read().load(path);
+    return ParamChecks.stage(read(), path, SequenceWindows.class);
   }
 }

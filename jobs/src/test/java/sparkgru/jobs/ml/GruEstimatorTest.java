@@ -293,8 +293,13 @@ class GruEstimatorTest {
     e = assertThrows(IllegalArgumentException.class, () -> new ParamGridBuilder().addGrid(gru.units(),
         new int[] {8, 0}).build());
     assertEquals("GruEstimator param units must be in [1, 65536], got 0", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new GruModel("m").setBatchSize(-1));
-    assertEquals("GruModel param batchSize must be in [1, 1048576], got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new GruModel("m").setPredictionBatchSize(-1));
+    assertEquals("GruModel param predictionBatchSize must be in [1, 1048576], got -1", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.copy(ParamMap.empty()).setResume(true)
+        .transformSchema(new StructType().add("features", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("label", DataTypes.DoubleType)));
+    assertEquals("GruEstimator param resume is true but checkpointPath is empty: set checkpointPath to the directory "
+        + "the interrupted fit wrote its checkpoints to", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new SequenceWindows().setLookback(0));
     assertEquals("SequenceWindows param lookback must be in [1, 100000], got 0", e.getMessage());
   }
@@ -319,6 +324,10 @@ class GruEstimatorTest {
     e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows.subList(0, 0),
         schema)));
     assertEquals("GruEstimator.fit: the dataset has no rows", e.getMessage());
+    rows.set(7, RowFactory.create("q3", List.of(List.of(1.0, 2.0), List.of(3.0, 4.0)), 1.0));
+    e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows, schema)));
+    assertEquals("GruEstimator param sequenceIdCol: column 'id' must hold a unique, non-null key per row (it fixes "
+        + "the rows' partitions and order), but 'q3' appears 2 times", e.getMessage());
   }
 
   @Test
@@ -334,6 +343,14 @@ class GruEstimatorTest {
     assertEquals(0.001, loaded.getLearningRate(), "Keras' default for rmsprop");
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> gru.write().save(path));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> GruModel.load(path));
+    assertEquals(path + " holds a saved sparkgru.jobs.ml.GruEstimator, not a sparkgru.jobs.ml.GruModel",
+        wrong.getMessage());
+    String empty = dir.resolve("weightless").toUri().toString();
+    IllegalStateException none = assertThrows(IllegalStateException.class, () -> new GruModel("m").write()
+        .save(empty));
+    assertEquals("GruModel m has no weights; load it with GruModel.load(path)", none.getMessage());
+    assertTrue(Files.notExists(dir.resolve("weightless")), "nothing written");
   }
 
   @Test
@@ -359,9 +376,14 @@ class GruEstimatorTest {
     GruModel perStep = new GruEstimator().setLabelCol("steps").setUnits(5).setLayerArgs("0.return_sequences=true")
         .setEpochs(2).setBatchSize(8).fit(data);
     GruModel pair = new GruEstimator().setLabelCol("pair").setUnits(5).setEpochs(2).setBatchSize(8).fit(data);
+    // A one-element array label gives one-element array predictions, as the estimator's schema says.
+    Dataset<Row> single = data.withColumn("one", array(element_at(col("pair"), 1)));
+    GruEstimator oneOutput = new GruEstimator().setLabelCol("one").setUnits(3).setEpochs(1);
+    StructType promised = oneOutput.transformSchema(single.schema());
+    assertEquals(promised, oneOutput.fit(single).transform(single).schema());
     assertEquals(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false),
         perStep.transformSchema(data.schema()).apply("prediction").dataType());
-    List<Row> a = perStep.setBatchSize(7).transform(data).collectAsList();
+    List<Row> a = perStep.setPredictionBatchSize(7).transform(data).collectAsList();
     List<Row> b = pair.transform(data).collectAsList();
     sparkgru.engine.model.Sequential engine = ModelFile.read(perStep.modelFile(), "per-step").model();
     sparkgru.engine.model.Sequential engine2 = ModelFile.read(pair.modelFile(), "pair").model();
