@@ -196,10 +196,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
       for (int s = 0; s < back; s++) {
         Row row = steps.get(start + s);
         String where = "series " + series + ", time " + row.get(0);
-        Object v = row.get(1);
-        window[s] = v instanceof Vector vector ? vector
-            : Vectors.dense(SequenceColumns.numbers(v, input, where));
-        SequenceColumns.numbers(window[s], input, where);
+        window[s] = Vectors.dense(SequenceColumns.numbers(row.get(1), input, where));
         if (window[s].size() != window[0].size()) {
           throw new IllegalArgumentException("column '" + input + "' has " + window[s].size() + " values at " + where
               + " but " + window[0].size() + " at the step before; every step needs the same width");
