@@ -154,4 +154,68 @@ class HdfsTrainingTest {
     assertEquals(150, predicted.sequences());
     assertEquals(150, SparkTestSession.get().read().parquet(base + "/out/predictions").count());
   }
+
+  /** Long-format hourly series s0..s3 (one target, one covariate), 96 hours each, rows shuffled. */
+  private static Path seriesCsv() throws Exception {
+    List<String> rows = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      for (int t = 0; t < 96; t++) {
+        rows.add(String.format(Locale.ROOT, "s%d,%d,%.6f,%.6f", s, t, 10 * s + Math.sin(2 * Math.PI * t / 12)
+            + 0.01 * t, Math.cos(2 * Math.PI * t / 12)));
+      }
+    }
+    java.util.Collections.shuffle(rows, new java.util.Random(3));
+    Path file = dir.resolve("series.csv");
+    Files.writeString(file, "id,ts,v,c\n" + String.join("\n", rows) + "\n");
+    return file;
+  }
+
+  private static JobConfig forecastingConfig(String data, String out) {
+    return JobConfig.of("data.source=csv", "data.format=long", "data.path=" + data, "data.series_column=id",
+        "data.time_column=ts", "data.feature_columns=v,c", "data.target_columns=v", "window.lookback=12",
+        "window.horizon=3", "split.train=0.7", "split.validation=0.1", "split.test=0.2", "scaling.method=standard",
+        "scaling.scope=per_series", "model.layer.0.units=8", "train.epochs=2", "train.batch_size=16",
+        "train.partitions=2", "output.model=" + out + "/model.sgru", "output.metrics=" + out + "/metrics.jsonl");
+  }
+
+  /** Future forecasts (CSV) and a backtest (Parquet) of a model read from HDFS, written to HDFS. */
+  private static List<List<String>> forecastTo(String out) {
+    var spark = SparkTestSession.get();
+    sparkgru.jobs.forecast.TrainedModel model = sparkgru.jobs.forecast.TrainedModel.read(out + "/model.sgru",
+        List.of(), sparkHadoop);
+    sparkgru.jobs.forecast.ForecastJob.run(spark, model, out + "/future.csv", false, false,
+        new PrintWriter(new StringWriter()));
+    sparkgru.jobs.forecast.ForecastJob.run(spark, model, out + "/backtest", true, false,
+        new PrintWriter(new StringWriter()));
+    List<String> future = new String(HadoopFiles.readAll(out + "/future.csv", "forecast", sparkHadoop),
+        StandardCharsets.UTF_8).lines().toList();
+    List<String> backtest = spark.read().parquet(out + "/backtest").orderBy("id", "origin", "horizon_step")
+        .collectAsList().stream().map(Object::toString).toList();
+    return List.of(future, backtest);
+  }
+
+  @Test
+  void forecastsReadTheirModelAndDataFromHdfsAndWriteThere() throws Exception {
+    Path local = seriesCsv();
+    String base = cluster.getURI().toString() + "/forecasting";
+    FileSystem hdfs = FileSystem.get(cluster.getURI(), sparkHadoop);
+    hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(base
+        + "/in/series.csv"));
+
+    String localOut = dir.resolve("forecasting-local").toUri().toString();
+    TrainJob.run(SparkTestSession.get(), forecastingConfig(local.toUri().toString(), localOut),
+        new PrintWriter(new StringWriter()));
+    TrainJob.run(SparkTestSession.get(), forecastingConfig(base + "/in/series.csv", base + "/out"),
+        new PrintWriter(new StringWriter()));
+    List<List<String>> expected = forecastTo(localOut);
+    List<List<String>> onHdfs = forecastTo(base + "/out");
+
+    assertEquals(1 + 4 * 3, onHdfs.get(0).size(), "header and 3 future steps of 4 series: " + onHdfs.get(0));
+    assertEquals(expected.get(0), onHdfs.get(0), "the same future forecasts as from the local file system");
+    assertTrue(onHdfs.get(1).size() > 4, "backtest rows: " + onHdfs.get(1).size());
+    assertEquals(expected.get(1), onHdfs.get(1), "the same backtest as from the local file system");
+    for (var status : hdfs.listStatus(new org.apache.hadoop.fs.Path(base + "/out"))) {
+      assertTrue(!status.getPath().getName().startsWith("."), "no staging leftovers: " + status.getPath());
+    }
+  }
 }
