@@ -83,7 +83,10 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     }
   }
 
-  /** One partition's windows and what was found building them. */
+  /**
+   * A chunk of one partition's windows and what was found building them; the reports of a
+   * partition's chunks add up to the partition's report.
+   */
   public record Windowed(PackedPartition data, Report report) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
@@ -134,9 +137,15 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     org.apache.spark.broadcast.Broadcast<SlidingWindows> w = org.apache.spark.api.java.JavaSparkContext
         .fromSparkContext(typed.sparkSession().sparkContext()).broadcast(this);
     boolean dateTimes = typedDateTimes(typed);
-    return sorted(typed, partitions).mapPartitions(rows -> List.of(w.value().windows(rows, dateTimes)).iterator(),
-        true);
+    return sorted(typed, partitions).mapPartitions(rows -> w.value().windows(rows, dateTimes, CHUNK_WINDOWS), true);
   }
+
+  /**
+   * Windows per {@link Windowed} chunk: 6.4 MB at 24 inputs and one target. A partition's windows
+   * are built, cached (and spilled) and balanced chunk by chunk, so no task needs its whole
+   * partition's windows at once, or twice while they grow.
+   */
+  static final int CHUNK_WINDOWS = 1 << 16;
 
   /** Typed rows (from {@link #select}) with each series in one partition, sorted by series and time. */
   public JavaRDD<Row> sorted(Dataset<Row> typed, int partitions) {
@@ -181,24 +190,65 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     }
   }
 
-  Windowed windows(Iterator<Row> rows, boolean dateTimes) {
-    int f = spec.inputs().size();
-    FloatBuffer xs = new FloatBuffer();
-    FloatBuffer ys = new FloatBuffer();
-    long[] counts = new long[5]; // series, windows, short, gaps, dropped
-    List<String> examples = new ArrayList<>();
-    Iterator<Series> all = Series.group(rows, spec.valueColumns().size(), dateTimes);
-    float[] x = new float[spec.lookback() * f];
-    float[] y = new float[spec.outputWidth()];
-    while (all.hasNext()) {
-      Series s = clean(all.next());
+  /**
+   * The windows of one partition's rows, sorted by series and time, in chunks of {@code chunk}
+   * windows (the last one shorter, and carrying the counts found after the previous chunk). Rows
+   * are read one series at a time, so at most one series' windows wait beyond a chunk.
+   */
+  Iterator<Windowed> windows(Iterator<Row> rows, boolean dateTimes, int chunk) {
+    return new Chunks(Series.group(rows, spec.valueColumns().size(), dateTimes), chunk);
+  }
+
+  /** The windows of a partition's series, built lazily one series at a time and handed out in chunks. */
+  private final class Chunks implements Iterator<Windowed> {
+    private final Iterator<Series> all;
+    private final int chunk;
+    private final int f = spec.inputs().size();
+    private final float[] x = new float[spec.lookback() * f];
+    private final float[] y = new float[spec.outputWidth()];
+    private final java.util.ArrayDeque<Windowed> ready = new java.util.ArrayDeque<>();
+    private FloatBuffer xs = new FloatBuffer();
+    private FloatBuffer ys = new FloatBuffer();
+    private final long[] counts = new long[5]; // series, windows, short, gaps, dropped: since the last chunk
+    private List<String> examples = new ArrayList<>();
+    private int examplesGiven;
+    private boolean finished;
+
+    Chunks(Iterator<Series> all, int chunk) {
+      this.all = all;
+      this.chunk = chunk;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && !finished) {
+        if (all.hasNext()) {
+          add(all.next());
+        } else {
+          emit();
+          finished = true;
+        }
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public Windowed next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void add(Series raw) {
+      Series s = clean(raw);
       counts[0]++;
       if (s.size() < spec.lookback() + spec.horizon()) {
         counts[2]++;
-        if (examples.size() < EXAMPLES) {
+        if (examplesGiven + examples.size() < EXAMPLES) {
           examples.add(s.id() + " (" + s.size() + " steps)");
         }
-        continue;
+        return;
       }
       double[][] scaled = scaler.transform(s, spec.valueColumns());
       int[] stretches = s.stretches();
@@ -216,14 +266,23 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
           spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), n, y, 0);
           xs.add(x);
           ys.add(y);
-          counts[1]++;
+          if (++counts[1] == chunk) {
+            emit();
+          }
         }
       }
     }
-    int n = (int) counts[1];
-    PackedPartition data = new PackedPartition(n, spec.lookback(), f, new int[] {spec.outputWidth()}, xs.toArray(),
-        ys.toArray(), null);
-    return new Windowed(data, new Report(counts[0], counts[1], counts[2], examples, counts[3], counts[4]));
+
+    private void emit() {
+      PackedPartition data = new PackedPartition((int) counts[1], spec.lookback(), f, new int[] {spec.outputWidth()},
+          xs.toArray(), ys.toArray(), null);
+      ready.add(new Windowed(data, new Report(counts[0], counts[1], counts[2], examples, counts[3], counts[4])));
+      xs = new FloatBuffer();
+      ys = new FloatBuffer();
+      Arrays.fill(counts, 0);
+      examplesGiven += examples.size();
+      examples = new ArrayList<>();
+    }
   }
 
   /**

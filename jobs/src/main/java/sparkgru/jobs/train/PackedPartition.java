@@ -53,28 +53,48 @@ public final class PackedPartition implements Serializable {
         : Arrays.copyOfRange(mask, from * steps, to * steps));
   }
 
-  /** The samples of {@code parts} in order, as one partition; all must have the same shapes and no masks. */
-  public static PackedPartition concat(java.util.List<PackedPartition> parts, int steps, int features,
-      int[] targetShape) {
-    int n = 0;
-    for (PackedPartition p : parts) {
-      if (p.steps != steps || p.features != features || !Arrays.equals(p.targetShape, targetShape) || p.mask != null) {
-        throw new IllegalArgumentException("cannot join partitions of different shapes or with masks");
+  /**
+   * A partition of a known number of samples filled from pieces, each copied to its sample
+   * offset as it arrives: the pieces need not be held until the end, nor arrive in order.
+   */
+  static final class Assembly {
+    private final int count;
+    private final int steps;
+    private final int features;
+    private final int[] targetShape;
+    private final float[] x;
+    private final float[] y;
+    private long filled;
+
+    Assembly(int count, int steps, int features, int[] targetShape) {
+      this.count = count;
+      this.steps = steps;
+      this.features = features;
+      this.targetShape = targetShape.clone();
+      this.x = new float[Math.multiplyExact(count, Math.multiplyExact(steps, features))];
+      this.y = new float[Math.multiplyExact(count, Arrays.stream(targetShape).reduce(1, Math::multiplyExact))];
+    }
+
+    /** Copies {@code piece} (the same shapes, no mask) to samples {@code [at, at + piece.count())}. */
+    void put(int at, PackedPartition piece) {
+      if (piece.steps != steps || piece.features != features || !Arrays.equals(piece.targetShape, targetShape)
+          || piece.mask != null || at < 0 || at + (long) piece.count > count) {
+        throw new IllegalArgumentException("piece of " + piece.count + " samples of [" + piece.steps + ", "
+            + piece.features + "] at " + at + " does not fit a partition of " + count + " samples of [" + steps + ", "
+            + features + "]" + (piece.mask != null ? " (pieces have no masks)" : ""));
       }
-      n = Math.addExact(n, p.count);
+      System.arraycopy(piece.x, 0, x, at * steps * features, piece.x.length);
+      System.arraycopy(piece.y, 0, y, at * (y.length / Math.max(1, count)), piece.y.length);
+      filled += piece.count;
     }
-    int perTarget = Arrays.stream(targetShape).reduce(1, Math::multiplyExact);
-    float[] x = new float[Math.multiplyExact(n, steps * features)];
-    float[] y = new float[Math.multiplyExact(n, perTarget)];
-    int xo = 0;
-    int yo = 0;
-    for (PackedPartition p : parts) {
-      System.arraycopy(p.x, 0, x, xo, p.x.length);
-      System.arraycopy(p.y, 0, y, yo, p.y.length);
-      xo += p.x.length;
-      yo += p.y.length;
+
+    /** The partition, once pieces of {@code count} samples in all were put. */
+    PackedPartition build() {
+      if (filled != count) {
+        throw new IllegalStateException("partition of " + count + " samples received pieces of " + filled);
+      }
+      return new PackedPartition(count, steps, features, targetShape, x, y, null);
     }
-    return new PackedPartition(n, steps, features, targetShape, x, y, null);
   }
 
   /**

@@ -74,31 +74,95 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
 
   /**
    * Windows spread evenly over {@code partitions} partitions: windows are built where their series
-   * live, so a few long series (or one wide table) would leave most workers idle. Each partition
-   * cuts its windows into {@code partitions} contiguous slices, slice k goes to partition k, and
-   * each partition joins its slices in the order of their source partitions, so the result is the
-   * same on every run.
+   * live, so a few long series (or one wide table) would leave most workers idle. The windows of
+   * each source partition (its chunks in order) are cut into {@code partitions} contiguous ranges,
+   * range k goes to partition k, and each partition holds its ranges in the order of their source
+   * partitions, so the result is the same on every run. The ranges are sized first (a count of
+   * each source partition's windows), so each partition allocates its arrays once and copies the
+   * pieces in as they arrive: no task holds more than its result and one chunk's pieces.
    */
   static JavaRDD<PackedPartition> balance(JavaRDD<PackedPartition> windows, int partitions, WindowSpec spec) {
     int[] targetShape = {spec.outputWidth()};
-    return windows.mapPartitionsWithIndex((source, parts) -> {
-      List<scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>>> out = new ArrayList<>();
-      while (parts.hasNext()) {
-        PackedPartition p = parts.next();
-        for (int k = 0; k < partitions; k++) {
-          long from = (long) p.count() * k / partitions;
-          long to = (long) p.count() * (k + 1) / partitions;
-          out.add(new scala.Tuple2<>(k, new scala.Tuple2<>(source, p.slice((int) from, (int) to))));
-        }
+    List<Long> perSource = windows.mapPartitions(chunks -> {
+      long n = 0;
+      while (chunks.hasNext()) {
+        n += chunks.next().count();
       }
-      return out.iterator();
-    }, true).mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions)).mapPartitions(slices -> {
-      List<scala.Tuple2<Integer, PackedPartition>> mine = new ArrayList<>();
-      slices.forEachRemaining(s -> mine.add(s._2()));
-      mine.sort(java.util.Comparator.comparingInt(scala.Tuple2::_1));
-      return List.of(PackedPartition.concat(mine.stream().map(scala.Tuple2::_2).toList(), spec.lookback(),
-          spec.inputs().size(), targetShape)).iterator();
-    }, true);
+      return List.of(n).iterator();
+    }).collect();
+    long[][] at = new long[perSource.size()][partitions]; // where source s's range k starts in partition k
+    long[] sizes = new long[partitions];
+    for (int s = 0; s < perSource.size(); s++) {
+      for (int k = 0; k < partitions; k++) {
+        at[s][k] = sizes[k];
+        sizes[k] += rangeStart(perSource.get(s), k + 1, partitions) - rangeStart(perSource.get(s), k, partitions);
+      }
+    }
+    for (int k = 0; k < partitions; k++) {
+      if (sizes[k] > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(sizes[k] + " windows in one of " + partitions + " partitions exceed "
+            + Integer.MAX_VALUE + "; raise train.partitions");
+      }
+    }
+    return windows.mapPartitionsWithIndex((source, chunks) -> new Pieces(chunks, perSource.get(source), at[source]),
+        true).mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions))
+        .mapPartitionsWithIndex((k, pieces) -> {
+          PackedPartition.Assembly partition = new PackedPartition.Assembly((int) sizes[k], spec.lookback(),
+              spec.inputs().size(), targetShape);
+          pieces.forEachRemaining(p -> partition.put(p._2()._1(), p._2()._2()));
+          return List.of(partition.build()).iterator();
+        }, true);
+  }
+
+  /** Where range {@code k} of {@code n} windows cut into {@code partitions} contiguous ranges starts. */
+  private static long rangeStart(long n, int k, int partitions) {
+    return n * k / partitions;
+  }
+
+  /**
+   * One source partition's chunks cut at its ranges' bounds, lazily: (target partition, (sample
+   * offset there, piece)).
+   */
+  private static final class Pieces implements java.util.Iterator<scala.Tuple2<Integer, scala.Tuple2<Integer,
+      PackedPartition>>> {
+    private final java.util.Iterator<PackedPartition> chunks;
+    private final long total;
+    private final long[] at;
+    private final java.util.ArrayDeque<scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>>> ready =
+        new java.util.ArrayDeque<>();
+    private long position;
+
+    Pieces(java.util.Iterator<PackedPartition> chunks, long total, long[] at) {
+      this.chunks = chunks;
+      this.total = total;
+      this.at = at;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty() && chunks.hasNext()) {
+        PackedPartition chunk = chunks.next();
+        long end = position + chunk.count();
+        for (int k = 0; k < at.length; k++) {
+          long from = Math.max(position, rangeStart(total, k, at.length));
+          long to = Math.min(end, rangeStart(total, k + 1, at.length));
+          if (from < to) {
+            ready.add(new scala.Tuple2<>(k, new scala.Tuple2<>((int) (at[k] + from - rangeStart(total, k, at.length)),
+                chunk.slice((int) (from - position), (int) (to - position)))));
+          }
+        }
+        position = end;
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override
+    public scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>> next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return ready.poll();
+    }
   }
 
   /**

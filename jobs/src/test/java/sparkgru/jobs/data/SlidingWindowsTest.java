@@ -54,6 +54,51 @@ class SlidingWindowsTest {
   }
 
   @Test
+  void windowsComeInChunksThatAddUpToTheWholePartition() {
+    List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
+    data.addAll(series("b", 0, 5, 1));
+    data.addAll(series("b", 10, 17, 1));
+    data.addAll(series("short", 0, 4, 1));
+    data.addAll(series("c", 0, 9, 1));
+    SlidingWindows w = windows(WindowSpec.Missing.ERROR);
+    List<Row> typed = w.sorted(w.select(rows(data), "test data"), 1).collect();
+    List<SlidingWindows.Windowed> whole = new ArrayList<>();
+    w.windows(typed.iterator(), false, Integer.MAX_VALUE).forEachRemaining(whole::add);
+    assertEquals(1, whole.size());
+    for (int chunk : new int[] {1, 2, 3, 8}) {
+      List<SlidingWindows.Windowed> chunks = new ArrayList<>();
+      w.windows(typed.iterator(), false, chunk).forEachRemaining(chunks::add);
+      SlidingWindows.Report sum = chunks.stream().map(SlidingWindows.Windowed::report).reduce(
+          new SlidingWindows.Report(0, 0, 0, List.of(), 0, 0), SlidingWindows.Report::merge);
+      assertEquals(whole.get(0).report(), sum, "chunks of " + chunk);
+      assertEquals(9, sum.windows());
+      assertEquals(9 / chunk + 1, chunks.size(), "full chunks of " + chunk + " and the rest, possibly empty");
+      List<Float> x = new ArrayList<>();
+      List<Float> y = new ArrayList<>();
+      for (SlidingWindows.Windowed c : chunks) {
+        assertTrue(c.data().count() <= chunk);
+        assertEquals(c.data().count(), c.report().windows());
+        for (float v : c.data().inputs().toArray()) {
+          x.add(v);
+        }
+        for (float v : c.data().targets().toArray()) {
+          y.add(v);
+        }
+      }
+      List<Float> wholeX = new ArrayList<>();
+      for (float v : whole.get(0).data().inputs().toArray()) {
+        wholeX.add(v);
+      }
+      List<Float> wholeY = new ArrayList<>();
+      for (float v : whole.get(0).data().targets().toArray()) {
+        wholeY.add(v);
+      }
+      assertEquals(wholeX, x, "the same windows in the same order, chunks of " + chunk);
+      assertEquals(wholeY, y);
+    }
+  }
+
+  @Test
   void windowsHoldLookbackInputsAndHorizonTargetsWithinEachSeriesAndSegment() {
     List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
     data.addAll(series("b", 0, 5, 1));
