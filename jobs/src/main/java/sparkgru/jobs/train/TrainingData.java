@@ -3,6 +3,8 @@ package sparkgru.jobs.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +31,7 @@ import sparkgru.jobs.data.WindowSpec;
  */
 record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, String origin,
     List<String> notes, Scaler scaler) {
+  private static final System.Logger LOG = System.getLogger(TrainingData.class.getName());
 
   /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
   static TrainingData sequences(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
@@ -70,6 +73,37 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
   private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
     cached.add(rdd);
     return rdd.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * A warning when the packed partitions may not fit the tasks' memory: a task holds its
+   * partition, and twice that while Spark serialises it to disk, in the heap Spark leaves to user
+   * code ({@code 1 - spark.memory.fraction} of the heap above Spark's reserved 300 MB), shared by
+   * the tasks running at once. Local mode: the driver's heap and its task slots; on a cluster:
+   * {@code spark.executor.memory} and {@code spark.executor.cores} (1 when unset).
+   */
+  static Optional<String> memoryWarning(long samples, int floatsPerSample, int partitions, SparkContext sc) {
+    boolean local = sc.isLocal();
+    long heap = local ? Runtime.getRuntime().maxMemory() : sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
+    int tasks = local ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
+    return memoryWarning(samples, floatsPerSample, partitions, heap, tasks,
+        sc.getConf().getDouble("spark.memory.fraction", 0.6), local ? "driver heap (local mode)" : "executor");
+  }
+
+  static Optional<String> memoryWarning(long samples, int floatsPerSample, int partitions, long heap, int tasks,
+      double memoryFraction, String where) {
+    long reserved = 300L << 20;
+    long forTasks = (long) ((heap - reserved) * (1 - memoryFraction));
+    double perPartition = 4.0 * samples * floatsPerSample / partitions;
+    if (2 * perPartition * tasks <= forTasks) {
+      return Optional.empty();
+    }
+    long needed = (long) Math.ceil(2 * 4.0 * samples * floatsPerSample * tasks / Math.max(1, forTasks));
+    return Optional.of(String.format(java.util.Locale.ROOT, "memory: each of the %d partitions packs %d MB, and a "
+        + "task may hold its partition twice while Spark spills it to disk; %d tasks at once on a %d MB %s leave "
+        + "them %d MB (1 - spark.memory.fraction of the heap above 300 MB): if tasks run out of memory, raise "
+        + "train.partitions to at least %d or the memory", partitions, Math.round(perPartition / (1 << 20)), tasks,
+        heap >> 20, where, forTasks >> 20, needed));
   }
 
   /**
@@ -200,6 +234,11 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             + " rows in its training part (split." + split.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
       }
       provenance.put("training_windows", trainReport.windows());
+      memoryWarning(trainReport.windows(), spec.lookback() * spec.inputs().size() + spec.outputWidth(), partitions,
+          spark.sparkContext()).ifPresent(w -> {
+            LOG.log(System.Logger.Level.WARNING, w);
+            notes.add(w);
+          });
       JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data), partitions,
           spec), cached);
       JavaRDD<PackedPartition> validation = null;

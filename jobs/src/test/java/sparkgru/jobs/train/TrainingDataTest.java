@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -106,5 +107,22 @@ class TrainingDataTest {
       }
       return s;
     }
+  }
+
+  @Test
+  void aWarningSaysHowManyPartitionsFitTheTasksMemory() {
+    long gib = 1L << 30;
+    // The load benchmark: 10,000,224 windows of 24 inputs + 1 target, local[2], 1 GiB heap.
+    assertEquals("memory: each of the 8 partitions packs 119 MB, and a task may hold its partition twice while "
+        + "Spark spills it to disk; 2 tasks at once on a 1024 MB driver heap (local mode) leave them 289 MB "
+        + "(1 - spark.memory.fraction of the heap above 300 MB): if tasks run out of memory, raise "
+        + "train.partitions to at least 14 or the memory",
+        TrainingData.memoryWarning(10_000_224, 25, 8, gib, 2, 0.6, "driver heap (local mode)").orElseThrow());
+    assertEquals(java.util.Optional.empty(),
+        TrainingData.memoryWarning(10_000_224, 25, 16, gib, 2, 0.6, "driver heap (local mode)"));
+    assertEquals(java.util.Optional.empty(), TrainingData.memoryWarning(10_000_224, 25, 8, 4 * gib, 2, 0.6,
+        "executor"));
+    assertTrue(TrainingData.memoryWarning(10_000_224, 25, 16, 4 * gib, 4, 0.9, "executor").orElseThrow()
+        .endsWith("at least 21 or the memory"));
   }
 }
