@@ -53,12 +53,18 @@ class SlidingWindowsTest {
     return w.build(w.select(rows(data), "test data"), 3).cache();
   }
 
-  @Test
-  void windowsComeInChunksThatAddUpToTheWholePartition() {
+  /** Series a (10 steps), b (5 steps, a gap, 7 steps), short (4 steps). */
+  private static List<Row> threeSeries() {
     List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
     data.addAll(series("b", 0, 5, 1));
     data.addAll(series("b", 10, 17, 1));
     data.addAll(series("short", 0, 4, 1));
+    return data;
+  }
+
+  @Test
+  void windowsComeInChunksThatAddUpToTheWholePartition() {
+    List<Row> data = threeSeries();
     data.addAll(series("c", 0, 9, 1));
     SlidingWindows w = windows(WindowSpec.Missing.ERROR);
     List<Row> typed = w.sorted(w.select(rows(data), "test data"), 1).collect();
@@ -100,10 +106,7 @@ class SlidingWindowsTest {
 
   @Test
   void windowsHoldLookbackInputsAndHorizonTargetsWithinEachSeriesAndSegment() {
-    List<Row> data = new ArrayList<>(series("a", 0, 10, 1));
-    data.addAll(series("b", 0, 5, 1));
-    data.addAll(series("b", 10, 17, 1));
-    data.addAll(series("short", 0, 4, 1));
+    List<Row> data = threeSeries();
     JavaRDD<SlidingWindows.Windowed> built = build(windows(WindowSpec.Missing.ERROR), data);
     SlidingWindows.Report report = SlidingWindows.report(built);
     // a: starts 0, 2, 4 (start + 5 <= 10); b: segment 0..4 gives start 0; segment 10..16 gives 10, 12.
