@@ -1,0 +1,123 @@
+package sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Bad configuration on the command line of {@code spark-gru train}: each exits 2 with one line,
+ * {@code spark-gru: error: <message>}, before Spark starts, and leaves none of the run's outputs
+ * (model, metrics, checkpoints, report) behind. Each case names its outputs in a fresh directory
+ * that holds only the run's input, and the directory must hold only that input afterwards.
+ */
+class BadCommandLinesTest {
+  /** The keys of a series run reading {@code data.csv} of the run's directory. */
+  private static final String[] SERIES = {"data.source=csv", "data.format=long", "data.feature_columns=v,c",
+      "data.target_columns=v"};
+
+  private static Arguments sequences(String message, String... sets) {
+    return Arguments.of(message, false, List.of(sets));
+  }
+
+  private static Arguments series(String message, String... sets) {
+    return Arguments.of(message, true, List.of(sets));
+  }
+
+  static Stream<Arguments> badKeys() {
+    return Stream.of(
+        sequences("unknown key 'train.epoks'; did you mean 'train.epochs'?; see conf/demo.conf for every key",
+            "train.epoks=3"),
+        sequences("train.batch_size must be in [1, 16777216], got 0", "train.batch_size=0"),
+        sequences("data.path must be set when data.source=csv", "data.source=csv", "data.path="),
+        sequences("model.layer.5.units configures layer 5 but model.layers lists 2 layers [gru, dense]",
+            "model.layer.5.units=3"),
+        sequences("data.validation_fraction must be in [0.0, 0.9], got 0.95", "data.validation_fraction=0.95"),
+        sequences("monitoring val_loss needs validation data: set data.validation_fraction > 0",
+            "early_stopping.monitor=val_loss", "data.validation_fraction=0"),
+        sequences("model.layer.0: stateful GRUs cannot train data-parallel (their state would cross partitions and "
+            + "rounds); set stateful=false", "model.layer.0.stateful=true"),
+        sequences("override 'epochs' must be key=value, e.g. train.epochs=5", "epochs"),
+        sequences("train.averaging_frequency must be in [1, 1000000], got 0", "train.averaging_frequency=0"),
+        sequences("adam has no argument 'learning_rat'; did you mean 'learning_rate'?; it takes [beta_1, beta_2, "
+            + "clipnorm, clipvalue, epsilon, global_clipnorm, learning_rate, schedule, weight_decay]",
+            "optimizer.learning_rat=0.1"),
+        sequences("loss must be one of [mse, mae, huber, binary_crossentropy], got 'cross_entropy'",
+            "train.loss=cross_entropy"),
+        series("split.mode must be one of [fractions, rows, last_rows, times], got 'random'", "split.mode=random"),
+        series("split.train must be a time with split.mode=times: a whole number or a date-time like 2017-06-26 "
+            + "00:00:00, got '0.7'", "split.mode=times"),
+        series("split times must be in order, split.train <= split.validation <= split.test, got 1498435200, "
+            + "1498435100, 9223372036854775807", "split.mode=times", "split.train=2017-06-26",
+            "split.validation=1498435100", "split.test="),
+        series("split fractions must be split.train > 0, split.validation >= 0, split.test >= 0 with a sum <= 1, "
+            + "got 0.8, 0.2, 0.2", "split.train=0.8", "split.validation=0.2"),
+        series("split row counts must be whole numbers >= 0 and split.train >= 1, got 100.5, 10.0, 10.0",
+            "split.mode=rows", "split.train=100.5", "split.validation=10", "split.test=10"),
+        series("scaling.scope must be one of [global, per_column, per_series], got 'per_row'",
+            "scaling.scope=per_row"),
+        series("forecast.mode must be one of [direct, recursive], got 'iterated'", "forecast.mode=iterated"),
+        series("window.lookback must be in [1, 100000], got 0", "window.lookback=0"),
+        series("evaluate.steps must list steps in [1, 24] (window.horizon), got '25'", "evaluate.steps=25"),
+        series("data.format must be one of [sequences, long, wide, m4], got 'tall'", "data.format=tall"),
+        series("monitoring val_loss needs validation data: set split.validation > 0", "split.validation=0",
+            "early_stopping.monitor=val_loss"),
+        series("window.normalization=last subtracts each target's last or mean input value, so every target must "
+            + "also be an input; targets [v, d] are not all in the inputs [v, c]", "data.target_columns=v,d",
+            "window.normalization=last"),
+        series("forecast.mode=recursive feeds each forecast back as the next input, so the inputs and targets must "
+            + "be the same columns, got inputs [v, c] and targets [v]; use forecast.mode=direct with covariates",
+            "forecast.mode=recursive"),
+        series("columns are listed twice in [v, v]", "data.feature_columns=v,v"),
+        series("window.horizon must be in [1, 100000], got 0", "window.horizon=0"),
+        series("window.normalization must be one of [none, last, mean, standard], got 'median'",
+            "window.normalization=median"),
+        series("data.missing must be one of [error, forward_fill, drop], got 'zero'", "data.missing=zero"),
+        series("scaling.method must be one of [none, standard, min_max, max_abs], got 'robust'",
+            "scaling.method=robust"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("badKeys")
+  void badKeysExitTwoWithTheirMessageAndWriteNothing(String message, boolean series, List<String> sets,
+      @TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("data.csv"), "id,t,v,c\na,0,1.0,2.0\n");
+    List<String> args = new ArrayList<>(List.of("train"));
+    List<String> keys = new ArrayList<>(List.of("data.path=" + dir.resolve("data.csv").toUri(),
+        "output.model=" + dir.resolve("out/model.sgru").toUri(), "output.metrics=" + dir.resolve("out/metrics.jsonl")
+            .toUri(), "checkpoint.path=" + dir.resolve("checkpoints").toUri()));
+    if (series) {
+      keys.addAll(List.of(SERIES));
+      keys.add("output.report=" + dir.resolve("out/report.png").toUri());
+    }
+    keys.addAll(sets);
+    for (String k : keys) {
+      args.add("--set");
+      args.add(k);
+    }
+    String[] r = run(args.toArray(new String[0]));
+    assertEquals("2", r[0], r[2]);
+    assertEquals("spark-gru: error: " + message + System.lineSeparator(), r[2]);
+    NoPartialOutput.assertOnly(dir, List.of("data.csv"), String.join(" ", sets));
+  }
+
+  /** Runs the command line: exit status, standard output, standard error. */
+  static String[] run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int code = cli.execute(args);
+    return new String[] {Integer.toString(code), out.toString(), err.toString()};
+  }
+}
