@@ -8,11 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import sparkgru.engine.model.LayerSpec;
+import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.ModelSpec;
 
 /**
  * Bad configuration on the command line of {@code spark-gru train}: each exits 2 with one line,
@@ -108,6 +112,67 @@ class BadCommandLinesTest {
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: " + message + System.lineSeparator(), r[2]);
     NoPartialOutput.assertOnly(dir, List.of("data.csv"), String.join(" ", sets));
+  }
+
+  static Stream<Arguments> badSparkSettings() {
+    String forms = " must be a Spark master URL: local, local[N], local[*], local[N,F] (N threads >= 1, F task "
+        + "failures), local-cluster[N,C,M], spark://HOST:PORT[,HOST:PORT...], yarn or k8s://URL; got ";
+    return Stream.of(
+        Arguments.of("spark.master" + forms + "'bogus'", List.of("train", "--set", "spark.master=bogus"), Map.of()),
+        Arguments.of("spark.master" + forms + "'local[0]'", List.of("train", "--set", "spark.master=local[0]"),
+            Map.of()),
+        Arguments.of("spark.master" + forms + "'spark://node1'", List.of("train", "--set", "spark.master=spark://node1"),
+            Map.of()),
+        Arguments.of("--master" + forms + "'yarn-client'", List.of("predict", "--master", "yarn-client"), Map.of()),
+        Arguments.of("train.partitions must be in [0, 1000000], got -1", List.of("train", "--set",
+            "train.partitions=-1"), Map.of()),
+        Arguments.of("train.aggregation_depth must be in [1, 8], got 9", List.of("train", "--set",
+            "train.aggregation_depth=9"), Map.of()),
+        Arguments.of("spark.driver.maxResultSize must be a size in bytes with an optional unit b, k, m, g, t or p (e.g. "
+            + "512m or 2g), got '1x'", List.of("train"), Map.of("spark.driver.maxResultSize", "1x")),
+        Arguments.of("spark.task.maxDirectResultSize must be a size in bytes with an optional unit b, k, m, g, t or p "
+            + "(e.g. 512m or 2g), got '64 megabytes'", List.of("predict"),
+            Map.of("spark.task.maxDirectResultSize", "64 megabytes")),
+        Arguments.of("spark.executorEnv.OPENBLAS_NUM_THREADS is '8', but spark-gru runs one model per task and one "
+            + "BLAS thread each (more threads per task oversubscribe the executor's cores and slow training down); "
+            + "remove the setting (spark-gru sets it to 1)", List.of("train"),
+            Map.of("spark.executorEnv.OPENBLAS_NUM_THREADS", "8")));
+  }
+
+  /**
+   * Spark settings the jobs read or rely on: the master URL (config key or {@code --master}),
+   * partitions and the averaging tree's depth, and settings given to Spark (as spark-submit's
+   * {@code --conf} does, through system properties): each exits 2 before Spark starts, leaving
+   * nothing behind.
+   */
+  @ParameterizedTest(name = "{1} {2}")
+  @MethodSource("badSparkSettings")
+  void badSparkSettingsExitTwoBeforeSparkStartsAndWriteNothing(String message, List<String> command,
+      Map<String, String> sparkConf, @TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m.sgru");
+    ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
+        "1")));
+    Files.write(model, ModelFile.write(spec, spec.build(3), Map.of()));
+    Files.writeString(dir.resolve("in.csv"), "sequence_id,step,x0,x1\na,0,1.0,2.0\n");
+    List<String> args = new ArrayList<>(command);
+    if (command.get(0).equals("train")) {
+      args.addAll(List.of("--set", "output.model=" + dir.resolve("out/model.sgru").toUri(), "--set",
+          "output.metrics=" + dir.resolve("out/metrics.jsonl").toUri(), "--set", "checkpoint.path="
+              + dir.resolve("checkpoints").toUri(), "--set", "demo.sequences=8", "--set", "train.epochs=1"));
+    } else {
+      args.addAll(List.of("--model", model.toString(), "--input", dir.resolve("in.csv").toString(), "--output",
+          dir.resolve("out/p.csv").toString()));
+    }
+    sparkConf.forEach(System::setProperty);
+    String[] r;
+    try {
+      r = run(args.toArray(new String[0]));
+    } finally {
+      sparkConf.keySet().forEach(System::clearProperty);
+    }
+    assertEquals("2", r[0], r[2]);
+    assertEquals("spark-gru: error: " + message + System.lineSeparator(), r[2]);
+    NoPartialOutput.assertOnly(dir, List.of("m.sgru", "in.csv"), String.join(" ", command));
   }
 
   /** Runs the command line: exit status, standard output, standard error. */

@@ -214,6 +214,7 @@ public final class JobConfig implements java.io.Serializable {
     integer("demo.sequences", 1, 100_000_000);
     integer("demo.steps", 2, 10_000);
     integer("train.partitions", 0, 1_000_000);
+    MasterUrl.check("spark.master", get("spark.master"));
     integer("checkpoint.interval", 1, 1_000_000);
     bool("early_stopping.restore_best_weights");
     for (String monitor : List.of(get("early_stopping.monitor"), get("reduce_lr.monitor"))) {
