@@ -105,7 +105,7 @@ class TrainJobTest {
     assertFails("has no column 'x9'; its columns are [seq, t, x0, x1, y]",
         config(csv("a.csv", 10, null), "data.feature_columns=x0,x9"));
     assertFails("column 'x1' has a missing, non-numeric or infinite value or beyond float32 range (sequence id99, step "
-        + "0, value null)",
+        + "0, value 'abc')",
         config(csv("b.csv", 10, "id99,0,0.1,abc,0.2")));
     assertFails("sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1",
         config(csv("c.csv", 10, "id0,0,0.1,0.2,0.3")));
@@ -217,7 +217,7 @@ class TrainJobTest {
   @Test
   void valuesBeyondFloatRangeAreReportedWithTheirPlace() throws Exception {
     assertFails("column 'x0' has a missing, non-numeric or infinite value or beyond float32 range (sequence id98, "
-        + "step 0, value 1.0E300)", config(csv("big.csv", 10, "id98,0,1e300,0.1,0.2")));
+        + "step 0, value '1e300')", config(csv("big.csv", 10, "id98,0,1e300,0.1,0.2")));
     NoPartialOutput.assertOnly(dir, List.of("big.csv"), "training on values beyond float32");
   }
 
