@@ -206,6 +206,18 @@ class KerasImportTest {
     assertEquals("t.keras holds more weights for layer 'dense' than its config needs (layers/dense/vars/1); Keras "
         + "refuses such a file too", error(tampered("\"units\": 2, \"activation\": \"linear\", \"use_bias\": true",
         "\"units\": 2, \"activation\": \"linear\", \"use_bias\": false"), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: a custom class (module my_package.layers, registered_name null) is "
+        + "not supported; spark-gru reads Keras' built-in layers only", error(tampered(
+        "\"module\": \"keras.layers\", \"class_name\": \"GRU\", \"config\": {\"name\": \"gru\"",
+        "\"module\": \"my_package.layers\", \"class_name\": \"GRU\", \"config\": {\"name\": \"gru\""), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: a custom class (module keras.layers, registered_name MyPackage>GRU) "
+        + "is not supported; spark-gru reads Keras' built-in layers only", error(tampered(
+        "\"reset_after\": true, \"seed\": null}, \"registered_name\": null",
+        "\"reset_after\": true, \"seed\": null}, \"registered_name\": \"MyPackage>GRU\""), "t.keras"));
+    assertEquals("layer 'lambda' (Lambda) in t.keras: layer class Lambda is not supported; spark-gru reads InputLayer, "
+        + "Masking, GRU, Dense and Dropout", error(tampered("\"class_name\": \"Dropout\", \"config\": {\"name\": "
+        + "\"dropout\"", "\"class_name\": \"Lambda\", \"config\": {\"name\": \"lambda\", \"function\": "
+        + "\"4wEAAAAAAAAA\""), "t.keras"));
     ModelFile.Loaded linear = KerasImporter.read(tampered("\"activation\": \"tanh\"", "\"activation\": null"),
         "t.keras");
     assertEquals("linear", linear.spec().layers().get(0).args().get("activation"), "Keras reads None as linear");
