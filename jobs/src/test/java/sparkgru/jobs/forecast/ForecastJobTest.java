@@ -267,6 +267,13 @@ class ForecastJobTest {
     assertTrue(err.toString().startsWith("spark-gru: error: --set window.horizon cannot change what " + model
         + " was trained for; these may change: [data.format, "), err.toString());
     NoPartialOutput.assertUnchanged(dir, before, "forecast --set window.horizon=3");
+    StringWriter noEquals = new StringWriter();
+    cli.setErr(new PrintWriter(noEquals));
+    assertEquals(2, cli.execute("forecast", "--model", model.toString(), "--output", dir.resolve("h3/f.csv")
+        .toString(), "--set", "window"));
+    assertEquals("spark-gru: error: override 'window' must be key=value, e.g. data.path=new.csv"
+        + System.lineSeparator(), noEquals.toString());
+    NoPartialOutput.assertUnchanged(dir, before, "forecast --set window");
   }
 
   @Test
