@@ -22,15 +22,12 @@ final class SparkSettings {
         continue;
       }
       String v = conf.get(key);
-      long bytes;
       try {
-        bytes = JavaUtils.byteStringAsBytes(v);
+        // Spark's own parser, as Spark reads the setting later.
+        JavaUtils.byteStringAsBytes(v);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(key + " must be a size in bytes with an optional unit b, k, m, g, t or p "
             + "(e.g. 512m or 2g), got '" + v + "'", e);
-      }
-      if (bytes < 0) {
-        throw new IllegalArgumentException(key + " must not be negative, got '" + v + "'");
       }
     }
     if (conf.contains(BLAS_THREADS) && !conf.get(BLAS_THREADS).trim().equals("1")) {
