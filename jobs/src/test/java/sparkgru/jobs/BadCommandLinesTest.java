@@ -57,6 +57,10 @@ class BadCommandLinesTest {
             "optimizer.learning_rat=0.1"),
         sequences("loss must be one of [mse, mae, huber, binary_crossentropy], got 'cross_entropy'",
             "train.loss=cross_entropy"),
+        sequences("early_stopping.monitor must be a loss or metric key of the epoch logs [loss, mae, rmse, val_loss, "
+            + "val_mae, val_rmse], got 'val_binary_accuracy'", "early_stopping.monitor=val_binary_accuracy"),
+        sequences("reduce_lr.monitor must be a loss or metric key of the epoch logs [loss], got 'mae'",
+            "train.metrics=", "data.validation_fraction=0", "reduce_lr.monitor=mae"),
         series("split.mode must be one of [fractions, rows, last_rows, times], got 'random'", "split.mode=random"),
         series("split.train must be a time with split.mode=times: a whole number or a date-time like 2017-06-26 "
             + "00:00:00, got '0.7'", "split.mode=times"),
@@ -173,6 +177,33 @@ class BadCommandLinesTest {
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: " + message + System.lineSeparator(), r[2]);
     NoPartialOutput.assertOnly(dir, List.of("m.sgru", "in.csv"), String.join(" ", command));
+  }
+
+  /**
+   * Models a command cannot use: one trained on sequences given to {@code forecast}, and a
+   * stateful one given to {@code export}; each exits 2 and writes nothing.
+   */
+  @org.junit.jupiter.api.Test
+  void modelsACommandCannotUseExitTwoAndWriteNothing(@TempDir Path dir) throws Exception {
+    ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
+        "1")));
+    Path sequences = dir.resolve("sequences.sgru");
+    Files.write(sequences, ModelFile.write(spec, spec.build(3), Map.of("config",
+        sparkgru.jobs.config.JobConfig.of().effectiveValues())));
+    String[] r = run("forecast", "--model", sequences.toString(), "--output", dir.resolve("out/f.csv").toString());
+    assertEquals("2", r[0], r[2]);
+    assertEquals("spark-gru: error: " + sequences + ": it was trained on sequences (data.format=sequences), not on "
+        + "time series; forecasting needs a model trained with data.format=long, wide or m4" + System.lineSeparator(),
+        r[2]);
+    NoPartialOutput.assertOnly(dir, List.of("sequences.sgru"), "forecast with a sequence model");
+    ModelSpec statefulSpec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3", "stateful", "true")));
+    Path stateful = dir.resolve("stateful.sgru");
+    Files.write(stateful, ModelFile.write(statefulSpec, statefulSpec.build(3), Map.of()));
+    r = run("export", "--model", stateful.toString(), "--output", dir.resolve("out/m.keras").toString());
+    assertEquals("2", r[0], r[2]);
+    assertEquals("spark-gru: error: a stateful GRU cannot be exported: Keras needs a fixed batch size for it, which "
+        + "a spark-gru model does not have" + System.lineSeparator(), r[2]);
+    NoPartialOutput.assertOnly(dir, List.of("sequences.sgru", "stateful.sgru"), "export of a stateful model");
   }
 
   /** Runs the command line: exit status, standard output, standard error. */

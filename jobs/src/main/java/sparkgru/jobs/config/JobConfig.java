@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sparkgru.engine.config.Suggestions;
+import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.optim.OptimizerSpec;
@@ -228,6 +229,20 @@ public final class JobConfig implements java.io.Serializable {
     }
     bool("train.average_optimizer_state");
     trainSettings(windowed() ? windowSpec().inputs().size() : 0, outputs());
+    // Checked now, not when the first epoch ends: a failure then would leave that epoch's metrics behind.
+    List<String> logged = new ArrayList<>(List.of("loss"));
+    for (String m : list("train.metrics")) {
+      logged.add(Metric.parse(m).kerasName());
+    }
+    if (hasValidation()) {
+      logged.addAll(logged.stream().map(k -> "val_" + k).toList());
+    }
+    for (String key : List.of("early_stopping.monitor", "reduce_lr.monitor")) {
+      if (!get(key).isEmpty() && !logged.contains(get(key))) {
+        throw new IllegalArgumentException(key + " must be a loss or metric key of the epoch logs " + logged + ", got '"
+            + get(key) + "'");
+      }
+    }
   }
 
   /** Whether the data are time series cut into forecasting windows (rather than training sequences). */
