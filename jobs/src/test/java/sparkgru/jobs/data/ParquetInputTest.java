@@ -91,7 +91,8 @@ class ParquetInputTest {
   }
 
   /** Converts the value of column {@code c} of every row with {@code to}. */
-  private static java.util.function.UnaryOperator<Object[]> every(int c, java.util.function.Function<Object, Object> to) {
+  private static java.util.function.UnaryOperator<Object[]> every(int c,
+      java.util.function.Function<Object, Object> to) {
     return v -> {
       v[c] = to.apply(v[c]);
       return v;
@@ -123,7 +124,8 @@ class ParquetInputTest {
         Arguments.of("infinite value", sequences(null, at(3, Double.POSITIVE_INFINITY)),
             "<path>" + String.format(values, "x1", "1", "'Infinity'") + "clean or impute the data"),
         Arguments.of("null step", sequences(null, at(1, null)),
-            "<path>" + String.format(values, "t", "null", "null") + "every row needs a sequence id and an integer step"),
+            "<path>" + String.format(values, "t", "null", "null")
+                + "every row needs a sequence id and an integer step"),
         Arguments.of("no rows", (Input) dir -> {
           Path out = dir.resolve("in");
           SparkTestSession.get().createDataFrame(List.of(), new StructType().add("seq", DataTypes.StringType)
@@ -135,8 +137,8 @@ class ParquetInputTest {
           Path csv = dir.resolve("data.csv");
           Files.writeString(csv, "seq,t,x0,x1,y\ns0,0,1,2,3\n");
           return csv.toUri().toString();
-        }, "data.path <path>: <dir>/data.csv is not a Parquet file: it does not begin and end with Parquet's magic bytes PAR1 "
-            + "(another format, e.g. CSV: set data.source=csv; or a file cut short)"),
+        }, "data.path <path>: <dir>/data.csv is not a Parquet file: it does not begin and end with Parquet's magic "
+            + "bytes PAR1 (another format, e.g. CSV: set data.source=csv; or a file cut short)"),
         Arguments.of("a part file cut short", (Input) dir -> {
           String path = sequences(null, v -> v).write(dir);
           Path in = Path.of(java.net.URI.create(path));

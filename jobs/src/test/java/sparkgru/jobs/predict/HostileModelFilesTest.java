@@ -143,18 +143,18 @@ class HostileModelFilesTest {
     byte[] nan = own.clone();
     ByteBuffer.wrap(nan).putFloat(nan.length - 4, Float.NaN);
     return Stream.of(
-        bad("m.sgru", Arrays.copyOf(own, own.length - 3), "<model> is truncated: its model needs " + WEIGHTS + " float32 "
-            + "weights (" + 4 * WEIGHTS + " bytes) but " + (4 * WEIGHTS - 3) + " bytes follow its header"),
+        bad("m.sgru", Arrays.copyOf(own, own.length - 3), "<model> is truncated: its model needs " + WEIGHTS
+            + " float32 weights (" + 4 * WEIGHTS + " bytes) but " + (4 * WEIGHTS - 3) + " bytes follow its header"),
         bad("m.sgru", Arrays.copyOf(own, 10), "<model> is truncated: the file ends before its declared contents"),
         // predict reads any format and names them all; export reads only its own.
         Arguments.of("m.sgru", badMagic, "<model> is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) "
             + "file", "<model> is not a spark-gru model file (no SPARKGRU signature)"),
-        bad("m.sgru", hugeHeader, "<model> declares a header of 2147483647 bytes; at most 1073741824 and no more than the "
-            + "file are allowed (corrupt file?)"),
+        bad("m.sgru", hugeHeader, "<model> declares a header of 2147483647 bytes; at most 1073741824 and no more "
+            + "than the file are allowed (corrupt file?)"),
         bad("m.sgru", Arrays.copyOf(own, own.length + 4), "<model> has 4 unexpected bytes after the weights"),
         bad("m.sgru", nan, "<model> has a non-finite weight at index " + (WEIGHTS - 1)),
-        bad("m.sgru", hugeModel(), "<model> is truncated: its model needs 805470209 float32 weights (3221880836 bytes) but "
-            + "64 bytes follow its header"),
+        bad("m.sgru", hugeModel(), "<model> is truncated: its model needs 805470209 float32 weights (3221880836 "
+            + "bytes) but 64 bytes follow its header"),
         bad("notes.txt", "not a model".getBytes(StandardCharsets.UTF_8), "<model> is neither a spark-gru model, a .keras "
             + "archive nor an HDF5 (.h5) file"),
         bad("t.keras", Arrays.copyOf(keras, keras.length / 2), "<model> is truncated or not a zip archive: a .keras file "
