@@ -13,10 +13,12 @@ final class JobSession {
    * Starts (or joins) Spark with one BLAS thread per task, the Vector API on the executors (added
    * to any {@code spark.executor.extraJavaOptions} given), task results up to 64 MB returned
    * directly (unless set) and the UTC session time zone;
-   * {@code master} applies only outside spark-submit, with the web UI off.
+   * {@code master} applies only outside spark-submit, with the web UI off. Spark settings it
+   * relies on are checked first ({@link SparkSettings}).
    */
   static SparkSession start(String app, String master) {
     SparkConf sparkConf = new SparkConf();
+    SparkSettings.check(sparkConf);
     String executorOptions = sparkConf.get("spark.executor.extraJavaOptions", "");
     if (!executorOptions.contains("jdk.incubator.vector")) {
       // Executors run the GRU: give them the Vector API for the activation kernels.

@@ -34,6 +34,7 @@ final class PredictCommand implements Runnable {
 
   @Override
   public void run() {
+    sparkgru.jobs.config.MasterUrl.check("--master", master);
     SparkSession spark = JobSession.start("spark-gru predict", master);
     try {
       PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());

@@ -44,14 +44,16 @@ class MainTest {
   }
 
   @Test
-  void trainRejectsBadConfigurationBeforeStartingSpark() {
+  void trainRejectsBadConfigurationBeforeStartingSpark(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     String[] typo = run("train", "--set", "train.epoks=3");
     assertEquals("2", typo[0]);
     assertTrue(typo[2].contains("spark-gru: error: unknown key 'train.epoks'; did you mean 'train.epochs'?"), typo[2]);
-    String[] missing = run("train", "--config", "/nonexistent/demo.conf");
+    String[] missing = run("train", "--config", "/nonexistent/demo.conf", "--set", "output.model="
+        + dir.resolve("model.sgru").toUri(), "--set", "output.metrics=" + dir.resolve("m.jsonl").toUri());
     assertEquals("2", missing[0]);
-    assertTrue(missing[2].contains("spark-gru: error: configuration file /nonexistent/demo.conf does not exist"),
-        missing[2]);
+    assertEquals("spark-gru: error: configuration file /nonexistent/demo.conf does not exist"
+        + System.lineSeparator(), missing[2]);
+    NoPartialOutput.assertOnly(dir, java.util.List.of(), "train --config /nonexistent/demo.conf");
   }
 
   @Test
@@ -60,16 +62,20 @@ class MainTest {
     String[] none = run("forecast", "--output", "x.csv");
     assertEquals("2", none[0]);
     assertTrue(none[2].contains("Missing required option: '--model=PATH'"), none[2]);
-    String[] missing = run("evaluate", "--model", "/nonexistent/model.sgru");
+    assertTrue(java.nio.file.Files.notExists(java.nio.file.Path.of("x.csv")), "nothing written");
+    String[] missing = run("evaluate", "--model", "/nonexistent/model.sgru", "--report", dir.resolve("r.json")
+        .toString(), "--plot", dir.resolve("r.png").toString());
     assertEquals("2", missing[0]);
-    assertTrue(missing[2].contains("spark-gru: error: model /nonexistent/model.sgru does not exist (or is a "
-        + "directory); train one with bin/spark-gru train"), missing[2]);
+    assertEquals("spark-gru: error: model /nonexistent/model.sgru does not exist (or is a directory); train one "
+        + "with bin/spark-gru train" + System.lineSeparator(), missing[2]);
+    NoPartialOutput.assertOnly(dir, java.util.List.of(), "evaluate --model /nonexistent/model.sgru");
     java.nio.file.Path text = dir.resolve("notes.txt");
     java.nio.file.Files.writeString(text, "not a model");
     String[] foreign = run("forecast", "--model", text.toString(), "--output", dir.resolve("f.csv").toString());
     assertEquals("2", foreign[0]);
-    assertTrue(foreign[2].contains("spark-gru: error: " + text + " is not a spark-gru model file (no SPARKGRU "
-        + "signature)"), foreign[2]);
+    assertEquals("spark-gru: error: " + text + " is not a spark-gru model file (no SPARKGRU signature)"
+        + System.lineSeparator(), foreign[2]);
+    NoPartialOutput.assertOnly(dir, java.util.List.of("notes.txt"), "forecast --model notes.txt");
   }
 
   @Test
@@ -89,6 +95,8 @@ class MainTest {
             .model().parameters().toArray(), 0f);
     String[] bad = run("export", "--model", own.toString(), "--output", dir.resolve("m.h5").toString());
     assertEquals("2", bad[0]);
-    assertTrue(bad[2].contains("--output must end in .keras (Keras loads archives by that name), got "), bad[2]);
+    assertEquals("spark-gru: error: --output must end in .keras (Keras loads archives by that name), got "
+        + dir.resolve("m.h5") + System.lineSeparator(), bad[2]);
+    NoPartialOutput.assertOnly(dir, java.util.List.of("m.sgru", "m.keras"), "export --output m.h5");
   }
 }

@@ -30,6 +30,11 @@ final class KerasArchive {
 
   /** The archive's entries by name. */
   static Map<String, byte[]> entries(byte[] data, String name) {
+    if (!hasEndRecord(data)) {
+      // Entries are read in order from the front, so a file cut after its last entry would still read.
+      throw new IllegalArgumentException(name + " is truncated or not a zip archive: a .keras file ends with a zip "
+          + "end-of-central-directory record, and " + name + " has none");
+    }
     Map<String, byte[]> out = new LinkedHashMap<>();
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
       ZipEntry e;
@@ -59,6 +64,16 @@ final class KerasArchive {
       }
     }
     return out;
+  }
+
+  /** Whether the zip end-of-central-directory signature lies where it may: in the last 22 + 65535 bytes. */
+  private static boolean hasEndRecord(byte[] data) {
+    for (int i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xFFFF); i--) {
+      if (data[i] == 'P' && data[i + 1] == 'K' && data[i + 2] == 5 && data[i + 3] == 6) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static byte[] readBounded(InputStream in, String name, String entry, long max) throws IOException {

@@ -70,6 +70,12 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
         input = inputShape(cfg.containsKey("batch_shape") ? cfg.get("batch_shape") : cfg.get("batch_input_shape"),
             where);
       }
+      Object module = layer.get("module");
+      if (layer.get("registered_name") != null || (module != null && !String.valueOf(module).startsWith("keras"))) {
+        // A registered or foreign class runs its own code in Keras; spark-gru would compute Keras' built-in layer.
+        throw new IllegalArgumentException(where + ": a custom class (module " + module + ", registered_name "
+            + layer.get("registered_name") + ") is not supported; spark-gru reads Keras' built-in layers only");
+      }
       if (cls.equals("InputLayer")) {
         checkKeys(cfg, Set.of("batch_shape", "batch_input_shape", "input_tensor"), where);
         checkDtype(cfg.get("dtype"), where, "its input");

@@ -210,7 +210,13 @@ public final class KerasImporter {
     if (!(node instanceof Dataset d)) {
       throw new IllegalArgumentException(name + ": " + node.getPath() + " of layer '" + layer + "' is not a dataset");
     }
-    int[] dims = d.getDimensions();
+    int[] dims;
+    try {
+      dims = d.getDimensions();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' claims a "
+          + "dimension beyond 2147483647 but the config needs " + Arrays.toString(shape) + " (corrupt file)", e);
+    }
     if (!Arrays.equals(dims, shape)) {
       throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' has shape "
           + Arrays.toString(dims) + " but the config needs " + Arrays.toString(shape));
@@ -236,8 +242,19 @@ public final class KerasImporter {
     T read(HdfFile h5);
   }
 
+  /**
+   * Runs {@code reader} on the HDF5 file {@code data}, after checking that the file is whole:
+   * its superblock's end-of-file address must lie within the bytes given (a file cut at its end
+   * may otherwise read as a smaller, valid one).
+   */
   private static <T> T withHdf(byte[] data, String name, HdfReader<T> reader) {
     try (HdfFile h5 = HdfFile.fromBytes(data)) {
+      long end = io.jhdf.Superblock.readSuperblock(
+          java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN)).getEndOfFileAddress();
+      if (end > data.length) {
+        throw new IllegalArgumentException(name + " is truncated: its HDF5 superblock gives an end of file at byte "
+            + end + " but it holds " + data.length + " bytes");
+      }
       return reader.read(h5);
     } catch (IllegalArgumentException e) {
       throw e;

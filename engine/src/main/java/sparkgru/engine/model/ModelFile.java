@@ -20,8 +20,10 @@ import sparkgru.engine.config.Json;
  * JSON header (the model as layer specs, the variables with Keras paths and shapes, and
  * provenance: configuration, seed, data, versions, metrics), then the flat float32 weights.
  * Readable by the engine alone. Reading treats the bytes as untrusted: the header is limited to
- * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes,
- * and truncated or non-finite data are rejected with a message naming the file.
+ * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes
+ * and fit in the bytes that follow (checked before the model is built, so memory stays within a
+ * small multiple of the file's size), and truncated or non-finite data are rejected with a
+ * message naming the file.
  */
 public final class ModelFile {
   /** Format version written. */
@@ -119,12 +121,22 @@ public final class ModelFile {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
       }
-      Sequential model = spec.build(0);
-      int count = in.readInt();
-      if (count != model.parameters().size()) {
-        throw new IllegalArgumentException(name + " holds " + count + " weights but its model needs "
-            + model.parameters().size());
+      long needed;
+      try {
+        needed = spec.weightCount();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
       }
+      int count = in.readInt();
+      if (count != needed) {
+        throw new IllegalArgumentException(name + " holds " + count + " weights but its model needs " + needed);
+      }
+      // Checked before the model is built: a header may describe a model far larger than the file.
+      if (4L * count > in.available()) {
+        throw new IllegalArgumentException(name + " is truncated: its model needs " + count + " float32 weights ("
+            + 4L * count + " bytes) but " + in.available() + " bytes follow its header");
+      }
+      Sequential model = spec.build(0);
       float[] w = new float[count];
       for (int i = 0; i < count; i++) {
         w[i] = in.readFloat();

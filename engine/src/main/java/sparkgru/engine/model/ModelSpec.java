@@ -22,6 +22,27 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
     layers = List.copyOf(layers);
   }
 
+  /**
+   * The number of weights the model has, from the layers' variable shapes, without allocating
+   * them: what a reader of untrusted sizes checks before building (a spec may describe a model of
+   * billions of weights).
+   */
+  public long weightCount() {
+    int[] shape = {steps, features};
+    long total = 0;
+    for (sparkgru.engine.layers.Layer layer : LayerSpec.buildAll(layers)) {
+      shape = layer.build(shape);
+      for (sparkgru.engine.layers.VariableSpec v : layer.variables()) {
+        long n = 1;
+        for (int d : v.shape()) {
+          n *= d;
+        }
+        total += n;
+      }
+    }
+    return total;
+  }
+
   /** Builds the model with fresh layers, initialised from {@code seed}. */
   public Sequential build(long seed) {
     Sequential.Builder b = Sequential.builder(steps, features);

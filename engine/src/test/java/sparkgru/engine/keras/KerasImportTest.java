@@ -122,6 +122,71 @@ class KerasImportTest {
     return zip(entries);
   }
 
+  /** {@code bytes} with every 8-byte little-endian dimension pair [3, 15] (the first GRU kernel's) replaced. */
+  private static byte[] claimingShape(byte[] bytes, long rows, long columns) {
+    byte[] out = bytes.clone();
+    java.nio.ByteBuffer pattern = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(3).putLong(15);
+    int found = 0;
+    for (int i = 0; i + 16 <= out.length; i++) {
+      if (java.nio.ByteBuffer.wrap(out, i, 16).equals(pattern.rewind())) {
+        java.nio.ByteBuffer.wrap(out, i, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(rows).putLong(columns);
+        found++;
+      }
+    }
+    assertEquals(2, found, "the dataspace message holds the dimensions and the maximum dimensions");
+    return out;
+  }
+
+  /** stacked.keras with its weights file changed by {@code change}. */
+  private static byte[] withWeights(java.util.function.UnaryOperator<byte[]> change) throws IOException {
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>(KerasArchive.entries(
+        Files.readAllBytes(DIR.resolve("stacked.keras")), "stacked.keras"));
+    entries.put("model.weights.h5", change.apply(entries.get("model.weights.h5")));
+    return zip(entries);
+  }
+
+  @Test
+  void datasetsClaimingHugeShapesFailBeforeAnyAllocation() throws IOException {
+    assertEquals("t.keras: weight /layers/gru/cell/vars/0 of layer 'gru' has shape [3, 2000000000] but the config "
+        + "needs [3, 15]", error(withWeights(w -> claimingShape(w, 3, 2_000_000_000L)), "t.keras"));
+    assertEquals("t.keras: weight /layers/gru/cell/vars/0 of layer 'gru' claims a dimension beyond 2147483647 but the "
+        + "config needs [3, 15] (corrupt file)", error(withWeights(w -> claimingShape(w, 1L << 40, 1L << 40)),
+        "t.keras"));
+    byte[] legacy = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
+    assertEquals("l.h5: weight /model_weights/gru/stacked/gru/gru_cell/kernel of layer 'gru' has shape [3, 2000000000] "
+        + "but the config needs [3, 15]", error(claimingShape(legacy, 3, 2_000_000_000L), "l.h5"));
+    // The first weight_names attribute (version 1 message: name padded to 16 bytes, datatype to 24,
+    // then the dataspace: version 1, rank 1, max-dims flag, 5 reserved bytes, dims, max dims).
+    int at = new String(legacy, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("weight_names\0") + 16 + 24;
+    assertArrayEquals(new byte[] {1, 1, 1}, Arrays.copyOfRange(legacy, at, at + 3), "a rank-1 dataspace");
+    byte[] names = legacy.clone();
+    java.nio.ByteBuffer.wrap(names, at + 8, 16).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(2_000_000_000L)
+        .putLong(2_000_000_000L);
+    assertEquals("n.h5 is a corrupt or truncated HDF5 file: io.jhdf.exceptions.HdfException: Failed to load "
+        + "attributes for '/model_weights/dense/' at address '2000'", error(names, "n.h5"));
+  }
+
+  @Test
+  void truncatedFilesOfEachFormatNameTheFile() throws IOException {
+    byte[] good = Files.readAllBytes(DIR.resolve("stacked.keras"));
+    assertEquals("t.keras is truncated or not a zip archive: a .keras file ends with a zip end-of-central-directory "
+        + "record, and t.keras has none", error(Arrays.copyOf(good, good.length / 2), "t.keras"));
+    assertEquals("short.keras is truncated or not a zip archive: a .keras file ends with a zip end-of-central-directory "
+        + "record, and short.keras has none", error(Arrays.copyOf(good, 10), "short.keras"));
+    assertEquals("end.keras is truncated or not a zip archive: a .keras file ends with a zip end-of-central-directory "
+        + "record, and end.keras has none", error(Arrays.copyOf(good, good.length - 30), "end.keras"));
+    assertEquals("w.keras is truncated: its HDF5 superblock gives an end of file at byte 22376 but it holds 22276 "
+        + "bytes", error(withWeights(w -> Arrays.copyOf(w, w.length - 100)), "w.keras"));
+    byte[] h5 = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
+    assertEquals("cut.h5 is truncated: its HDF5 superblock gives an end of file at byte 28592 but it holds 9530 bytes",
+        error(Arrays.copyOf(h5, h5.length / 3), "cut.h5"));
+    assertEquals("head.h5 is truncated: its HDF5 superblock gives an end of file at byte 28592 but it holds 100 bytes",
+        error(Arrays.copyOf(h5, 100), "head.h5"));
+    assertEquals("tail.h5 is truncated: its HDF5 superblock gives an end of file at byte 28592 but it holds 28492 bytes",
+        error(Arrays.copyOf(h5, h5.length - 100), "tail.h5"));
+  }
+
   @Test
   void unsupportedArgumentsDtypesAndShapesAreRefusedByName() throws IOException {
     assertEquals("t.keras: dtype float16 of the model is not supported; spark-gru computes in float32",
@@ -141,6 +206,18 @@ class KerasImportTest {
     assertEquals("t.keras holds more weights for layer 'dense' than its config needs (layers/dense/vars/1); Keras "
         + "refuses such a file too", error(tampered("\"units\": 2, \"activation\": \"linear\", \"use_bias\": true",
         "\"units\": 2, \"activation\": \"linear\", \"use_bias\": false"), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: a custom class (module my_package.layers, registered_name null) is "
+        + "not supported; spark-gru reads Keras' built-in layers only", error(tampered(
+        "\"module\": \"keras.layers\", \"class_name\": \"GRU\", \"config\": {\"name\": \"gru\"",
+        "\"module\": \"my_package.layers\", \"class_name\": \"GRU\", \"config\": {\"name\": \"gru\""), "t.keras"));
+    assertEquals("layer 'gru' (GRU) in t.keras: a custom class (module keras.layers, registered_name MyPackage>GRU) "
+        + "is not supported; spark-gru reads Keras' built-in layers only", error(tampered(
+        "\"reset_after\": true, \"seed\": null}, \"registered_name\": null",
+        "\"reset_after\": true, \"seed\": null}, \"registered_name\": \"MyPackage>GRU\""), "t.keras"));
+    assertEquals("layer 'lambda' (Lambda) in t.keras: layer class Lambda is not supported; spark-gru reads InputLayer, "
+        + "Masking, GRU, Dense and Dropout", error(tampered("\"class_name\": \"Dropout\", \"config\": {\"name\": "
+        + "\"dropout\"", "\"class_name\": \"Lambda\", \"config\": {\"name\": \"lambda\", \"function\": "
+        + "\"4wEAAAAAAAAA\""), "t.keras"));
     ModelFile.Loaded linear = KerasImporter.read(tampered("\"activation\": \"tanh\"", "\"activation\": null"),
         "t.keras");
     assertEquals("linear", linear.spec().layers().get(0).args().get("activation"), "Keras reads None as linear");
@@ -149,9 +226,6 @@ class KerasImportTest {
   @Test
   void brokenHostileAndUnsupportedFilesAreNamed() throws IOException {
     byte[] good = Files.readAllBytes(DIR.resolve("stacked.keras"));
-    assertEquals("t.keras is not a readable zip archive (corrupt or truncated .keras file): invalid entry size "
-        .substring(0, 40), error(Arrays.copyOf(good, good.length / 2), "t.keras").substring(0, 40));
-    assertTrue(error(Arrays.copyOf(good, 10), "short.keras").startsWith("short.keras "));
     assertTrue(error(Files.readAllBytes(DIR.resolve("unsupported_lstm.keras")), "u.keras")
         .contains("layer class LSTM is not supported; spark-gru reads InputLayer, Masking, GRU, Dense and Dropout"));
     assertEquals("evil.keras holds an entry '../../etc/passwd'; a .keras file of the supported layers holds only "
@@ -169,9 +243,6 @@ class KerasImportTest {
     }
     assertEquals("bomb.keras: entry 'config.json' decompresses to more than 16777216 bytes (a zip bomb, or not a "
         + "model)", error(bomb.toByteArray(), "bomb.keras"));
-    byte[] h5 = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
-    assertTrue(error(Arrays.copyOf(h5, h5.length / 3), "cut.h5").startsWith("cut.h5 "),
-        error(Arrays.copyOf(h5, h5.length / 3), "cut.h5"));
     assertEquals("w.h5 is an HDF5 file without a model_config attribute: a bare weights file; read it together with "
         + "its config JSON", error(Files.readAllBytes(DIR.resolve("stacked.weights.h5")), "w.h5"));
     assertEquals("x.bin is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) file",

@@ -39,8 +39,12 @@ class ModelFileTest {
   @Test
   void corruptFilesFailWithTheFileName() {
     byte[] good = file(SPEC.build(1));
+    int count = SPEC.build(1).parameters().size();
+    assertMessage("m.sgru is truncated: its model needs " + count + " float32 weights (" + 4 * count + " bytes) but "
+        + (4 * count - 3) + " bytes follow its header", Arrays.copyOf(good, good.length - 3));
+    assertMessage("m.sgru is truncated: the file ends before its declared contents", Arrays.copyOf(good, 10));
     assertMessage("m.sgru is truncated: the file ends before its declared contents",
-        Arrays.copyOf(good, good.length - 3));
+        Arrays.copyOf(good, 16 + ByteBuffer.wrap(good).getInt(12) + 2));
     byte[] bad = good.clone();
     bad[0] = 'X';
     assertMessage("m.sgru is not a spark-gru model file (no SPARKGRU signature)", bad);
@@ -52,8 +56,30 @@ class ModelFileTest {
     assertMessage("m.sgru has 4 unexpected bytes after the weights", extra);
     byte[] nan = good.clone();
     ByteBuffer.wrap(nan).putFloat(nan.length - 4, Float.NaN);
-    int count = SPEC.build(1).parameters().size();
     assertMessage("m.sgru has a non-finite weight at index " + (count - 1), nan);
+  }
+
+  /**
+   * A file whose header describes {@code spec} and declares {@code count} weights, followed by
+   * only {@code bytes} bytes of them.
+   */
+  private static byte[] claiming(ModelSpec spec, int count, int bytes) {
+    byte[] small = ModelFile.write(spec, SPEC.build(1), Map.of());
+    int json = ByteBuffer.wrap(small).getInt(12);
+    return ByteBuffer.allocate(16 + json + 4 + bytes).put(small, 0, 16 + json).putInt(count).array();
+  }
+
+  @Test
+  void headersDescribingHugeModelsFailBeforeTheModelIsBuilt() {
+    // GRU(16384) on 1 feature, then Dense(1): 3 * 16384 * (1 + 16384 + 2) + 16384 + 1 weights, 3.2 GB.
+    ModelSpec huge = new ModelSpec(-1, 1, List.of(LayerSpec.of("gru", "units", "16384"), LayerSpec.of("dense",
+        "units", "1")));
+    assertMessage("m.sgru is truncated: its model needs 805470209 float32 weights (3221880836 bytes) but 64 bytes "
+        + "follow its header", claiming(huge, 805_470_209, 64));
+    assertMessage("m.sgru holds 100 weights but its model needs 805470209", claiming(huge, 100, 400));
+    ModelSpec wide = new ModelSpec(-1, 2_000_000, List.of(LayerSpec.of("gru", "units", "16384")));
+    assertMessage("m.sgru has an invalid header: gru kernel [2000000, 49152] has more than 2^31 values; reduce the "
+        + "input features or gru.units", claiming(wide, 0, 0));
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import sparkgru.engine.config.Suggestions;
+import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.optim.OptimizerSpec;
@@ -90,11 +91,12 @@ public final class JobConfig implements java.io.Serializable {
       new Key("train.partitions", "0", "data partitions (= parallel workers); 0 = Spark's default parallelism"),
       new Key("train.seed", "42", "seed of weights, shuffling, dropout and the validation split"),
       new Key("train.aggregation_depth", "2", "levels of the weight-averaging tree, in [1, 8]"),
-      new Key("early_stopping.monitor", "", "log key to watch, e.g. val_loss; empty = no early stopping"),
+      new Key("early_stopping.monitor", "", "loss or metric key to watch (loss, a train.metrics name, or val_ and "
+          + "either), e.g. val_loss; empty = no early stopping"),
       new Key("early_stopping.patience", "0", "epochs without improvement before stopping, >= 0"),
       new Key("early_stopping.min_delta", "0", "smallest change counted as improvement, >= 0"),
       new Key("early_stopping.restore_best_weights", "false", "end with the best epoch's weights"),
-      new Key("reduce_lr.monitor", "", "log key to watch, e.g. val_loss; empty = no reduction"),
+      new Key("reduce_lr.monitor", "", "loss or metric key to watch, as early_stopping.monitor; empty = no reduction"),
       new Key("reduce_lr.factor", "0.1", "learning-rate multiplier, in (0, 1)"),
       new Key("reduce_lr.patience", "10", "epochs without improvement before reducing, >= 0"),
       new Key("reduce_lr.min_delta", "0.0001", "smallest change counted as improvement, >= 0"),
@@ -214,6 +216,7 @@ public final class JobConfig implements java.io.Serializable {
     integer("demo.sequences", 1, 100_000_000);
     integer("demo.steps", 2, 10_000);
     integer("train.partitions", 0, 1_000_000);
+    MasterUrl.check("spark.master", get("spark.master"));
     integer("checkpoint.interval", 1, 1_000_000);
     bool("early_stopping.restore_best_weights");
     for (String monitor : List.of(get("early_stopping.monitor"), get("reduce_lr.monitor"))) {
@@ -227,6 +230,20 @@ public final class JobConfig implements java.io.Serializable {
     }
     bool("train.average_optimizer_state");
     trainSettings(windowed() ? windowSpec().inputs().size() : 0, outputs());
+    // Checked now, not when the first epoch ends: a failure then would leave that epoch's metrics behind.
+    List<String> logged = new ArrayList<>(List.of("loss"));
+    for (String m : list("train.metrics")) {
+      logged.add(Metric.parse(m).kerasName());
+    }
+    if (hasValidation()) {
+      logged.addAll(logged.stream().map(k -> "val_" + k).toList());
+    }
+    for (String key : List.of("early_stopping.monitor", "reduce_lr.monitor")) {
+      if (!get(key).isEmpty() && !logged.contains(get(key))) {
+        throw new IllegalArgumentException(key + " must be a loss or metric key of the epoch logs " + logged + ", got '"
+            + get(key) + "'");
+      }
+    }
   }
 
   /** Whether the data are time series cut into forecasting windows (rather than training sequences). */

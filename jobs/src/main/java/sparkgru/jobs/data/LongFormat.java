@@ -15,7 +15,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import sparkgru.jobs.train.PackedPartition;
 
 /**
@@ -33,12 +36,23 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Checks that every column exists, naming the missing one and those available. */
+  /**
+   * Checks that every column exists and has a type that holds what it should (steps: integers or
+   * text; features and targets: numbers or text), then that every value is usable, naming the
+   * first bad one by column, sequence and step, with the value as the input holds it.
+   */
   public Dataset<Row> select(Dataset<Row> data, String origin) {
     List<String> wanted = new ArrayList<>(List.of(id, step));
     wanted.addAll(features);
     wanted.addAll(targets);
     requireColumns(data, wanted, origin);
+    DataType stepType = data.schema().apply(step).dataType();
+    if (!(stepType instanceof StringType || List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType,
+        DataTypes.LongType).contains(stepType))) {
+      throw new IllegalArgumentException(origin + ": column '" + step + "' has type " + stepType.simpleString()
+          + "; expected whole-number steps 0, 1, ..., T-1 (an integer type, or text holding them)");
+    }
+    requireNumbers(data, wanted.subList(2, wanted.size()), origin);
     List<Column> cols = new ArrayList<>();
     cols.add(col(id).cast(DataTypes.StringType).as(id));
     // try_cast: a malformed value becomes null and is reported below with its sequence and step.
@@ -50,6 +64,12 @@ public record LongFormat(String id, String step, List<String> features, List<Str
       cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
     }
     Dataset<Row> typed = data.select(cols.toArray(new Column[0]));
+    // The checks see each value as typed and as the input holds it, to name the bad one as written.
+    List<Column> checked = new ArrayList<>(cols);
+    for (int i = 0; i < wanted.size(); i++) {
+      checked.add(col(wanted.get(i)).cast(DataTypes.StringType).as("__raw_" + i));
+    }
+    Dataset<Row> withRaw = data.select(checked.toArray(new Column[0]));
     for (int i = 0; i < wanted.size(); i++) {
       String c = wanted.get(i);
       Column bad = col(c).isNull();
@@ -57,15 +77,31 @@ public record LongFormat(String id, String step, List<String> features, List<Str
         // Values are stored as float32: anything beyond its range is as unusable as infinity.
         bad = bad.or(isnan(col(c))).or(abs(col(c)).gt(Float.MAX_VALUE));
       }
-      List<Row> rows = typed.filter(bad).limit(1).collectAsList();
+      List<Row> rows = withRaw.filter(bad).limit(1).collectAsList();
       if (!rows.isEmpty()) {
         Row r = rows.get(0);
+        Object raw = r.get(wanted.size() + i);
         throw new IllegalArgumentException(origin + ": column '" + c + "' has a missing, non-numeric or infinite value "
-            + "or beyond float32 range (sequence " + r.get(0) + ", step " + r.get(1) + (i >= 2 ? ", value " + r.get(i) : "") + "); "
+            + "or beyond float32 range (sequence " + r.get(0) + ", step " + r.get(1) + ", value "
+            + (raw == null ? "null" : "'" + raw + "'") + "); "
             + (i < 2 ? "every row needs a sequence id and an integer step" : "clean or impute the data"));
       }
     }
     return typed;
+  }
+
+  /**
+   * Fails naming the first of {@code columns} whose type holds neither numbers nor text (which is
+   * parsed, each value checked): a struct, array, map, binary, boolean or date column.
+   */
+  public static void requireNumbers(Dataset<Row> data, List<String> columns, String origin) {
+    for (String c : columns) {
+      DataType type = data.schema().apply(c).dataType();
+      if (!(type instanceof NumericType || type instanceof StringType)) {
+        throw new IllegalArgumentException(origin + ": column '" + c + "' has type " + type.simpleString()
+            + "; expected numbers (any numeric type, or text holding numbers)");
+      }
+    }
   }
 
   /** Fails naming the first of {@code wanted} that {@code data} lacks, and the columns it has. */

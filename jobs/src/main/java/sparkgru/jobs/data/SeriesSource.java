@@ -88,7 +88,7 @@ public record SeriesSource(String source, String format, String path, boolean he
     }
     requireExists(path, spark.sparkContext().hadoopConfiguration());
     Dataset<Row> raw = source.equals("csv") ? spark.read().option("header", String.valueOf(header)).csv(path)
-        : spark.read().parquet(path);
+        : ParquetInput.read(spark, path, "data.path");
     return switch (format) {
       case "long" -> new Table(raw, seriesColumn, timeColumn, path);
       case "wide" -> wide(spark, raw);

@@ -97,6 +97,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     List<String> wanted = new ArrayList<>(List.of(series, time));
     wanted.addAll(values);
     LongFormat.requireColumns(rows, wanted, origin);
+    LongFormat.requireNumbers(rows, values, origin);
     org.apache.spark.sql.types.DataType timeType = rows.schema().apply(time).dataType();
     boolean numericTime = !dateTimes(rows);
     Column t;

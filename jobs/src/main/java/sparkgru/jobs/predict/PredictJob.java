@@ -24,6 +24,7 @@ import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.DataErrors;
 import sparkgru.jobs.data.HadoopFiles;
 import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.data.ParquetInput;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.TableOutput;
 
@@ -61,7 +62,7 @@ public final class PredictJob {
     TableOutput.prepare(output, overwrite, hadoop);
     SeriesSource.requireExists(input, hadoop);
     Dataset<Row> raw = input.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
-        ? spark.read().option("header", "true").csv(input) : spark.read().parquet(input);
+        ? spark.read().option("header", "true").csv(input) : ParquetInput.read(spark, input, "--input");
     List<String> columns = Arrays.asList(raw.columns());
     if (columns.size() < 3 || !columns.get(0).equals("sequence_id") || !columns.get(1).equals("step")) {
       throw new IllegalArgumentException(input + " has columns " + columns + "; predict reads sequence_id, step, "

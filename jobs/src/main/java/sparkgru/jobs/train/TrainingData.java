@@ -14,6 +14,7 @@ import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
 import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.data.ParquetInput;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
@@ -51,7 +52,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       SeriesSource.requireExists(origin, spark.sparkContext().hadoopConfiguration());
       rows = config.get("data.source").equals("csv")
           ? spark.read().option("header", config.get("data.header")).csv(origin)
-          : spark.read().parquet(origin);
+          : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
       throw new IllegalArgumentException("the model outputs " + outShape[outShape.length - 1] + " values per "

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.train.TrainJob;
@@ -70,7 +71,9 @@ class ActualsEvaluationTest {
 
     Path wrong = m4("wrong.csv", true, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(
-        SparkTestSession.get(), model, wrong.toUri().toString(), null, null, new PrintWriter(new StringWriter())));
+        SparkTestSession.get(), model, wrong.toUri().toString(), dir.resolve("bad/report.json").toUri().toString(),
+        dir.resolve("bad/report.png").toUri().toString(), new PrintWriter(new StringWriter())));
+    NoPartialOutput.assertOnly(dir.resolve("bad"), List.of(), "evaluate against a short actuals file");
     assertEquals("series H3 has 3 actual rows in " + wrong.toUri() + "; every series needs exactly 4 "
         + "(window.horizon) actual rows following its history", e.getMessage());
   }

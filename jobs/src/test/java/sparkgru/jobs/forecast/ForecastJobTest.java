@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.config.Json;
+import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.train.TrainJob;
@@ -193,6 +194,7 @@ class ForecastJobTest {
   void badDataLeavesNoOutputBehind() throws Exception {
     Path bad = csv("bad.csv", rows(lengths(), "Infinity"));
     Path out = dir.resolve("bad-out/forecast.csv");
+    java.util.Set<String> before = NoPartialOutput.files(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(
         SparkTestSession.get(), trained("data.path=" + bad.toUri()), out.toUri().toString(), false, false,
         new PrintWriter(new StringWriter())));
@@ -214,16 +216,20 @@ class ForecastJobTest {
         new PrintWriter(new StringWriter())));
     assertEquals(noColumn.toUri() + " has no column 'c'; its columns are [id, ts, v]", e.getMessage());
     assertFalse(Files.exists(out));
+    before.addAll(List.of("text.csv", "nocol.csv"));
+    NoPartialOutput.assertUnchanged(dir, before, "forecast of bad data");
   }
 
   @Test
   void existingOutputsAreKeptUnlessOverwritten() throws Exception {
     Path out = dir.resolve("existing.csv");
     Files.writeString(out, "keep me");
+    java.util.Set<String> before = NoPartialOutput.files(dir);
     assertEquals("output " + out.toUri() + " already exists; remove it or pass --overwrite", assertThrows(
         IllegalArgumentException.class, () -> ForecastJob.run(SparkTestSession.get(), trained(),
             out.toUri().toString(), false, false, new PrintWriter(new StringWriter()))).getMessage());
     assertEquals("keep me", Files.readString(out));
+    NoPartialOutput.assertUnchanged(dir, before, "forecast onto an existing output");
     ForecastJob.run(SparkTestSession.get(), trained(), out.toUri().toString(), false, true,
         new PrintWriter(new StringWriter()));
     assertTrue(Files.readString(out).startsWith("id,ts,v\n"));
@@ -236,12 +242,14 @@ class ForecastJobTest {
     Path tiny = csv("tiny.csv", rows(tinyOnly, null));
     Path out = dir.resolve("kept.csv");
     Files.writeString(out, "previous forecast");
+    java.util.Set<String> before = NoPartialOutput.files(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(
         SparkTestSession.get(), trained("data.path=" + tiny.toUri()), out.toUri().toString(), false, true,
         new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("could be forecast (1 series): 1 of 1 series gave no window, e.g. tiny (10 "
         + "rows, lookback 24); nothing was written"), e.getMessage());
     assertEquals("previous forecast", Files.readString(out));
+    NoPartialOutput.assertUnchanged(dir, before, "forecast of nothing");
   }
 
   @Test
@@ -249,6 +257,23 @@ class ForecastJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trained("window.horizon=3"));
     assertTrue(e.getMessage().startsWith("--set window.horizon cannot change what " + model.toUri() + " was trained "
         + "for; these may change: [data.format, "), e.getMessage());
+    java.util.Set<String> before = NoPartialOutput.files(dir);
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cli = sparkgru.jobs.Main.commandLine();
+    cli.setOut(new PrintWriter(new StringWriter()));
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute("forecast", "--model", model.toString(), "--output", dir.resolve("h3/f.csv")
+        .toString(), "--set", "window.horizon=3"));
+    assertTrue(err.toString().startsWith("spark-gru: error: --set window.horizon cannot change what " + model
+        + " was trained for; these may change: [data.format, "), err.toString());
+    NoPartialOutput.assertUnchanged(dir, before, "forecast --set window.horizon=3");
+    StringWriter noEquals = new StringWriter();
+    cli.setErr(new PrintWriter(noEquals));
+    assertEquals(2, cli.execute("forecast", "--model", model.toString(), "--output", dir.resolve("h3/f.csv")
+        .toString(), "--set", "window"));
+    assertEquals("spark-gru: error: override 'window' must be key=value, e.g. data.path=new.csv"
+        + System.lineSeparator(), noEquals.toString());
+    NoPartialOutput.assertUnchanged(dir, before, "forecast --set window");
   }
 
   @Test
@@ -258,6 +283,7 @@ class ForecastJobTest {
     assertTrue(e.getMessage().contains("gives no training window: 0 windows from 6 series; 6 series too short for "
         + "lookback + horizon"), e.getMessage());
     assertFalse(Files.exists(dir.resolve("long-horizon/model.sgru")));
+    NoPartialOutput.assertOnly(dir.resolve("long-horizon"), List.of(), "training with too long a horizon");
   }
 
   @Test

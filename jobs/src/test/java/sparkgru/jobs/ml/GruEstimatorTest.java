@@ -42,6 +42,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.LongFormat;
@@ -312,7 +313,9 @@ class GruEstimatorTest {
     for (int i = 0; i < 10; i++) {
       rows.add(RowFactory.create("q" + i, List.of(List.of(1.0, 2.0), List.of(3.0, i == 7 ? Double.NaN : 4.0)), 1.0));
     }
-    GruEstimator gru = new GruEstimator().setEpochs(1).setUnits(2).setSequenceIdCol("id");
+    GruEstimator gru = new GruEstimator().setEpochs(1).setUnits(2).setSequenceIdCol("id")
+        .setMetricsPath(dir.resolve("fit/metrics.jsonl").toUri().toString())
+        .setCheckpointPath(dir.resolve("fit/checkpoints").toUri().toString());
     Exception e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows,
         schema)));
     assertEquals("column 'features' holds NaN at the row with key q7, step 1, element 1; values must be finite and "
@@ -328,6 +331,7 @@ class GruEstimatorTest {
     e = assertThrows(IllegalArgumentException.class, () -> gru.fit(spark().createDataFrame(rows, schema)));
     assertEquals("GruEstimator param sequenceIdCol: column 'id' must hold a unique, non-null key per row (it fixes "
         + "the rows' partitions and order), but 'q3' appears 2 times", e.getMessage());
+    NoPartialOutput.assertOnly(dir, List.of(), "fit on bad rows with metricsPath and checkpointPath");
   }
 
   @Test
@@ -341,8 +345,10 @@ class GruEstimatorTest {
     assertEquals(gru.uid(), loaded.uid());
     assertEquals(gru.jobConfig(true).effectiveValues(), loaded.jobConfig(true).effectiveValues());
     assertEquals(0.001, loaded.getLearningRate(), "Keras' default for rmsprop");
+    java.util.Set<String> saved = NoPartialOutput.files(dir);
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> gru.write().save(path));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+    NoPartialOutput.assertUnchanged(dir, saved, "saving onto an existing path");
     IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class, () -> GruModel.load(path));
     assertEquals(path + " holds a saved sparkgru.jobs.ml.GruEstimator, not a sparkgru.jobs.ml.GruModel",
         wrong.getMessage());

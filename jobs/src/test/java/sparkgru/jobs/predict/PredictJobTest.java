@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 
 /**
@@ -163,9 +164,7 @@ class PredictJobTest {
     assertTrue(e.getMessage().endsWith("predict reads sequence_id, step, then the feature columns x0, x1, ..."),
         e.getMessage());
     assertFalse(Files.exists(out));
-    try (var listing = Files.list(dir)) {
-      assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".never.csv")), "no temporary leftovers");
-    }
+    NoPartialOutput.assertOnly(dir, List.of("dup.csv", "gap.csv", "narrow.csv", "header.csv"), "predict of bad rows");
   }
 
   @Test
@@ -181,6 +180,7 @@ class PredictJobTest {
         SparkTestSession.get(), fixed.toString(), in.toString(), dir.resolve("o.csv").toString(), false,
         new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("sequence short has 2 steps but the model reads exactly 3"), e.getMessage());
+    NoPartialOutput.assertOnly(dir, List.of("fixed.sgru", "two.csv"), "predict with a fixed-length model");
     Path stateful = dir.resolve("stateful.sgru");
     sparkgru.engine.model.ModelSpec s2 = new sparkgru.engine.model.ModelSpec(-1, 1, List.of(
         sparkgru.engine.model.LayerSpec.of("gru", "units", "2", "stateful", "true")));
@@ -189,5 +189,6 @@ class PredictJobTest {
         in.toString(), dir.resolve("o.csv").toString(), false, new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().endsWith("has a stateful GRU: its outputs would depend on how sequences fall into "
         + "batches and partitions; save it with stateful=False for batch prediction"), e.getMessage());
+    NoPartialOutput.assertOnly(dir, List.of("fixed.sgru", "two.csv", "stateful.sgru"), "predict with a stateful model");
   }
 }

@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 
@@ -104,7 +105,7 @@ class TrainJobTest {
     assertFails("has no column 'x9'; its columns are [seq, t, x0, x1, y]",
         config(csv("a.csv", 10, null), "data.feature_columns=x0,x9"));
     assertFails("column 'x1' has a missing, non-numeric or infinite value or beyond float32 range (sequence id99, step "
-        + "0, value null)",
+        + "0, value 'abc')",
         config(csv("b.csv", 10, "id99,0,0.1,abc,0.2")));
     assertFails("sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1",
         config(csv("c.csv", 10, "id0,0,0.1,0.2,0.3")));
@@ -118,6 +119,8 @@ class TrainJobTest {
     assertFails("the training data is empty: no partition holds a sample", config(header));
     assertFalse(Files.exists(dir.resolve("out/model.sgru")) || Files.exists(dir.resolve("out/m.jsonl")),
         "no output is left behind");
+    NoPartialOutput.assertOnly(dir, List.of("a.csv", "b.csv", "c.csv", "d.csv", "e.csv", "empty.csv"),
+        "training on bad data");
   }
 
   private static void assertFails(String expectedPart, JobConfig config) {
@@ -165,18 +168,22 @@ class TrainJobTest {
     TrainJob.run(SparkTestSession.get(), config(data, first.toArray(new String[0])), quiet);
     List<String> rest = new java.util.ArrayList<>(List.of(callbacks));
     rest.addAll(List.of("train.epochs=5", ck));
+    java.util.Set<String> before = NoPartialOutput.files(dir);
     assertFails("already holds checkpoints of an earlier run; continue it with --resume, or choose an empty directory",
         config(data, rest.toArray(new String[0])));
+    NoPartialOutput.assertUnchanged(dir, before, "training into another run's checkpoints");
     TrainJob.Result resumed = TrainJob.run(SparkTestSession.get(), config(data, rest.toArray(new String[0])), quiet, true);
     assertArrayEquals(uninterrupted.model().parameters().toArray(), resumed.model().parameters().toArray(), 0f);
     assertEquals(uninterrupted.history().epochs().size(), resumed.history().epochs().size());
 
     List<String> changed = new java.util.ArrayList<>(rest);
     changed.add("optimizer.learning_rate=0.5");
+    before = NoPartialOutput.files(dir);
     Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(SparkTestSession.get(),
         config(data, changed.toArray(new String[0])), quiet, true));
     assertTrue(e.getMessage().contains("belongs to a run with a different configuration: optimizer.learning_rate "
         + "(0.02 then, 0.5 now)"), e.getMessage());
+    NoPartialOutput.assertUnchanged(dir, before, "resuming with another configuration");
   }
 
   @Test
@@ -204,12 +211,14 @@ class TrainJobTest {
     Files.writeString(blocker, "a file, not a directory");
     assertFails("output.model " + blocker.resolve("model.sgru").toUri() + " is not writable",
         config(csv("w.csv", 10, null), "output.model=" + blocker.resolve("model.sgru").toUri()));
+    NoPartialOutput.assertOnly(dir, List.of("blocker", "w.csv"), "training into an unwritable output");
   }
 
   @Test
   void valuesBeyondFloatRangeAreReportedWithTheirPlace() throws Exception {
     assertFails("column 'x0' has a missing, non-numeric or infinite value or beyond float32 range (sequence id98, "
-        + "step 0, value 1.0E300)", config(csv("big.csv", 10, "id98,0,1e300,0.1,0.2")));
+        + "step 0, value '1e300')", config(csv("big.csv", 10, "id98,0,1e300,0.1,0.2")));
+    NoPartialOutput.assertOnly(dir, List.of("big.csv"), "training on values beyond float32");
   }
 
   @Test
