@@ -2,6 +2,8 @@ package sparkgru.engine.model;
 
 import java.io.Serializable;
 import java.util.List;
+import sparkgru.engine.layers.Layer;
+import sparkgru.engine.layers.VariableSpec;
 
 /**
  * A sequential model as text: input shape and layer specs. It builds identical models anywhere
@@ -20,6 +22,33 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
       throw new IllegalArgumentException("a model needs at least one layer");
     }
     layers = List.copyOf(layers);
+  }
+
+  /**
+   * The number of weights of the model {@link #build} makes, from the layers' variable shapes,
+   * without allocating them: a file can check the model it claims against its own size first.
+   * Fails as {@link #build} does on an invalid input shape or layer stack.
+   */
+  public long weightCount() {
+    Sequential.builder(steps, features);
+    int[] shape = {steps, features};
+    long total = 0;
+    for (Layer layer : LayerSpec.buildAll(layers)) {
+      shape = layer.build(shape);
+      for (VariableSpec v : layer.variables()) {
+        long n = 1;
+        try {
+          for (int d : v.shape()) {
+            n = Math.multiplyExact(n, d);
+          }
+          total = Math.addExact(total, n);
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("the model has more weights than can be counted (" + layer.typeName()
+              + " variable " + v.name() + " of shape " + java.util.Arrays.toString(v.shape()) + ")", e);
+        }
+      }
+    }
+    return total;
   }
 
   /** Builds the model with fresh layers, initialised from {@code seed}. */
