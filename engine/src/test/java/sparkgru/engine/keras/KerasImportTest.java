@@ -177,4 +177,21 @@ class KerasImportTest {
     assertEquals("x.bin is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) file",
         error(new byte[] {1, 2, 3}, "x.bin"));
   }
+
+  /** Damage the fuzzer found (KerasImporterFuzzTestInputs/readAny/finding-*) is reported with the file's name. */
+  @Test
+  void damageFoundByFuzzingIsNamed() throws IOException {
+    ByteArrayOutputStream latin1 = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(latin1, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      z.putNextEntry(new ZipEntry("caf\u00e9.json"));
+      z.write(new byte[] {1});
+      z.closeEntry();
+    }
+    assertEquals("n.keras is not a readable zip archive (corrupt or truncated .keras file): an entry name is not valid "
+        + "UTF-8 (malformed input off : 3, length : 3)", error(latin1.toByteArray(), "n.keras"));
+    byte[] h5 = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
+    h5[13] = 0; // the superblock's size of offsets
+    assertEquals("s.h5 is a corrupt or truncated HDF5 file: java.lang.IllegalArgumentException: Couldn't read 0 bytes "
+        + "as int", error(h5, "s.h5"));
+  }
 }
