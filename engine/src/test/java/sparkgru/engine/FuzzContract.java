@@ -5,7 +5,7 @@ package sparkgru.engine;
  * {@link IllegalArgumentException} (the project's error for bad input) with a message. Anything
  * else is a finding: another exception type (NullPointerException, ClassCastException, an index
  * out of bounds, ...), an error (out of memory, stack overflow), an empty message, a
- * NumberFormatException (the JDK's message names no key or file), or an
+ * NumberFormatException or its message passed on (the JDK's text names no key or file), or an
  * IllegalArgumentException whose cause is such a programming error thrown by spark-gru's own
  * code rather than a library's report of damaged data. Readers of a named file must also name it.
  */
@@ -34,6 +34,10 @@ public final class FuzzContract {
         throw new AssertionError("the message does not name " + name + ": " + e.getMessage(), e);
       }
       for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        if (c instanceof NumberFormatException && e.getMessage().equals(c.getMessage())) {
+          throw new AssertionError("the JDK's NumberFormatException text was passed on as the message: "
+              + e.getMessage(), e);
+        }
         if (isProgrammingError(c) && thrownByProject(c)) {
           throw new AssertionError("a bug of spark-gru's own code was reported as bad input: " + e.getMessage(), e);
         }
