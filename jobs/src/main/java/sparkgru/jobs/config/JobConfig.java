@@ -178,7 +178,7 @@ public final class JobConfig implements java.io.Serializable {
     }
     for (String key : values.keySet()) {
       Matcher m = LAYER_KEY.matcher(key);
-      if (m.matches() && Integer.parseInt(m.group(1)) >= layerTypes().size()) {
+      if (m.matches() && layerIndex(m) >= layerTypes().size()) {
         throw new IllegalArgumentException(key + " configures layer " + m.group(1) + " but model.layers lists "
             + layerTypes().size() + " layers " + layerTypes());
       }
@@ -356,6 +356,12 @@ public final class JobConfig implements java.io.Serializable {
     return out;
   }
 
+  /** The layer index of a matched {@code model.layer.<i>.<argument>} key; any index beyond int is past the last layer. */
+  private static int layerIndex(Matcher m) {
+    String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+    return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+  }
+
   private List<String> layerTypes() {
     return list("model.layers");
   }
@@ -371,7 +377,7 @@ public final class JobConfig implements java.io.Serializable {
       Map<String, String> args = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : values.entrySet()) {
         Matcher m = LAYER_KEY.matcher(e.getKey());
-        if (m.matches() && Integer.parseInt(m.group(1)) == i) {
+        if (m.matches() && layerIndex(m) == i) {
           args.put(m.group(2), e.getValue());
         }
       }
