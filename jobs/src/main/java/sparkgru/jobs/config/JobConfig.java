@@ -137,7 +137,13 @@ public final class JobConfig implements java.io.Serializable {
     Map<String, String> map = new TreeMap<>();
     if (source != null) {
       Properties p = new Properties();
-      p.load(source);
+      try {
+        p.load(source);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((origin == null ? "the configuration" : origin) + " is not a valid "
+            + ".properties file: " + e.getMessage() + " (\\u must be followed by four hex digits; write \\\\ for a "
+            + "backslash)", e);
+      }
       for (String k : p.stringPropertyNames()) {
         map.put(k.trim(), p.getProperty(k).trim());
       }

@@ -1,5 +1,6 @@
 package sparkgru.jobs.config;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.StringReader;
@@ -19,6 +20,9 @@ import sparkgru.jobs.FuzzContract;
  */
 class JobConfigFuzzTest {
   /** Any file content loads or fails with a message naming the file. */
+  @DictionaryEntries({"=", "\n", "\\u", "\\", "model.layer.", ".units=", "model.layers=", "optimizer.",
+      "data.format=", "data.source=csv", "data.path=", "split.mode=times", "window.lookback=", "evaluate.steps=",
+      "early_stopping.monitor=val_loss", "9999999999", "-1", "1e999", "NaN"})
   @FuzzTest(maxDuration = "5m")
   void load(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
@@ -32,6 +36,9 @@ class JobConfigFuzzTest {
   }
 
   /** Any {@code --set} arguments (one per line of the input) apply or fail with a message. */
+  @DictionaryEntries({"=", "\n", "model.layer.", ".units=", "model.layers=", "optimizer.", "data.format=",
+      "data.source=csv", "data.path=", "split.mode=times", "window.lookback=", "evaluate.steps=",
+      "early_stopping.monitor=val_loss", "9999999999", "-1", "1e999", "NaN"})
   @FuzzTest(maxDuration = "5m")
   void overrides(byte[] input) {
     String[] overrides = new String(input, StandardCharsets.UTF_8).split("\n", -1);

@@ -79,6 +79,14 @@ class JobConfigTest {
   }
 
   @Test
+  void aMalformedUnicodeEscapeNamesTheFile() {
+    assertEquals("bad.conf is not a valid .properties file: Malformed \\uxxxx encoding. (\\u must be followed by four "
+        + "hex digits; write \\\\ for a backslash)", assertThrows(IllegalArgumentException.class,
+        () -> JobConfig.load(new java.io.StringReader("data.series_name = a\\u12"), "bad.conf", List.of()))
+        .getMessage());
+  }
+
+  @Test
   void appliedModelsMayChangeOnlyTheirDataLocationAndEvaluation() {
     Map<String, String> stored = series("window.horizon=6").effectiveValues();
     assertEquals(series("window.horizon=6").model(2, 6), JobConfig.applying(stored, "m.sgru", List.of()).model(2, 6),
