@@ -194,4 +194,21 @@ class KerasImportTest {
     assertEquals("s.h5 is a corrupt or truncated HDF5 file: java.lang.IllegalArgumentException: Couldn't read 0 bytes "
         + "as int", error(h5, "s.h5"));
   }
+
+  /** Configs the fuzzer reached (KerasImporterFuzzTestInputs/readConfig): every message names the file. */
+  @Test
+  void configsWithoutALayerOrWithZeroStepsAreNamed() throws IOException {
+    byte[] weights = Files.readAllBytes(DIR.resolve("stacked.weights.h5"));
+    String input = "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, %s, 3]}}";
+    String dense = ", {\"class_name\": \"Dense\", \"config\": {\"units\": 1}}";
+    String config = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [%s]}}";
+    assertEquals("c.weights.h5: the Sequential config has no layer besides its InputLayer",
+        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+            String.format(input, "null")).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights, "c.weights.h5"))
+            .getMessage());
+    assertEquals("c.weights.h5: input steps must be >= 1, or -1 for any length, got 0",
+        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+            String.format(input, "0") + dense).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights,
+            "c.weights.h5")).getMessage());
+  }
 }
