@@ -38,7 +38,7 @@ final class KerasArchive {
     Map<String, byte[]> out = new LinkedHashMap<>();
     try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(data))) {
       ZipEntry e;
-      while ((e = zip.getNextEntry()) != null) {
+      while ((e = nextEntry(zip, name)) != null) {
         String entry = e.getName();
         if (e.isDirectory() && entry.equals("assets/")) {
           continue;
@@ -74,6 +74,16 @@ final class KerasArchive {
       }
     }
     return false;
+  }
+
+  /** The next entry; a name that is not UTF-8 (the JDK's IllegalArgumentException) is a corrupt archive too. */
+  private static ZipEntry nextEntry(ZipInputStream zip, String name) throws IOException {
+    try {
+      return zip.getNextEntry();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " is not a readable zip archive (corrupt or truncated .keras file): an "
+          + "entry name is not valid UTF-8 (" + e.getMessage() + ")", e);
+    }
   }
 
   private static byte[] readBounded(InputStream in, String name, String entry, long max) throws IOException {

@@ -138,7 +138,16 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       throw new IllegalArgumentException(file + " does not say the model's input shape (no InputLayer, "
           + "batch_input_shape or build_config); save the model after building it");
     }
-    return new KerasConfig(new ModelSpec(input[0], input[1], specs), names, paths(specs));
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException(file + ": the Sequential config has no layer besides its InputLayer");
+    }
+    ModelSpec spec = new ModelSpec(input[0], input[1], specs);
+    try {
+      spec.weightCount();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+    return new KerasConfig(spec, names, paths(specs));
   }
 
   /** Keras 3's weight paths of these layers: the type, then {@code _1}, {@code _2}, ... for later layers of it. */

@@ -257,11 +257,29 @@ public final class KerasImporter {
       }
       return reader.read(h5);
     } catch (IllegalArgumentException e) {
-      throw e;
+      if (raisedBySparkGru(e)) {
+        throw e;
+      }
+      throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e, e);
     } catch (RuntimeException e) {
       // jhdf reports damaged structures with many exception types (HdfException, arithmetic, state, bounds).
       throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e, e);
     }
+  }
+
+  /**
+   * Whether spark-gru's own checks raised {@code e} (they name the file), rather than jhdf, which
+   * also reports damage as IllegalArgumentException ("Couldn't read 0 bytes as int"): the first
+   * frame outside the JDK decides.
+   */
+  private static boolean raisedBySparkGru(IllegalArgumentException e) {
+    for (StackTraceElement frame : e.getStackTrace()) {
+      String cls = frame.getClassName();
+      if (!cls.startsWith("java.") && !cls.startsWith("jdk.") && !cls.startsWith("sun.")) {
+        return cls.startsWith("sparkgru.");
+      }
+    }
+    return false;
   }
 
   private static Object json(byte[] bytes, String what) {

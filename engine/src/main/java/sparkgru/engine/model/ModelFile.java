@@ -20,10 +20,8 @@ import sparkgru.engine.config.Json;
  * JSON header (the model as layer specs, the variables with Keras paths and shapes, and
  * provenance: configuration, seed, data, versions, metrics), then the flat float32 weights.
  * Readable by the engine alone. Reading treats the bytes as untrusted: the header is limited to
- * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes
- * and fit in the bytes that follow (checked before the model is built, so memory stays within a
- * small multiple of the file's size), and truncated or non-finite data are rejected with a
- * message naming the file.
+ * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes,
+ * and truncated or non-finite data are rejected with a message naming the file.
  */
 public final class ModelFile {
   /** Format version written. */
@@ -82,7 +80,11 @@ public final class ModelFile {
     return bytes.toByteArray();
   }
 
-  /** Reads a model file's bytes; {@code name} appears in error messages. */
+  /**
+   * Reads a model file's bytes; {@code name} appears in error messages. The model the header
+   * describes is built only once the file is known to hold all its weights (4 bytes each), so a
+   * header cannot make the reader allocate more than about three times the file's size.
+   */
   @SuppressWarnings("unchecked")
   public static Loaded read(byte[] data, String name) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
@@ -105,24 +107,24 @@ public final class ModelFile {
       in.readFully(json);
       Map<String, Object> header;
       ModelSpec spec;
-      try {
-        header = (Map<String, Object>) Json.parse(new String(json, StandardCharsets.UTF_8));
-        Map<String, Object> m = (Map<String, Object>) header.get("model");
-        List<LayerSpec> layers = new ArrayList<>();
-        for (Object o : (List<Object>) m.get("layers")) {
-          Map<String, Object> l = (Map<String, Object>) o;
-          Map<String, String> args = new LinkedHashMap<>();
-          ((Map<String, Object>) l.get("args")).forEach((k, v) -> args.put(k, String.valueOf(v)));
-          layers.add(new LayerSpec((String) l.get("type"), args));
-        }
-        spec = new ModelSpec(((Number) m.get("steps")).intValue(), ((Number) m.get("features")).intValue(), layers);
-      } catch (ClassCastException | NullPointerException e) {
-        throw new IllegalArgumentException(name + " has a malformed header: " + e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
-      }
       long needed;
       try {
+        header = object(Json.parse(new String(json, StandardCharsets.UTF_8)), "the header");
+        Map<String, Object> m = object(header.get("model"), "model");
+        List<Object> layerList = list(m.get("layers"), "model.layers");
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < layerList.size(); i++) {
+          String where = "model.layers[" + i + "]";
+          Map<String, Object> l = object(layerList.get(i), where);
+          if (!(l.get("type") instanceof String type)) {
+            throw new IllegalArgumentException(where + ".type must be a layer type name, got " + l.get("type"));
+          }
+          Map<String, String> args = new LinkedHashMap<>();
+          object(l.get("args"), where + ".args").forEach((k, v) -> args.put(k, String.valueOf(v)));
+          layers.add(new LayerSpec(type, args));
+        }
+        spec = new ModelSpec(integer(m.get("steps"), "model.steps"), integer(m.get("features"), "model.features"),
+            layers);
         needed = spec.weightCount();
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
@@ -131,12 +133,17 @@ public final class ModelFile {
       if (count != needed) {
         throw new IllegalArgumentException(name + " holds " + count + " weights but its model needs " + needed);
       }
-      // Checked before the model is built: a header may describe a model far larger than the file.
+      // Checked before the model and the weights are allocated: a header cannot claim more memory than the file holds.
       if (4L * count > in.available()) {
         throw new IllegalArgumentException(name + " is truncated: its model needs " + count + " float32 weights ("
             + 4L * count + " bytes) but " + in.available() + " bytes follow its header");
       }
-      Sequential model = spec.build(0);
+      Sequential model;
+      try {
+        model = spec.build(0);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
+      }
       float[] w = new float[count];
       for (int i = 0; i < count; i++) {
         w[i] = in.readFloat();
@@ -155,5 +162,34 @@ public final class ModelFile {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object value, String field) {
+    if (!(value instanceof Map<?, ?>)) {
+      throw new IllegalArgumentException(field + " must be a JSON object, got " + describe(value));
+    }
+    return (Map<String, Object>) value;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object value, String field) {
+    if (!(value instanceof List<?>)) {
+      throw new IllegalArgumentException(field + " must be a JSON array, got " + describe(value));
+    }
+    return (List<Object>) value;
+  }
+
+  private static int integer(Object value, String field) {
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(field + " must be a whole number, got " + describe(value));
+    }
+    return n.intValue();
+  }
+
+  private static String describe(Object value) {
+    return value == null ? "nothing" : value instanceof Map<?, ?> ? "an object" : value instanceof List<?> ? "an array"
+        : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
   }
 }

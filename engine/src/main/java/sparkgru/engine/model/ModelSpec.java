@@ -2,6 +2,8 @@ package sparkgru.engine.model;
 
 import java.io.Serializable;
 import java.util.List;
+import sparkgru.engine.layers.Layer;
+import sparkgru.engine.layers.VariableSpec;
 
 /**
  * A sequential model as text: input shape and layer specs. It builds identical models anywhere
@@ -23,21 +25,27 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
   }
 
   /**
-   * The number of weights the model has, from the layers' variable shapes, without allocating
-   * them: what a reader of untrusted sizes checks before building (a spec may describe a model of
-   * billions of weights).
+   * The number of weights of the model {@link #build} makes, from the layers' variable shapes,
+   * without allocating them: a file can check the model it claims against its own size first.
+   * Fails as {@link #build} does on an invalid input shape or layer stack.
    */
   public long weightCount() {
+    Sequential.builder(steps, features);
     int[] shape = {steps, features};
     long total = 0;
-    for (sparkgru.engine.layers.Layer layer : LayerSpec.buildAll(layers)) {
+    for (Layer layer : LayerSpec.buildAll(layers)) {
       shape = layer.build(shape);
-      for (sparkgru.engine.layers.VariableSpec v : layer.variables()) {
+      for (VariableSpec v : layer.variables()) {
         long n = 1;
-        for (int d : v.shape()) {
-          n *= d;
+        try {
+          for (int d : v.shape()) {
+            n = Math.multiplyExact(n, d);
+          }
+          total = Math.addExact(total, n);
+        } catch (ArithmeticException e) {
+          throw new IllegalArgumentException("the model has more weights than can be counted (" + layer.typeName()
+              + " variable " + v.name() + " of shape " + java.util.Arrays.toString(v.shape()) + ")", e);
         }
-        total += n;
       }
     }
     return total;

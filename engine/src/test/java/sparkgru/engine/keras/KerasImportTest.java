@@ -248,4 +248,38 @@ class KerasImportTest {
     assertEquals("x.bin is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) file",
         error(new byte[] {1, 2, 3}, "x.bin"));
   }
+
+  /** Damage the fuzzer found (KerasImporterFuzzTestInputs/readAny/finding-*) is reported with the file's name. */
+  @Test
+  void damageFoundByFuzzingIsNamed() throws IOException {
+    ByteArrayOutputStream latin1 = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(latin1, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      z.putNextEntry(new ZipEntry("caf\u00e9.json"));
+      z.write(new byte[] {1});
+      z.closeEntry();
+    }
+    assertEquals("n.keras is not a readable zip archive (corrupt or truncated .keras file): an entry name is not valid "
+        + "UTF-8 (malformed input off : 3, length : 3)", error(latin1.toByteArray(), "n.keras"));
+    byte[] h5 = Files.readAllBytes(DIR.resolve("stacked_legacy.h5"));
+    h5[13] = 0; // the superblock's size of offsets
+    assertEquals("s.h5 is a corrupt or truncated HDF5 file: java.lang.IllegalArgumentException: Couldn't read 0 bytes "
+        + "as int", error(h5, "s.h5"));
+  }
+
+  /** Configs the fuzzer reached (KerasImporterFuzzTestInputs/readConfig): every message names the file. */
+  @Test
+  void configsWithoutALayerOrWithZeroStepsAreNamed() throws IOException {
+    byte[] weights = Files.readAllBytes(DIR.resolve("stacked.weights.h5"));
+    String input = "{\"class_name\": \"InputLayer\", \"config\": {\"batch_shape\": [null, %s, 3]}}";
+    String dense = ", {\"class_name\": \"Dense\", \"config\": {\"units\": 1}}";
+    String config = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [%s]}}";
+    assertEquals("c.weights.h5: the Sequential config has no layer besides its InputLayer",
+        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+            String.format(input, "null")).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights, "c.weights.h5"))
+            .getMessage());
+    assertEquals("c.weights.h5: input steps must be >= 1, or -1 for any length, got 0",
+        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+            String.format(input, "0") + dense).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights,
+            "c.weights.h5")).getMessage());
+  }
 }

@@ -92,6 +92,44 @@ class ModelFileTest {
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": \"")).getMessage());
   }
 
+  /** A file of the given header and weight count, without the weights. */
+  private static byte[] headerOnly(String json, int count) {
+    byte[] header = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + header.length + 4);
+    b.put("SPARKGRU".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(ModelFile.VERSION)
+        .putInt(header.length).put(header).putInt(count);
+    return b.array();
+  }
+
+  @Test
+  void malformedHeadersNameTheField() {
+    assertMessage("m.sgru has an invalid header: model.layers[0].args must be a JSON object, got nothing",
+        headerOnly("{\"model\": {\"steps\": -1, \"features\": 2, \"layers\": [{\"type\": \"dense\"}]}}", 3));
+    assertMessage("m.sgru has an invalid header: model must be a JSON object, got an array",
+        headerOnly("{\"model\": []}", 0));
+    assertMessage("m.sgru has an invalid header: model.features must be a whole number, got 2.5",
+        headerOnly("{\"model\": {\"steps\": -1, \"features\": 2.5, \"layers\": []}}", 0));
+    assertMessage("m.sgru has an invalid header: model.layers[0].type must be a layer type name, got 7.0",
+        headerOnly("{\"model\": {\"steps\": -1, \"features\": 2, \"layers\": [{\"type\": 7, \"args\": {}}]}}",
+            0));
+    assertMessage("m.sgru has an invalid header: input features must be >= 1, got 0",
+        headerOnly("{\"model\": {\"steps\": -1, \"features\": 0, \"layers\": [{\"type\": \"dense\", "
+            + "\"args\": {\"units\": \"1\"}}]}}", 0));
+  }
+
+  /**
+   * A header describing a model of 1,073,758,208 weights (8 GiB once built, with gradients) in a
+   * file that holds none fails as truncated before anything of that size is allocated.
+   */
+  @Test
+  void aHugeModelClaimedByASmallFileIsRefusedBeforeAllocating() {
+    String json = "{\"model\": {\"steps\": -1, \"features\": 65536, \"layers\": [{\"type\": \"dense\", "
+        + "\"args\": {\"units\": \"16384\"}}]}}";
+    assertMessage("m.sgru is truncated: its model needs 1073758208 float32 weights (4295032832 bytes) but 0 bytes follow "
+        + "its header", headerOnly(json, 1_073_758_208));
+    assertMessage("m.sgru holds 5 weights but its model needs 1073758208", headerOnly(json, 5));
+  }
+
   private static void assertMessage(String expected, byte[] data) {
     assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> ModelFile.read(data, "m.sgru"))
         .getMessage());

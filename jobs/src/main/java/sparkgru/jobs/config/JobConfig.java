@@ -139,7 +139,13 @@ public final class JobConfig implements java.io.Serializable {
     Map<String, String> map = new TreeMap<>();
     if (source != null) {
       Properties p = new Properties();
-      p.load(source);
+      try {
+        p.load(source);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException((origin == null ? "the configuration" : origin) + " is not a valid "
+            + ".properties file: " + e.getMessage() + " (\\u must be followed by four hex digits; write \\\\ for a "
+            + "backslash)", e);
+      }
       for (String k : p.stringPropertyNames()) {
         map.put(k.trim(), p.getProperty(k).trim());
       }
@@ -180,7 +186,7 @@ public final class JobConfig implements java.io.Serializable {
     }
     for (String key : values.keySet()) {
       Matcher m = LAYER_KEY.matcher(key);
-      if (m.matches() && Integer.parseInt(m.group(1)) >= layerTypes().size()) {
+      if (m.matches() && layerIndex(m) >= layerTypes().size()) {
         throw new IllegalArgumentException(key + " configures layer " + m.group(1) + " but model.layers lists "
             + layerTypes().size() + " layers " + layerTypes());
       }
@@ -373,6 +379,12 @@ public final class JobConfig implements java.io.Serializable {
     return out;
   }
 
+  /** The layer index of a matched {@code model.layer.<i>.<argument>} key; any index beyond int is past the last layer. */
+  private static int layerIndex(Matcher m) {
+    String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+    return digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
+  }
+
   private List<String> layerTypes() {
     return list("model.layers");
   }
@@ -388,7 +400,7 @@ public final class JobConfig implements java.io.Serializable {
       Map<String, String> args = new LinkedHashMap<>();
       for (Map.Entry<String, String> e : values.entrySet()) {
         Matcher m = LAYER_KEY.matcher(e.getKey());
-        if (m.matches() && Integer.parseInt(m.group(1)) == i) {
+        if (m.matches() && layerIndex(m) == i) {
           args.put(m.group(2), e.getValue());
         }
       }

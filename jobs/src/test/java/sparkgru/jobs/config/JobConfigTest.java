@@ -70,6 +70,22 @@ class JobConfigTest {
         error("split.validation=0", "early_stopping.monitor=val_loss"));
   }
 
+  /** Found by JobConfigFuzzTest: an index beyond int gave the JDK's bare "For input string" message. */
+  @Test
+  void aLayerIndexBeyondIntIsPastTheLastLayer() {
+    assertEquals("model.layer.99999999999.units configures layer 99999999999 but model.layers lists 2 layers "
+        + "[gru, dense]", error("model.layer.99999999999.units=3"));
+    assertEquals("8", series("model.layer.0000000000000.units=8").model(2, 1).layers().get(0).args().get("units"));
+  }
+
+  @Test
+  void aMalformedUnicodeEscapeNamesTheFile() {
+    assertEquals("bad.conf is not a valid .properties file: Malformed \\uxxxx encoding. (\\u must be followed by four "
+        + "hex digits; write \\\\ for a backslash)", assertThrows(IllegalArgumentException.class,
+        () -> JobConfig.load(new java.io.StringReader("data.series_name = a\\u12"), "bad.conf", List.of()))
+        .getMessage());
+  }
+
   @Test
   void appliedModelsMayChangeOnlyTheirDataLocationAndEvaluation() {
     Map<String, String> stored = series("window.horizon=6").effectiveValues();

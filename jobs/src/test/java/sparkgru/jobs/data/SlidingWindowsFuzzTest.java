@@ -1,0 +1,82 @@
+package sparkgru.jobs.data;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import sparkgru.jobs.FuzzContract;
+
+/**
+ * Fuzzes what the executors do with the rows of a series table once Spark has typed them: group
+ * them into series, apply the missing-value policy, split each series by time, and cut windows.
+ * Rows come sorted by (series, time), as {@link SlidingWindows#sorted} delivers them, with any
+ * times (duplicates, gaps, the ends of the long range) and any values (missing, NaN, infinite,
+ * beyond float32). Every build replays the inputs in
+ * {@code src/test/resources/sparkgru/jobs/data/SlidingWindowsFuzzTestInputs/windows};
+ * {@code JAZZER_FUZZ=1} fuzzes (see RELIABILITY.md, Fuzzing).
+ */
+class SlidingWindowsFuzzTest {
+  private static final long[] EDGE_TIMES = {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, 1, Long.MAX_VALUE - 1,
+      Long.MAX_VALUE};
+  private static final double[] EDGE_VALUES = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+      Double.MAX_VALUE, -Double.MAX_VALUE, Float.MAX_VALUE, 0.0, -0.0, Double.MIN_VALUE};
+
+  /** Any rows window or fail with a message; windows hold finite float32 values only. */
+  @FuzzTest(maxDuration = "5m")
+  void windows(FuzzedDataProvider data) {
+    FuzzContract.check(() -> {
+      boolean normalized = data.consumeBoolean();
+      WindowSpec spec = new WindowSpec(List.of("a", "b"), normalized ? List.of("b") : List.of("c"),
+          data.consumeInt(1, 6), data.consumeInt(1, 4), data.consumeInt(1, 3), data.pickValue(WindowSpec.Missing.values()),
+          normalized ? data.pickValue(WindowSpec.Normalization.values()) : WindowSpec.Normalization.NONE, false);
+      ChronologicalSplit split = switch (data.consumeInt(0, 3)) {
+        case 0 -> ChronologicalSplit.fractions(data.consumeDouble(), data.consumeDouble());
+        case 1 -> ChronologicalSplit.rows(data.consumeLong(), data.consumeLong(), data.consumeLong());
+        case 2 -> ChronologicalSplit.lastRows(data.consumeLong(), data.consumeLong());
+        default -> {
+          long[] t = {time(data), time(data), time(data)};
+          java.util.Arrays.sort(t);
+          yield new ChronologicalSplit(ChronologicalSplit.Mode.TIMES, t[0], t[1], t[2]);
+        }
+      };
+      SlidingWindows w = new SlidingWindows("series", "time", spec, split,
+          data.pickValue(ChronologicalSplit.Part.values()), Scaler.unfitted("none", "global", spec.valueColumns()));
+      boolean dateTimes = data.consumeBoolean();
+      List<Row> rows = new ArrayList<>();
+      int n = data.consumeInt(0, 64);
+      for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
+        long t = time(data);
+        // Date-times arrive as epoch seconds of Spark timestamps (microseconds in a long).
+        rows.add(RowFactory.create(data.consumeBoolean() ? "s" + data.consumeInt(0, 3) : data.consumeString(4),
+            dateTimes ? t / 1_000_000 : t, value(data), value(data), value(data)));
+      }
+      rows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
+      // Small chunks, so that chunk boundaries are fuzzed too.
+      w.windows(rows.iterator(), dateTimes, 3).forEachRemaining(windowed -> {
+        for (float[] values : List.of(windowed.data().inputs().toArray(), windowed.data().targets().toArray())) {
+          for (float v : values) {
+            if (!Float.isFinite(v)) {
+              throw new AssertionError("a window holds " + v);
+            }
+          }
+        }
+      });
+    });
+  }
+
+  private static long time(FuzzedDataProvider data) {
+    return data.consumeBoolean() ? data.pickValue(EDGE_TIMES) : data.consumeLong(-100, 1000);
+  }
+
+  private static Double value(FuzzedDataProvider data) {
+    return switch (data.consumeInt(0, 3)) {
+      case 0 -> null;
+      case 1 -> data.pickValue(EDGE_VALUES);
+      case 2 -> data.consumeDouble();
+      default -> (double) data.consumeInt(-1000, 1000);
+    };
+  }
+}
