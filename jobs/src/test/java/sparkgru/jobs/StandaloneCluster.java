@@ -107,13 +107,19 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  private Process launch(String logName, String... mainAndArgs) throws IOException {
+  /** {@code java}, a 700 MB heap and the options Spark needs on Java 17: the start of a Spark JVM's command. */
+  public static List<String> java() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx700m");
     for (String opt : System.getProperty("sparkgru.jvmOptions", JVM_OPTIONS).trim().split("\\s+")) {
       cmd.add(opt);
     }
+    return cmd;
+  }
+
+  private Process launch(String logName, String... mainAndArgs) throws IOException {
+    List<String> cmd = java();
     cmd.addAll(List.of("-cp", classpath));
     cmd.addAll(List.of(mainAndArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
