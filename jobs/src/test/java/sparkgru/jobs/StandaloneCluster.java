@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real Spark standalone cluster on loopback for the integration tests: a Master and a Worker
@@ -63,7 +65,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /**
    * Submits {@code sparkgru.jobs.Main} with {@code args} in client mode to two single-core
-   * executors; the driver logs to {@code <logName>.log}.
+   * executors; the driver logs to {@code <logName>.log}, the start and end of every task included
+   * (TaskSetManager stays at INFO when the job turns Spark's logging down to WARN).
    */
   public Process submit(String logName, List<String> args) throws IOException {
     Path jar = Path.of(System.getProperty("sparkgru.submitJar"));
@@ -75,13 +78,27 @@ public final class StandaloneCluster implements AutoCloseable {
         "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "700m",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false", jar.toString()));
     submit.addAll(args);
+    Path logConfig = dir.resolve("driver-log4j2.properties");
+    Files.writeString(logConfig, String.join("\n", "rootLogger.level = info", "rootLogger.appenderRef.out.ref = out",
+        "appender.out.type = Console", "appender.out.name = out", "appender.out.target = SYSTEM_ERR",
+        "appender.out.layout.type = PatternLayout", "appender.out.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n%ex",
+        "logger.tasks.name = org.apache.spark.scheduler.TaskSetManager", "logger.tasks.level = info", ""));
+    submit.add(0, "-Dlog4j2.configurationFile=" + logConfig.toUri());
     return launch(logName, submit.toArray(new String[0]));
   }
 
-  /** The executors running now: the Worker's descendants that run CoarseGrainedExecutorBackend. */
-  public List<ProcessHandle> executors() {
+  /**
+   * The executors of the application the driver logging to {@code <logName>.log} runs, alive now:
+   * the Worker's descendants that run CoarseGrainedExecutorBackend for its app id.
+   */
+  public List<ProcessHandle> executors(String logName) throws IOException {
+    Matcher app = Pattern.compile("app ID (app-\\S+)").matcher(log(logName));
+    if (!app.find()) {
+      throw new AssertionError("no app ID in " + logName + ".log:\n" + tail(log(logName)));
+    }
+    String id = "--app-id " + app.group(1) + " ";
     return worker.toHandle().descendants().filter(p -> p.isAlive() && p.info().commandLine().orElse("")
-        .contains("CoarseGrainedExecutorBackend")).toList();
+        .contains("CoarseGrainedExecutorBackend") && (p.info().commandLine().orElse("") + " ").contains(id)).toList();
   }
 
   /** The text of a log written so far ("" when it does not exist yet). */

@@ -29,13 +29,12 @@ import sparkgru.jobs.config.JobConfig;
  * executor killed in the middle of an epoch, and the driver killed between two checkpoints and
  * resumed. Either way the model ends with exactly the weights of an undisturbed run of the same
  * configuration (computed on local Spark, which {@code StandaloneClusterIT} shows equals the
- * cluster's). The kill moments follow the run's progress: the metrics file's epoch lines, their
- * {@code epoch_seconds}, and the checkpoint files.
+ * cluster's). The kill moments follow the run's progress: the metrics file's epoch lines, the
+ * checkpoint files, and the driver's log of the tasks it started and saw finish.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KilledTrainingIT {
-  private static final int EPOCHS = 2;
-  private static final Pattern RUNNING = Pattern.compile("Running task (\\S+ in stage \\S+ \\(TID \\d+\\))");
+  private static final int EPOCHS = 3;
 
   @TempDir
   static Path dir;
@@ -71,12 +70,12 @@ class KilledTrainingIT {
     Path metrics = dir.resolve("executor-kill.jsonl");
     Process driver = cluster.submit("executor-kill", train("executor-kill", List.of()));
     awaitEpoch(metrics, 1, driver);
-    List<ProcessHandle> executors = cluster.executors();
+    List<ProcessHandle> executors = cluster.executors("executor-kill");
     assertEquals(2, executors.size(), "two executors run: " + executors);
     ProcessHandle victim = executors.get(0);
     String id = executorId(victim);
-    // The first round of epoch 2 running on the victim: its task dies with it.
-    String task = awaitRunningTask(victim, driver);
+    // A task of epoch 2's first round running on the victim: it dies with it.
+    Matcher task = awaitRunningTask("executor-kill", id, driver);
     assertTrue(victim.destroyForcibly(), "SIGKILL sent");
     victim.onExit().get(30, TimeUnit.SECONDS);
     assertFalse(victim.isAlive(), "executor " + id + " was killed");
@@ -86,11 +85,17 @@ class KilledTrainingIT {
     String log = cluster.log("executor-kill");
     assertEquals(0, driver.exitValue(), "the job failed:\n" + StandaloneCluster.tail(log));
     assertTrue(log.contains("Epoch " + EPOCHS + "/" + EPOCHS + " - loss: "), StandaloneCluster.tail(log));
-    // Spark saw the executor die under its running task, and ran that task again elsewhere.
-    assertTrue(log.contains("Lost task " + task + " (127.0.0.1 executor " + id + "): ExecutorLostFailure"),
-        "task " + task + " of executor " + id + " was lost and re-run:\n" + StandaloneCluster.tail(log));
     assertTrue(cluster.log("worker").contains("/" + id + " finished with state"),
         "the worker saw executor " + id + " exit");
+    // Spark saw the executor die under that task and ran the task again: its next attempt.
+    assertTrue(log.contains("Lost executor " + id + " on 127.0.0.1"), "the driver lost executor " + id + ":\n"
+        + StandaloneCluster.tail(log));
+    String retry = "Starting task " + task.group(2) + "." + (Integer.parseInt(task.group(3)) + 1) + " in stage "
+        + task.group(4) + " ";
+    assertTrue(log.contains(retry), "'" + retry + "' after the kill under " + task.group(1) + ":\n"
+        + StandaloneCluster.tail(log));
+    System.out.println("KilledTrainingIT: executor " + id + " killed under " + task.group(1) + ", re-run as '" + retry
+        + "...'");
     assertArrayEquals(undisturbed, weights(dir.resolve("executor-kill.sgru")), 0f);
   }
 
@@ -107,7 +112,7 @@ class KilledTrainingIT {
       TimeUnit.MILLISECONDS.sleep(10);
     }
     // Checkpoint 1 is written and an executor trains the first round of epoch 2.
-    awaitRunningTask(cluster.executors().get(0), driver);
+    awaitRunningTask("driver-kill", "\\d+", driver);
     driver.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
     driver.destroyForcibly();
     assertTrue(driver.waitFor(30, TimeUnit.SECONDS), "the driver died");
@@ -156,28 +161,29 @@ class KilledTrainingIT {
   }
 
   /**
-   * Waits until {@code executor} starts a task it has not finished (by its log, from the moment of
-   * the call) and returns the task's "index in stage S (TID n)".
+   * Waits until the driver logging to {@code <logName>.log} has started a task on an executor
+   * matching {@code executor} (a regular expression) that has not finished, counting from the
+   * moment of the call; returns the match of its "Starting task" line: group 1 the task's name,
+   * 2 its index, 3 its attempt, 4 its stage.
    */
-  private static String awaitRunningTask(ProcessHandle executor, Process driver) throws Exception {
-    Matcher app = Pattern.compile("--app-id (\\S+)").matcher(executor.info().commandLine().orElse(""));
-    assertTrue(app.find(), "app id in " + executor.info().commandLine());
-    Path stderr = dir.resolve("work").resolve(app.group(1)).resolve(executorId(executor)).resolve("stderr");
-    long from = Files.size(stderr);
+  private Matcher awaitRunningTask(String logName, String executor, Process driver) throws Exception {
+    Pattern starting = Pattern.compile("Starting (task (\\d+)\\.(\\d+) in stage (\\S+) \\(TID \\d+\\)) \\(127\\.0\\.0\\.1, ?"
+        + "executor " + executor + ",");
+    int from = cluster.log(logName).length();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (System.nanoTime() < deadline) {
-      String log = Files.readString(stderr);
-      log = log.substring((int) Math.min(from, log.length()));
-      Matcher running = RUNNING.matcher(log);
-      while (running.find()) {
-        if (!log.contains("Finished task " + running.group(1) + ".")) {
-          return running.group(1);
+      String log = cluster.log(logName);
+      log = log.substring(Math.min(from, log.length()));
+      Matcher m = starting.matcher(log);
+      while (m.find()) {
+        if (!log.contains("Finished " + m.group(1) + " ")) {
+          return m;
         }
       }
       assertTrue(driver.isAlive(), "the driver ended");
       TimeUnit.MILLISECONDS.sleep(5);
     }
-    throw new AssertionError("no task started on the executor in 2 minutes");
+    throw new AssertionError("no task started on executor " + executor + " in 2 minutes");
   }
 
   /** Epochs in the metrics file (rewritten whole, by a rename, after each epoch). */
