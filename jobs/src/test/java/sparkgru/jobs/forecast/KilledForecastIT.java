@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -39,6 +40,17 @@ class KilledForecastIT {
   @TempDir
   static Path dir;
   private Path model;
+  private final List<Process> started = new ArrayList<>();
+
+  /** Kills whatever forecast JVM a failed assertion left running. */
+  @AfterEach
+  void killLeftovers() {
+    for (Process p : started) {
+      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    started.clear();
+  }
 
   @BeforeAll
   void trainAModel() {
@@ -160,7 +172,9 @@ class KilledForecastIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return new Run(pb.start());
+    Process p = pb.start();
+    started.add(p);
+    return new Run(p);
   }
 
   /** The hidden staging directories beside {@code output}. */
