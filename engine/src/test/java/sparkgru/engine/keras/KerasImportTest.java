@@ -95,18 +95,6 @@ class KerasImportTest {
     assertEquals(3, keras.spec().features());
   }
 
-  private static byte[] zip(Map<String, byte[]> entries) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
-  }
-
   private static String error(byte[] data, String name) {
     return assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(data, name)).getMessage();
   }
@@ -119,7 +107,7 @@ class KerasImportTest {
     assertTrue(config.contains(from), from);
     entries.put("config.json", config.replaceFirst(java.util.regex.Pattern.quote(from), to)
         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return zip(entries);
+    return ZipFiles.zip(entries);
   }
 
   /** {@code bytes} with every 8-byte little-endian dimension pair [3, 15] (the first GRU kernel's) replaced. */
@@ -143,7 +131,7 @@ class KerasImportTest {
     Map<String, byte[]> entries = new java.util.LinkedHashMap<>(KerasArchive.entries(
         Files.readAllBytes(DIR.resolve("stacked.keras")), "stacked.keras"));
     entries.put("model.weights.h5", change.apply(entries.get("model.weights.h5")));
-    return zip(entries);
+    return ZipFiles.zip(entries);
   }
 
   @Test
@@ -230,19 +218,10 @@ class KerasImportTest {
         .contains("layer class LSTM is not supported; spark-gru reads InputLayer, Masking, GRU, Dense and Dropout"));
     assertEquals("evil.keras holds an entry '../../etc/passwd'; a .keras file of the supported layers holds only "
         + "[config.json, metadata.json, model.weights.h5] (entries with paths are refused)",
-        error(zip(Map.of("../../etc/passwd", new byte[] {1})), "evil.keras"));
+        error(ZipFiles.zip(Map.of("../../etc/passwd", new byte[] {1})), "evil.keras"));
     // A zip bomb: 110 MiB of zeros compress to about 100 KiB; reading stops at the 16 MiB bound.
-    ByteArrayOutputStream bomb = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bomb)) {
-      z.putNextEntry(new ZipEntry("config.json"));
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 110; i++) {
-        z.write(zeros);
-      }
-      z.closeEntry();
-    }
     assertEquals("bomb.keras: entry 'config.json' decompresses to more than 16777216 bytes (a zip bomb, or not a "
-        + "model)", error(bomb.toByteArray(), "bomb.keras"));
+        + "model)", error(ZipFiles.bomb(), "bomb.keras"));
     assertEquals("w.h5 is an HDF5 file without a model_config attribute: a bare weights file; read it together with "
         + "its config JSON", error(Files.readAllBytes(DIR.resolve("stacked.weights.h5")), "w.h5"));
     assertEquals("x.bin is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) file",

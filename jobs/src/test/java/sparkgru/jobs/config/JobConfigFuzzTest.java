@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import sparkgru.engine.config.Json;
-import sparkgru.jobs.FuzzContract;
+import sparkgru.engine.FuzzContract;
 
 /**
  * Fuzzes the job configuration: {@code --config} files, {@code --set key=value} overrides, and

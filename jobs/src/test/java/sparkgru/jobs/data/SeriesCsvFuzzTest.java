@@ -11,7 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import sparkgru.jobs.FuzzContract;
+import sparkgru.engine.FuzzContract;
 import sparkgru.jobs.SparkTestSession;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import sparkgru.jobs.FuzzContract;
+import sparkgru.engine.FuzzContract;
 
 /**
  * Fuzzes what the executors do with the rows of a series table once Spark has typed them: group

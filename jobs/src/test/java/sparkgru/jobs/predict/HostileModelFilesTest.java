@@ -3,7 +3,6 @@ package sparkgru.jobs.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,17 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import sparkgru.engine.keras.ZipFiles;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
@@ -56,48 +52,6 @@ class HostileModelFilesTest {
     }
   }
 
-  private static byte[] zip(Map<String, byte[]> entries) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static Map<String, byte[]> unzip(byte[] data) {
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    try (ZipInputStream z = new ZipInputStream(new java.io.ByteArrayInputStream(data))) {
-      for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
-        out.put(e.getName(), z.readAllBytes());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
-  }
-
-  /** 110 MiB of zeros as config.json: about 110 KiB compressed. */
-  private static byte[] bomb() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(bytes)) {
-      z.putNextEntry(new ZipEntry("config.json"));
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 110; i++) {
-        z.write(zeros);
-      }
-      z.closeEntry();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
   /** The HDF5 bytes with the first GRU kernel's dimensions [3, 15] (and maximum dimensions) replaced. */
   private static byte[] claimingShape(byte[] h5, long rows, long columns) {
     byte[] out = h5.clone();
@@ -114,9 +68,9 @@ class HostileModelFilesTest {
   }
 
   private static byte[] stackedWith(String entry, java.util.function.UnaryOperator<byte[]> change) {
-    Map<String, byte[]> entries = unzip(resource("stacked.keras"));
+    Map<String, byte[]> entries = ZipFiles.unzip(resource("stacked.keras"));
     entries.put(entry, change.apply(entries.get(entry)));
-    return zip(entries);
+    return ZipFiles.zip(entries);
   }
 
   /** A .sgru file whose header describes GRU(16384) on one feature, then Dense(1): 3.2 GB of weights. */
@@ -159,10 +113,10 @@ class HostileModelFilesTest {
             + "archive nor an HDF5 (.h5) file"),
         bad("t.keras", Arrays.copyOf(keras, keras.length / 2), "<model> is truncated or not a zip archive: a .keras file "
             + "ends with a zip end-of-central-directory record, and <model> has none"),
-        bad("t.keras", zip(Map.of("../../etc/passwd", new byte[] {1})), "<model> holds an entry '../../etc/passwd'; a .keras "
+        bad("t.keras", ZipFiles.zip(Map.of("../../etc/passwd", new byte[] {1})), "<model> holds an entry '../../etc/passwd'; a .keras "
             + "file of the supported layers holds only [config.json, metadata.json, model.weights.h5] (entries with "
             + "paths are refused)"),
-        bad("t.keras", bomb(), "<model>: entry 'config.json' decompresses to more than 16777216 bytes (a zip bomb, or not a "
+        bad("t.keras", ZipFiles.bomb(), "<model>: entry 'config.json' decompresses to more than 16777216 bytes (a zip bomb, or not a "
             + "model)"),
         bad("t.keras", stackedWith("model.weights.h5", w -> Arrays.copyOf(w, w.length - 100)), "<model> is truncated: its "
             + "HDF5 superblock gives an end of file at byte 22376 but it holds 22276 bytes"),
