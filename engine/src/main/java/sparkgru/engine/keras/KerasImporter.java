@@ -167,26 +167,23 @@ public final class KerasImporter {
    * huge layer fails here, not with an out-of-memory error.
    */
   private static List<List<int[]>> shapes(KerasConfig cfg, long fileBytes, String name) {
+    // Counted with overflow checks (KerasConfig.parse has refused a count beyond a long).
+    long total = cfg.spec().weightCount();
+    if (total > fileBytes / 4) {
+      throw new IllegalArgumentException(name + ": its config needs " + total + " float32 weights ("
+          + java.math.BigInteger.valueOf(total).shiftLeft(2) + " bytes) but the weights file holds " + fileBytes
+          + " bytes");
+    }
     List<List<int[]>> out = new ArrayList<>();
     int[] shape = {cfg.spec().steps(), cfg.spec().features()};
-    long total = 0;
     for (sparkgru.engine.model.LayerSpec l : cfg.spec().layers()) {
       sparkgru.engine.layers.Layer layer = l.build();
       shape = layer.build(shape);
       List<int[]> vars = new ArrayList<>();
       for (sparkgru.engine.layers.VariableSpec v : layer.variables()) {
         vars.add(v.shape());
-        long n = 1;
-        for (int d : v.shape()) {
-          n *= d;
-        }
-        total += n;
       }
       out.add(vars);
-    }
-    if (total * 4 > fileBytes) {
-      throw new IllegalArgumentException(name + ": its config needs " + total + " float32 weights (" + total * 4
-          + " bytes) but the weights file holds " + fileBytes + " bytes");
     }
     return out;
   }

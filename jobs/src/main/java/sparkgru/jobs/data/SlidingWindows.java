@@ -144,7 +144,8 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
   /**
    * Windows per {@link Windowed} chunk: 6.4 MB at 24 inputs and one target. A partition's windows
    * are built, cached (and spilled) and balanced chunk by chunk, so no task needs its whole
-   * partition's windows at once, or twice while they grow.
+   * partition's windows at once, or twice while they grow; only the windows of one series are
+   * built together (a partition of a few very long series still holds each series' at once).
    */
   static final int CHUNK_WINDOWS = 1 << 16;
 
@@ -183,13 +184,30 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
    * IllegalArgumentException that names it, not as Spark's job failure around it.
    */
   public static Report report(JavaRDD<Windowed> windows) {
+    return merge(reportsByPartition(windows));
+  }
+
+  /** The report of each partition's windows, in partition order (errors as in {@link #report}). */
+  public static List<Report> reportsByPartition(JavaRDD<Windowed> windows) {
     try {
-      return windows.map(Windowed::report).collect().stream()
-          .reduce(new Report(0, 0, 0, List.of(), 0, 0), Report::merge);
+      return windows.mapPartitions(chunks -> {
+        Report r = EMPTY;
+        while (chunks.hasNext()) {
+          r = r.merge(chunks.next().report());
+        }
+        return List.of(r).iterator();
+      }).collect();
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
     }
   }
+
+  /** Reports merged in order. */
+  public static Report merge(List<Report> reports) {
+    return reports.stream().reduce(EMPTY, Report::merge);
+  }
+
+  private static final Report EMPTY = new Report(0, 0, 0, List.of(), 0, 0);
 
   /**
    * The windows of one partition's rows, sorted by series and time, in chunks of {@code chunk}

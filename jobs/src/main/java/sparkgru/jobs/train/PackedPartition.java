@@ -75,11 +75,14 @@ public final class PackedPartition implements Serializable {
       this.y = new float[Math.multiplyExact(count, Arrays.stream(targetShape).reduce(1, Math::multiplyExact))];
     }
 
-    /** Copies {@code piece} (the same shapes, no mask) to samples {@code [at, at + piece.count())}. */
+    /**
+     * Copies {@code piece} (the same shapes, no mask) to samples {@code [at, at + piece.count())};
+     * a piece that does not fit is the caller's error, not the data's.
+     */
     void put(int at, PackedPartition piece) {
       if (piece.steps != steps || piece.features != features || !Arrays.equals(piece.targetShape, targetShape)
           || piece.mask != null || at < 0 || at + (long) piece.count > count) {
-        throw new IllegalArgumentException("piece of " + piece.count + " samples of [" + piece.steps + ", "
+        throw new IllegalStateException("piece of " + piece.count + " samples of [" + piece.steps + ", "
             + piece.features + "] at " + at + " does not fit a partition of " + count + " samples of [" + steps + ", "
             + features + "]" + (piece.mask != null ? " (pieces have no masks)" : ""));
       }

@@ -81,13 +81,24 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
    * partition, and twice that while Spark serialises it to disk, in the heap Spark leaves to user
    * code ({@code 1 - spark.memory.fraction} of the heap above Spark's reserved 300 MB), shared by
    * the tasks running at once. Local mode: the driver's heap and its task slots; on a cluster:
-   * {@code spark.executor.memory} and {@code spark.executor.cores} (1 when unset).
+   * {@code spark.executor.memory} and {@code spark.executor.cores / spark.task.cpus} (when unset,
+   * the task slots per registered executor).
    */
   static Optional<String> memoryWarning(long samples, int floatsPerSample, int partitions, SparkContext sc) {
     boolean local = sc.isLocal();
-    long heap = local ? Runtime.getRuntime().maxMemory() : sc.getConf().getSizeAsBytes("spark.executor.memory", "1g");
-    int tasks = local ? sc.defaultParallelism() : sc.getConf().getInt("spark.executor.cores", 1);
-    return memoryWarning(samples, floatsPerSample, partitions, heap, tasks,
+    long heap = local ? Runtime.getRuntime().maxMemory()
+        : sc.getConf().getSizeAsMb("spark.executor.memory", "1g") << 20; // Spark reads a bare number as MiB
+    int tasks;
+    if (local) {
+      tasks = sc.defaultParallelism();
+    } else if (sc.getConf().contains("spark.executor.cores")) {
+      tasks = sc.getConf().getInt("spark.executor.cores", 1) / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+    } else {
+      // Unset: all of a worker's cores (standalone); the registered executors tell how many.
+      int executors = Math.max(1, sc.statusTracker().getExecutorInfos().length - 1);
+      tasks = (sc.defaultParallelism() + executors - 1) / executors;
+    }
+    return memoryWarning(samples, floatsPerSample, partitions, heap, Math.max(1, tasks),
         sc.getConf().getDouble("spark.memory.fraction", 0.6), local ? "driver heap (local mode)" : "executor");
   }
 
@@ -112,41 +123,46 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
    * live, so a few long series (or one wide table) would leave most workers idle. The windows of
    * each source partition (its chunks in order) are cut into {@code partitions} contiguous ranges,
    * range k goes to partition k, and each partition holds its ranges in the order of their source
-   * partitions, so the result is the same on every run. The ranges are sized first (a count of
-   * each source partition's windows), so each partition allocates its arrays once and copies the
-   * pieces in as they arrive: no task holds more than its result and one chunk's pieces.
+   * partitions, so the result is the same on every run. {@code perSource} (the windows of each
+   * source partition, from its report) sizes the partitions, so each allocates its arrays once and
+   * copies the pieces in as they arrive: no task holds its pieces besides its result.
    */
-  static JavaRDD<PackedPartition> balance(JavaRDD<PackedPartition> windows, int partitions, WindowSpec spec) {
+  static JavaRDD<PackedPartition> balance(JavaRDD<PackedPartition> windows, long[] perSource, int partitions,
+      WindowSpec spec) {
+    if (perSource.length != windows.getNumPartitions()) {
+      throw new IllegalStateException(perSource.length + " window counts for " + windows.getNumPartitions()
+          + " partitions");
+    }
     int[] targetShape = {spec.outputWidth()};
-    List<Long> perSource = windows.mapPartitions(chunks -> {
-      long n = 0;
-      while (chunks.hasNext()) {
-        n += chunks.next().count();
-      }
-      return List.of(n).iterator();
-    }).collect();
-    long[][] at = new long[perSource.size()][partitions]; // where source s's range k starts in partition k
+    int inputs = spec.lookback() * spec.inputs().size();
     long[] sizes = new long[partitions];
-    for (int s = 0; s < perSource.size(); s++) {
+    for (long n : perSource) {
       for (int k = 0; k < partitions; k++) {
-        at[s][k] = sizes[k];
-        sizes[k] += rangeStart(perSource.get(s), k + 1, partitions) - rangeStart(perSource.get(s), k, partitions);
+        sizes[k] += rangeStart(n, k + 1, partitions) - rangeStart(n, k, partitions);
       }
     }
-    for (int k = 0; k < partitions; k++) {
-      if (sizes[k] > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(sizes[k] + " windows in one of " + partitions + " partitions exceed "
-            + Integer.MAX_VALUE + "; raise train.partitions");
-      }
+    long largest = java.util.Arrays.stream(sizes).max().orElse(0);
+    // The largest Java array: a partition's inputs are one float array.
+    long perArray = Integer.MAX_VALUE - 8;
+    if (largest * Math.max(inputs, spec.outputWidth()) > perArray) {
+      long total = java.util.Arrays.stream(perSource).sum();
+      throw new IllegalArgumentException("a partition of " + largest + " windows of " + spec.lookback() + " steps x "
+          + spec.inputs().size() + " inputs exceeds the " + perArray + " floats one partition can hold; raise "
+          + "train.partitions to at least " + (long) Math.ceil((double) total * Math.max(inputs, spec.outputWidth())
+          / perArray) + " (now " + partitions + ")");
     }
-    return windows.mapPartitionsWithIndex((source, chunks) -> new Pieces(chunks, perSource.get(source), at[source]),
-        true).mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions))
+    return windows.mapPartitionsWithIndex((source, chunks) -> new Pieces(chunks, perSource, source, partitions), true)
+        .mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions))
         .mapPartitionsWithIndex((k, pieces) -> {
           PackedPartition.Assembly partition = new PackedPartition.Assembly((int) sizes[k], spec.lookback(),
               spec.inputs().size(), targetShape);
           pieces.forEachRemaining(p -> partition.put(p._2()._1(), p._2()._2()));
           return List.of(partition.build()).iterator();
         }, true);
+  }
+
+  private static long[] windowCounts(List<SlidingWindows.Report> reports) {
+    return reports.stream().mapToLong(SlidingWindows.Report::windows).toArray();
   }
 
   /** Where range {@code k} of {@code n} windows cut into {@code partitions} contiguous ranges starts. */
@@ -167,10 +183,17 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
         new java.util.ArrayDeque<>();
     private long position;
 
-    Pieces(java.util.Iterator<PackedPartition> chunks, long total, long[] at) {
+    /** The chunks of source partition {@code source}, given every source partition's window count. */
+    Pieces(java.util.Iterator<PackedPartition> chunks, long[] perSource, int source, int partitions) {
       this.chunks = chunks;
-      this.total = total;
-      this.at = at;
+      this.total = perSource[source];
+      // Where this source's range k starts in partition k: after the ranges k of the sources before it.
+      this.at = new long[partitions];
+      for (int s = 0; s < source; s++) {
+        for (int k = 0; k < partitions; k++) {
+          at[k] += rangeStart(perSource[s], k + 1, partitions) - rangeStart(perSource[s], k, partitions);
+        }
+      }
     }
 
     @Override
@@ -178,6 +201,9 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       while (ready.isEmpty() && chunks.hasNext()) {
         PackedPartition chunk = chunks.next();
         long end = position + chunk.count();
+        if (end > total) {
+          throw new IllegalStateException("a source partition counted " + total + " windows but holds more");
+        }
         for (int k = 0; k < at.length; k++) {
           long from = Math.max(position, rangeStart(total, k, at.length));
           long to = Math.min(end, rangeStart(total, k + 1, at.length));
@@ -227,7 +253,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       provenance.put("scaling", scaler.toJson());
       List<String> notes = new ArrayList<>();
       JavaRDD<SlidingWindows.Windowed> trainWindows = cache(windows.build(typed, partitions), cached);
-      SlidingWindows.Report trainReport = SlidingWindows.report(trainWindows);
+      List<SlidingWindows.Report> trainReports = SlidingWindows.reportsByPartition(trainWindows);
+      SlidingWindows.Report trainReport = SlidingWindows.merge(trainReports);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
         throw new IllegalArgumentException(table.origin() + " gives no training window: " + trainReport.describe()
@@ -240,19 +267,21 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             LOG.log(System.Logger.Level.WARNING, w);
             notes.add(w);
           });
-      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data), partitions,
-          spec), cached);
+      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data),
+          windowCounts(trainReports), partitions, spec), cached);
       JavaRDD<PackedPartition> validation = null;
       if (split.hasValidation()) {
         JavaRDD<SlidingWindows.Windowed> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
             .build(typed, partitions), cached);
-        SlidingWindows.Report report = SlidingWindows.report(validationWindows);
+        List<SlidingWindows.Report> reports = SlidingWindows.reportsByPartition(validationWindows);
+        SlidingWindows.Report report = SlidingWindows.merge(reports);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
           throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
-        validation = cache(balance(validationWindows.map(SlidingWindows.Windowed::data), partitions, spec), cached);
+        validation = cache(balance(validationWindows.map(SlidingWindows.Windowed::data), windowCounts(reports),
+            partitions, spec), cached);
         validation.count();
         validationWindows.unpersist(false);
       }

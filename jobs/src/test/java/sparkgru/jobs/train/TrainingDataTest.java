@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ class TrainingDataTest {
       return List.of(n).iterator();
     }).collect(), "the sources as laid out");
     for (int partitions : new int[] {1, 3, 4}) {
-      List<PackedPartition> balanced = TrainingData.balance(windows, partitions, SPEC).collect();
+      List<PackedPartition> balanced = TrainingData.balance(windows, new long[] {23, 0, 3, 40}, partitions, SPEC)
+          .collect();
       assertEquals(partitions, balanced.size());
       for (int k = 0; k < partitions; k++) {
         List<Integer> expected = new ArrayList<>();
@@ -77,6 +79,16 @@ class TrainingDataTest {
         assertEquals(expected, got, "partition " + k + " of " + partitions);
       }
     }
+  }
+
+  @Test
+  void aPartitionBeyondTheLargestArrayIsRefusedNamingThePartitionCount() {
+    JavaRDD<PackedPartition> windows = SparkTestSession.context().parallelize(List.of(chunk(0, 1)), 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainingData.balance(windows, new long[] {3_000_000_000L}, 1, SPEC));
+    assertEquals("a partition of 3000000000 windows of 2 steps x 1 inputs exceeds the 2147483639 floats one "
+        + "partition can hold; raise train.partitions to at least 3 (now 1)", e.getMessage());
+    TrainingData.balance(windows, new long[] {3_000_000_000L}, 3, SPEC); // sized, not run
   }
 
   /** Sends chunk i (by its index in the list) to its source partition. */
