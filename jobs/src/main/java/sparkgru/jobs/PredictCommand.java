@@ -34,8 +34,8 @@ final class PredictCommand implements Runnable {
 
   @Override
   public void run() {
-    sparkgru.jobs.config.MasterUrl.check("--master", master);
-    SparkSession spark = JobSession.start("spark-gru predict", master);
+    String checked = sparkgru.jobs.config.MasterUrl.check("--master", master);
+    SparkSession spark = JobSession.start("spark-gru predict", checked);
     try {
       PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());
     } finally {

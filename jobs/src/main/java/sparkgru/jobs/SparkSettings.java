@@ -33,7 +33,8 @@ final class SparkSettings {
     if (conf.contains(BLAS_THREADS) && !conf.get(BLAS_THREADS).trim().equals("1")) {
       throw new IllegalArgumentException(BLAS_THREADS + " is '" + conf.get(BLAS_THREADS) + "', but spark-gru runs "
           + "one model per task and one BLAS thread each (more threads per task oversubscribe the executor's cores "
-          + "and slow training down); remove the setting (spark-gru sets it to 1)");
+          + "and slow training down); remove the setting (spark-gru sets it to 1), or, where a cluster-wide default sets it, override it for the job "
+          + "with --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1");
     }
   }
 }

@@ -139,7 +139,8 @@ class BadCommandLinesTest {
             Map.of("spark.task.maxDirectResultSize", "64 megabytes")),
         Arguments.of("spark.executorEnv.OPENBLAS_NUM_THREADS is '8', but spark-gru runs one model per task and one "
             + "BLAS thread each (more threads per task oversubscribe the executor's cores and slow training down); "
-            + "remove the setting (spark-gru sets it to 1)", List.of("train"),
+            + "remove the setting (spark-gru sets it to 1), or, where a cluster-wide default sets it, override it for "
+            + "the job with --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1", List.of("train"),
             Map.of("spark.executorEnv.OPENBLAS_NUM_THREADS", "8")));
   }
 

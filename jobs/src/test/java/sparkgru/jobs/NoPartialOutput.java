@@ -7,8 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.zip.CRC32;
 import java.util.stream.Stream;
 
 /**
@@ -35,11 +38,31 @@ public final class NoPartialOutput {
   }
 
   /**
-   * Asserts that {@code dir} holds exactly the files in {@code before} (taken with
-   * {@link #files} before the run): the failed run added none and replaced none by removal.
+   * Every regular file under {@code dir}, hidden ones included, as its path relative to it mapped
+   * to its size and the CRC-32 of its content.
    */
-  public static void assertUnchanged(Path dir, Set<String> before, String run) {
-    assertEquals(before, files(dir), run + ": the failed run must leave no output behind");
+  public static Map<String, String> snapshot(Path dir) {
+    Map<String, String> out = new TreeMap<>();
+    for (String f : files(dir)) {
+      try {
+        byte[] bytes = Files.readAllBytes(dir.resolve(f));
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        out.put(f, bytes.length + " bytes, crc32 " + Long.toHexString(crc.getValue()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Asserts that {@code dir} holds exactly the files in {@code before} (taken with
+   * {@link #snapshot} before the run), each with the size and content it had: the failed run
+   * added none, removed none and replaced or changed none.
+   */
+  public static void assertUnchanged(Path dir, Map<String, String> before, String run) {
+    assertEquals(before, snapshot(dir), run + ": the failed run must leave no output behind and change no file");
   }
 
   /** Asserts that the only files under {@code dir} are {@code inputs} (relative paths). */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
@@ -15,8 +16,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import sparkgru.jobs.train.PackedPartition;
@@ -37,9 +40,11 @@ public record LongFormat(String id, String step, List<String> features, List<Str
   private static final long serialVersionUID = 1L;
 
   /**
-   * Checks that every column exists and has a type that holds what it should (steps: integers or
-   * text; features and targets: numbers or text), then that every value is usable, naming the
-   * first bad one by column, sequence and step, with the value as the input holds it.
+   * Checks that every column exists and has a type that holds what it should (steps: numbers or
+   * text; features and targets: numbers, booleans or text), then that every value is usable,
+   * naming the first bad one by column, sequence and step, with the value as the input holds it.
+   * A fractional step column (pandas writes one as float64 when it has nulls) must hold whole
+   * numbers: 1.5 is refused, not truncated.
    */
   public Dataset<Row> select(Dataset<Row> data, String origin) {
     List<String> wanted = new ArrayList<>(List.of(id, step));
@@ -47,10 +52,21 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     wanted.addAll(targets);
     requireColumns(data, wanted, origin);
     DataType stepType = data.schema().apply(step).dataType();
-    if (!(stepType instanceof StringType || List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType,
-        DataTypes.LongType).contains(stepType))) {
+    if (!(stepType instanceof StringType || stepType instanceof NumericType)) {
       throw new IllegalArgumentException(origin + ": column '" + step + "' has type " + stepType.simpleString()
-          + "; expected whole-number steps 0, 1, ..., T-1 (an integer type, or text holding them)");
+          + "; expected whole-number steps 0, 1, ..., T-1 (a numeric type, or text holding them)");
+    }
+    if (stepType instanceof DecimalType || stepType.equals(DataTypes.DoubleType)
+        || stepType.equals(DataTypes.FloatType)) {
+      Column value = col(step).cast(DataTypes.DoubleType);
+      // rint(NaN) is NaN and Spark's NaN equals NaN: NaN and infinities are left to the check for unusable values.
+      List<Row> fractional = data.filter(value.notEqual(rint(value))).select(col(id).cast(DataTypes.StringType),
+          col(step).cast(DataTypes.StringType)).limit(1).collectAsList();
+      if (!fractional.isEmpty()) {
+        throw new IllegalArgumentException(origin + ": column '" + step + "' has a step that is not a whole number "
+            + "(sequence " + fractional.get(0).get(0) + ", value '" + fractional.get(0).get(1) + "'); steps must run "
+            + "0, 1, ..., T-1");
+      }
     }
     requireNumbers(data, wanted.subList(2, wanted.size()), origin);
     List<Column> cols = new ArrayList<>();
@@ -91,15 +107,16 @@ public record LongFormat(String id, String step, List<String> features, List<Str
   }
 
   /**
-   * Fails naming the first of {@code columns} whose type holds neither numbers nor text (which is
-   * parsed, each value checked): a struct, array, map, binary, boolean or date column.
+   * Fails naming the first of {@code columns} whose type holds neither numbers, booleans (read as
+   * 0 and 1) nor text (which is parsed, each value checked): a struct, array, map, binary or date
+   * column.
    */
   public static void requireNumbers(Dataset<Row> data, List<String> columns, String origin) {
     for (String c : columns) {
       DataType type = data.schema().apply(c).dataType();
-      if (!(type instanceof NumericType || type instanceof StringType)) {
+      if (!(type instanceof NumericType || type instanceof BooleanType || type instanceof StringType)) {
         throw new IllegalArgumentException(origin + ": column '" + c + "' has type " + type.simpleString()
-            + "; expected numbers (any numeric type, or text holding numbers)");
+            + "; expected numbers (any numeric type, booleans, or text holding numbers)");
       }
     }
   }

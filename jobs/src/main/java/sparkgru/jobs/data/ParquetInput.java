@@ -14,11 +14,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Parquet input, checked before Spark reads it: every data file (a path, a glob, or the files
- * under a directory, except the hidden {@code _*} and {@code .*} ones Spark skips too) must begin
- * and end with Parquet's magic bytes {@code PAR1}, so a CSV file given as Parquet, or a file cut
- * short, is named by the driver instead of failing a task with Spark's footer error. The check
- * reads 4 bytes at each end of every file, on the driver.
+ * Parquet input, checked before Spark reads it: every data file (a path, the files a glob
+ * matches, or the files under a directory) must begin and end with Parquet's magic bytes
+ * {@code PAR1}, so a CSV file given as Parquet, or a file cut short, is named by the driver
+ * instead of failing a task with Spark's footer error. Files Spark itself skips are skipped
+ * here too, whether found under a directory or matched by a glob: empty ones, and those whose
+ * name (or a directory's on the way to them) is hidden by Spark's rule
+ * ({@code InMemoryFileIndex.shouldFilterOutPathName}): {@code _*} (but not {@code _metadata},
+ * {@code _common_metadata} or a partition directory {@code _k=v}), {@code .*}, and
+ * {@code *._COPYING_} (an {@code hdfs dfs -put} in progress). The check reads 4 bytes at each end
+ * of every file, on the driver: on an object store, two reads per file.
  */
 public final class ParquetInput {
   private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
@@ -35,7 +40,12 @@ public final class ParquetInput {
       if (matches == null || matches.length == 0) {
         throw new IllegalArgumentException(key + " " + path + " does not exist (or matches no file)");
       }
+      // As Spark: a glob's matches are listed like a directory's files, a path given as is is read as is.
+      boolean glob = path.chars().anyMatch(c -> "{}[]*?\\".indexOf(c) >= 0);
       for (FileStatus match : matches) {
+        if (glob && skipped(match.getPath().getName())) {
+          continue;
+        }
         if (match.isDirectory()) {
           RemoteIterator<LocatedFileStatus> files = fs.listFiles(match.getPath(), true);
           while (files.hasNext()) {
@@ -60,18 +70,29 @@ public final class ParquetInput {
     }
   }
 
-  /** Whether a file under {@code root} lies in (or is) a hidden file or directory, which Spark skips. */
+  /** Whether a file under {@code root} lies in (or is) a file or directory Spark skips by its name. */
   private static boolean hidden(Path root, Path file) {
     for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
-      if (p.getName().startsWith("_") || p.getName().startsWith(".")) {
+      if (skipped(p.getName())) {
         return true;
       }
     }
     return false;
   }
 
+  /** Whether Spark skips a file or directory of this name when it lists an input (its own rule). */
+  static boolean skipped(String name) {
+    boolean exclude = name.startsWith("_") && !name.contains("=") || name.startsWith(".")
+        || name.endsWith("._COPYING_");
+    return exclude && !name.startsWith("_common_metadata") && !name.startsWith("_metadata");
+  }
+
   private static void requireParquet(FileSystem fs, FileStatus file, String key, String path) throws IOException {
     long length = file.getLen();
+    if (length == 0) {
+      // Spark reads an empty file as no rows (a writer that had none may leave one).
+      return;
+    }
     byte[] head = new byte[4];
     byte[] tail = new byte[4];
     if (length >= 12) {

@@ -2,6 +2,7 @@ package sparkgru.jobs.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
@@ -100,7 +102,7 @@ class ParquetInputTest {
   }
 
   static Stream<Arguments> badInputs() {
-    String expected = "; expected numbers (any numeric type, or text holding numbers)";
+    String expected = "; expected numbers (any numeric type, booleans, or text holding numbers)";
     String values = ": column '%s' has a missing, non-numeric or infinite value or beyond float32 range (sequence s3, "
         + "step %s, value %s); ";
     return Stream.of(
@@ -112,11 +114,16 @@ class ParquetInputTest {
         }), "<path>" + String.format(values, "x1", "1", "'abc'") + "clean or impute the data"),
         Arguments.of("array column", sequences(column(3, DataTypes.createArrayType(DataTypes.DoubleType)),
             every(3, x -> List.of(x))), "<path>: column 'x1' has type array<double>" + expected),
-        Arguments.of("boolean column", sequences(column(2, DataTypes.BooleanType), every(2, x -> true)),
-            "<path>: column 'x0' has type boolean" + expected),
-        Arguments.of("fractional steps", sequences(column(1, DataTypes.DoubleType), every(1, x -> ((Integer) x)
-            + 0.5)), "<path>: column 't' has type double; expected whole-number steps 0, 1, ..., T-1 (an integer "
-            + "type, or text holding them)"),
+        Arguments.of("date column", sequences(column(2, DataTypes.DateType), every(2, x -> java.sql.Date.valueOf(
+            "2024-01-01"))), "<path>: column 'x0' has type date" + expected),
+        Arguments.of("boolean steps", sequences(column(1, DataTypes.BooleanType), every(1, x -> x.equals(1))),
+            "<path>: column 't' has type boolean; expected whole-number steps 0, 1, ..., T-1 (a numeric type, or "
+            + "text holding them)"),
+        Arguments.of("fractional step", sequences(column(1, DataTypes.DoubleType), v -> {
+          v[1] = ((Integer) v[1]) + (v[0].equals("s3") && v[1].equals(1) ? 0.5 : 0.0);
+          return v;
+        }), "<path>: column 't' has a step that is not a whole number (sequence s3, value '1.5'); steps must run 0, "
+            + "1, ..., T-1"),
         Arguments.of("null value", sequences(null, at(2, null)),
             "<path>" + String.format(values, "x0", "1", "null") + "clean or impute the data"),
         Arguments.of("NaN target", sequences(null, at(4, Double.NaN)),
@@ -164,7 +171,7 @@ class ParquetInputTest {
   void badParquetSequencesFailNamingTheProblemAndWriteNothing(String name, Input input, String message,
       @TempDir Path dir) throws Exception {
     String path = input.write(dir);
-    Set<String> before = NoPartialOutput.files(dir);
+    Map<String, String> before = NoPartialOutput.snapshot(dir);
     JobConfig config = JobConfig.of("data.source=parquet", "data.path=" + path, "data.id_column=seq",
         "data.step_column=t", "data.feature_columns=x0,x1", "data.target_columns=y", "model.layer.0.units=4",
         "train.epochs=1", "train.partitions=2", "output.model=" + dir.resolve("out/model.sgru").toUri(),
@@ -180,7 +187,7 @@ class ParquetInputTest {
       @TempDir Path dir) throws Exception {
     Path in = dir.resolve("series");
     SparkTestSession.get().createDataFrame(List.of(row), schema).write().parquet(in.toString());
-    Set<String> before = NoPartialOutput.files(dir);
+    Map<String, String> before = NoPartialOutput.snapshot(dir);
     JobConfig config = JobConfig.of("data.source=parquet", "data.format=long", "data.path=" + in.toUri(),
         "data.series_column=id", "data.time_column=ts", "data.feature_columns=v", "data.target_columns=v",
         "window.lookback=2", "window.horizon=1", "train.epochs=1", "output.model=" + dir.resolve("out/model.sgru")
@@ -197,7 +204,75 @@ class ParquetInputTest {
             "<path> has no column 'v'; its columns are [id, ts, w]"),
         Arguments.of("struct value column", base.add("v", new StructType().add("x", DataTypes.DoubleType)),
             RowFactory.create("a", 0L, RowFactory.create(1.0)), "<path>: column 'v' has type struct<x:double>; "
-            + "expected numbers (any numeric type, or text holding numbers)"));
+            + "expected numbers (any numeric type, booleans, or text holding numbers)"));
+  }
+
+  /**
+   * Files Spark skips are skipped by the check too, under a directory and among a glob's matches
+   * alike: a Spark-written directory read as {@code dir/*} (its {@code _SUCCESS} and {@code .crc}
+   * files matched by the glob), with a {@code _committed_} marker, a {@code .crc} file, an empty
+   * part file and a half-copied {@code ._COPYING_} file beside the data, reads every row.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"in/*", "in", "in/part-*"})
+  void filesSparkSkipsAreNotChecked(String input, @TempDir Path dir) throws Exception {
+    Path in = Path.of(java.net.URI.create(sequences(null, v -> v).write(dir)));
+    Files.writeString(in.resolve("_committed_1234"), "{\"added\":[]}");
+    Files.createFile(in.resolve("part-00009-empty.parquet"));
+    Files.writeString(in.resolve("part-00008.parquet._COPYING_"), "not yet");
+    Files.writeString(in.resolve(".part-00007.parquet.crc"), "crc");
+    assertTrue(Files.exists(in.resolve("_SUCCESS")), "Spark's marker");
+    assertEquals(18, ParquetInput.read(SparkTestSession.get(), dir.resolve(input).toUri().toString().replace("%2A",
+        "*"), "data.path").count());
+  }
+
+  @org.junit.jupiter.api.Test
+  void sparksNameRuleIsMirrored() {
+    for (String name : List.of("_SUCCESS", "_committed_1", "_temporary", ".part-0.parquet.crc", ".hidden",
+        "part-0.parquet._COPYING_")) {
+      assertEquals(true, ParquetInput.skipped(name), name);
+    }
+    for (String name : List.of("part-0.parquet", "_metadata", "_common_metadata", "_year=2024", "a_b.parquet")) {
+      assertEquals(false, ParquetInput.skipped(name), name);
+    }
+  }
+
+  /**
+   * Boolean feature and target columns (e.g. {@code is_holiday}) are read as 1 and 0, and a
+   * fractional step column holding whole numbers (pandas writes float64 when a column had nulls)
+   * as those steps, for double, float and decimal columns alike.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fractionalStepTypes")
+  void booleanValuesAndWholeFractionalStepsAreRead(DataType stepType, java.util.function.Function<Integer, Object>
+      step, @TempDir Path dir) throws Exception {
+    String path = sequences(new DataType[] {null, stepType, DataTypes.BooleanType, null, DataTypes.BooleanType},
+        v -> {
+          boolean odd = ((Integer) v[1]) % 2 == 1;
+          v[1] = step.apply((Integer) v[1]);
+          v[2] = odd;
+          v[4] = !odd;
+          return v;
+        }).write(dir);
+    LongFormat format = new LongFormat("seq", "t", List.of("x0", "x1"), List.of("y"));
+    List<Row> typed = format.select(ParquetInput.read(SparkTestSession.get(), path, "data.path"), "in")
+        .orderBy("seq", "t").collectAsList();
+    assertEquals(18, typed.size());
+    for (int i = 0; i < typed.size(); i++) {
+      Row r = typed.get(i);
+      assertEquals("s" + i / 3, r.getString(0));
+      assertEquals(i % 3, r.getInt(1));
+      assertEquals(i % 3 == 1 ? 1.0 : 0.0, r.getDouble(2), "x0 of " + r);
+      assertEquals(i % 3 == 1 ? 0.0 : 1.0, r.getDouble(4), "y of " + r);
+    }
+  }
+
+  static Stream<Arguments> fractionalStepTypes() {
+    java.util.function.Function<Integer, Object> asDouble = t -> (double) t;
+    java.util.function.Function<Integer, Object> asFloat = t -> (float) t;
+    java.util.function.Function<Integer, Object> asDecimal = t -> new java.math.BigDecimal(t + ".00");
+    return Stream.of(Arguments.of(DataTypes.DoubleType, asDouble), Arguments.of(DataTypes.FloatType, asFloat),
+        Arguments.of(DataTypes.createDecimalType(10, 2), asDecimal));
   }
 
   /** The message of the data error a run fails with. */

@@ -62,6 +62,22 @@ class SlidingWindowsTest {
     return data;
   }
 
+  /** A boolean value column (e.g. {@code is_holiday}) is read as 1 and 0. */
+  @Test
+  void booleanValueColumnsAreReadAsOneAndZero() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("t", DataTypes.LongType)
+        .add("v", DataTypes.DoubleType).add("c", DataTypes.BooleanType);
+    List<Row> data = new ArrayList<>();
+    for (long t = 0; t < 4; t++) {
+      data.add(RowFactory.create("a", t, (double) t, t % 2 == 1));
+    }
+    List<Row> typed = windows(WindowSpec.Missing.ERROR).select(SparkTestSession.get().createDataFrame(data, schema),
+        "test data").orderBy("t").collectAsList();
+    List<Double> c = new ArrayList<>();
+    typed.forEach(r -> c.add(r.getDouble(3)));
+    assertEquals(List.of(0.0, 1.0, 0.0, 1.0), c);
+  }
+
   @Test
   void windowsComeInChunksThatAddUpToTheWholePartition() {
     List<Row> data = threeSeries();

@@ -193,8 +193,11 @@ class ForecastJobTest {
   @Test
   void badDataLeavesNoOutputBehind() throws Exception {
     Path bad = csv("bad.csv", rows(lengths(), "Infinity"));
+    Path text = csv("text.csv", rows(lengths(), "n/a"));
+    Path noColumn = dir.resolve("nocol.csv");
+    Files.writeString(noColumn, "id,ts,v\ns0,2024-01-01 00:00:00,1\n");
     Path out = dir.resolve("bad-out/forecast.csv");
-    java.util.Set<String> before = NoPartialOutput.files(dir);
+    java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(
         SparkTestSession.get(), trained("data.path=" + bad.toUri()), out.toUri().toString(), false, false,
         new PrintWriter(new StringWriter())));
@@ -205,18 +208,14 @@ class ForecastJobTest {
     try (var listing = Files.list(out.getParent())) {
       assertEquals(List.of(), listing.toList(), "no temporary leftovers");
     }
-    Path text = csv("text.csv", rows(lengths(), "n/a"));
     e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(SparkTestSession.get(),
         trained("data.path=" + text.toUri()), out.toUri().toString(), false, false, new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("column 'v' has a non-numeric value 'n/a' (series s1"), e.getMessage());
-    Path noColumn = dir.resolve("nocol.csv");
-    Files.writeString(noColumn, "id,ts,v\ns0,2024-01-01 00:00:00,1\n");
     e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(SparkTestSession.get(),
         trained("data.path=" + noColumn.toUri()), out.toUri().toString(), false, false,
         new PrintWriter(new StringWriter())));
     assertEquals(noColumn.toUri() + " has no column 'c'; its columns are [id, ts, v]", e.getMessage());
     assertFalse(Files.exists(out));
-    before.addAll(List.of("text.csv", "nocol.csv"));
     NoPartialOutput.assertUnchanged(dir, before, "forecast of bad data");
   }
 
@@ -224,7 +223,7 @@ class ForecastJobTest {
   void existingOutputsAreKeptUnlessOverwritten() throws Exception {
     Path out = dir.resolve("existing.csv");
     Files.writeString(out, "keep me");
-    java.util.Set<String> before = NoPartialOutput.files(dir);
+    java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     assertEquals("output " + out.toUri() + " already exists; remove it or pass --overwrite", assertThrows(
         IllegalArgumentException.class, () -> ForecastJob.run(SparkTestSession.get(), trained(),
             out.toUri().toString(), false, false, new PrintWriter(new StringWriter()))).getMessage());
@@ -242,7 +241,7 @@ class ForecastJobTest {
     Path tiny = csv("tiny.csv", rows(tinyOnly, null));
     Path out = dir.resolve("kept.csv");
     Files.writeString(out, "previous forecast");
-    java.util.Set<String> before = NoPartialOutput.files(dir);
+    java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ForecastJob.run(
         SparkTestSession.get(), trained("data.path=" + tiny.toUri()), out.toUri().toString(), false, true,
         new PrintWriter(new StringWriter())));
@@ -257,7 +256,7 @@ class ForecastJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> trained("window.horizon=3"));
     assertTrue(e.getMessage().startsWith("--set window.horizon cannot change what " + model.toUri() + " was trained "
         + "for; these may change: [data.format, "), e.getMessage());
-    java.util.Set<String> before = NoPartialOutput.files(dir);
+    java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     StringWriter err = new StringWriter();
     picocli.CommandLine cli = sparkgru.jobs.Main.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));

@@ -345,7 +345,7 @@ class GruEstimatorTest {
     assertEquals(gru.uid(), loaded.uid());
     assertEquals(gru.jobConfig(true).effectiveValues(), loaded.jobConfig(true).effectiveValues());
     assertEquals(0.001, loaded.getLearningRate(), "Keras' default for rmsprop");
-    java.util.Set<String> saved = NoPartialOutput.files(dir);
+    java.util.Map<String, String> saved = NoPartialOutput.snapshot(dir);
     java.io.IOException e = assertThrows(java.io.IOException.class, () -> gru.write().save(path));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     NoPartialOutput.assertUnchanged(dir, saved, "saving onto an existing path");

@@ -168,7 +168,7 @@ class TrainJobTest {
     TrainJob.run(SparkTestSession.get(), config(data, first.toArray(new String[0])), quiet);
     List<String> rest = new java.util.ArrayList<>(List.of(callbacks));
     rest.addAll(List.of("train.epochs=5", ck));
-    java.util.Set<String> before = NoPartialOutput.files(dir);
+    java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     assertFails("already holds checkpoints of an earlier run; continue it with --resume, or choose an empty directory",
         config(data, rest.toArray(new String[0])));
     NoPartialOutput.assertUnchanged(dir, before, "training into another run's checkpoints");
@@ -178,7 +178,7 @@ class TrainJobTest {
 
     List<String> changed = new java.util.ArrayList<>(rest);
     changed.add("optimizer.learning_rate=0.5");
-    before = NoPartialOutput.files(dir);
+    before = NoPartialOutput.snapshot(dir);
     Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(SparkTestSession.get(),
         config(data, changed.toArray(new String[0])), quiet, true));
     assertTrue(e.getMessage().contains("belongs to a run with a different configuration: optimizer.learning_rate "
