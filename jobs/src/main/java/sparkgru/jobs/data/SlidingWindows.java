@@ -144,8 +144,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
   /**
    * Windows per {@link Windowed} chunk: 6.4 MB at 24 inputs and one target. A partition's windows
    * are built, cached (and spilled) and balanced chunk by chunk, so no task needs its whole
-   * partition's windows at once, or twice while they grow; only the windows of one series are
-   * built together (a partition of a few very long series still holds each series' at once).
+   * partition's windows at once, or twice while they grow, however long its series.
    */
   static final int CHUNK_WINDOWS = 1 << 16;
 
@@ -212,13 +211,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
   /**
    * The windows of one partition's rows, sorted by series and time, in chunks of {@code chunk}
    * windows (the last one shorter, and carrying the counts found after the previous chunk). Rows
-   * are read one series at a time, so at most one series' windows wait beyond a chunk.
+   * are read one series at a time and its windows cut lazily: a task holds one series and one
+   * chunk, whatever the length of its series.
    */
   Iterator<Windowed> windows(Iterator<Row> rows, boolean dateTimes, int chunk) {
     return new Chunks(Series.group(rows, spec.valueColumns().size(), dateTimes), chunk);
   }
 
-  /** The windows of a partition's series, built lazily one series at a time and handed out in chunks. */
+  /** The windows of a partition's series, cut lazily and handed out in chunks. */
   private final class Chunks implements Iterator<Windowed> {
     private final Iterator<Series> all;
     private final int chunk;
@@ -232,6 +232,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     private List<String> examples = new ArrayList<>();
     private int examplesGiven;
     private boolean finished;
+    // The series being cut, and where: its stretch and the next of that stretch's window starts.
+    private Series current;
+    private double[][] scaled;
+    private int[] stretches;
+    private int[] bounds;
+    private int stretch;
+    private List<Integer> starts;
+    private int next;
 
     Chunks(Iterator<Series> all, int chunk) {
       this.all = all;
@@ -241,8 +249,10 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     @Override
     public boolean hasNext() {
       while (ready.isEmpty() && !finished) {
-        if (all.hasNext()) {
-          add(all.next());
+        if (current != null) {
+          cut();
+        } else if (all.hasNext()) {
+          begin(all.next());
         } else {
           emit();
           finished = true;
@@ -259,7 +269,8 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       return ready.poll();
     }
 
-    private void add(Series raw) {
+    /** Counts a series and, unless it is too short, makes it the one to cut. */
+    private void begin(Series raw) {
       Series s = clean(raw);
       counts[0]++;
       if (s.size() < spec.lookback() + spec.horizon()) {
@@ -269,25 +280,45 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
         }
         return;
       }
-      double[][] scaled = scaler.transform(s, spec.valueColumns());
-      int[] stretches = s.stretches();
+      scaled = scaler.transform(s, spec.valueColumns());
+      stretches = s.stretches();
       counts[3] += stretches.length - 2;
-      int[] bounds = split.bounds(s.times(), part);
-      for (int st = 0; st + 1 < stretches.length; st++) {
-        for (int start : starts(stretches[st], stretches[st + 1], bounds, spec.trainingHorizon(), spec.stride())) {
-          if (spec.missing() == WindowSpec.Missing.DROP
-              && s.hasMissing(start, start + spec.lookback() + spec.trainingHorizon())) {
-            counts[4]++;
-            continue;
+      bounds = split.bounds(s.times(), part);
+      stretch = 0;
+      starts = null;
+      current = s;
+    }
+
+    /** Cuts windows of the current series until a chunk is full or the series is done. */
+    private void cut() {
+      while (current != null && ready.isEmpty()) {
+        if (starts == null) {
+          if (stretch + 1 >= stretches.length) {
+            current = null;
+            scaled = null;
+            break;
           }
-          WindowSpec.Normalizer n = spec.normalizer(scaled, start);
-          spec.inputs(scaled, start, n, x, 0);
-          spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), n, y, 0);
-          xs.add(x);
-          ys.add(y);
-          if (++counts[1] == chunk) {
-            emit();
-          }
+          starts = starts(stretches[stretch], stretches[stretch + 1], bounds, spec.trainingHorizon(), spec.stride());
+          next = 0;
+        }
+        if (next == starts.size()) {
+          starts = null;
+          stretch++;
+          continue;
+        }
+        int start = starts.get(next++);
+        if (spec.missing() == WindowSpec.Missing.DROP
+            && current.hasMissing(start, start + spec.lookback() + spec.trainingHorizon())) {
+          counts[4]++;
+          continue;
+        }
+        WindowSpec.Normalizer n = spec.normalizer(scaled, start);
+        spec.inputs(scaled, start, n, x, 0);
+        spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), n, y, 0);
+        xs.add(x);
+        ys.add(y);
+        if (++counts[1] == chunk) {
+          emit();
         }
       }
     }

@@ -54,17 +54,42 @@ class SlidingWindowsFuzzTest {
             dateTimes ? t / 1_000_000 : t, value(data), value(data), value(data)));
       }
       rows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
-      // Small chunks, so that chunk boundaries are fuzzed too.
-      w.windows(rows.iterator(), dateTimes, 3).forEachRemaining(windowed -> {
-        for (float[] values : List.of(windowed.data().inputs().toArray(), windowed.data().targets().toArray())) {
-          for (float v : values) {
-            if (!Float.isFinite(v)) {
-              throw new AssertionError("a window holds " + v);
-            }
-          }
-        }
-      });
+      // Small chunks, so that chunk boundaries are fuzzed too: together they hold one chunk's windows and counts.
+      List<List<Float>> chunked = windows(w.windows(rows.iterator(), dateTimes, 3));
+      List<List<Float>> whole = windows(w.windows(rows.iterator(), dateTimes, Integer.MAX_VALUE));
+      if (!chunked.equals(whole)) {
+        throw new AssertionError("chunks of 3 differ from one chunk");
+      }
     });
+  }
+
+  /**
+   * The inputs, the targets (each in order across chunks) and the merged report of chunked
+   * windows, as lists to compare; windows hold finite float32 values only.
+   */
+  private static List<List<Float>> windows(java.util.Iterator<SlidingWindows.Windowed> chunks) {
+    List<Float> inputs = new ArrayList<>();
+    List<Float> targets = new ArrayList<>();
+    List<SlidingWindows.Report> reports = new ArrayList<>();
+    chunks.forEachRemaining(windowed -> {
+      reports.add(windowed.report());
+      for (float v : windowed.data().inputs().toArray()) {
+        inputs.add(finite(v));
+      }
+      for (float v : windowed.data().targets().toArray()) {
+        targets.add(finite(v));
+      }
+    });
+    SlidingWindows.Report r = SlidingWindows.merge(reports);
+    return List.of(inputs, targets, List.of((float) r.windows(), (float) r.series(), (float) r.shortSeries(),
+        (float) r.gaps(), (float) r.droppedWindows()));
+  }
+
+  private static float finite(float v) {
+    if (!Float.isFinite(v)) {
+      throw new AssertionError("a window holds " + v);
+    }
+    return v;
   }
 
   private static long time(FuzzedDataProvider data) {
