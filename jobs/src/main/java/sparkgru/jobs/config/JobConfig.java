@@ -225,12 +225,6 @@ public final class JobConfig implements java.io.Serializable {
     MasterUrl.check("spark.master", get("spark.master"));
     integer("checkpoint.interval", 1, 1_000_000);
     bool("early_stopping.restore_best_weights");
-    for (String monitor : List.of(get("early_stopping.monitor"), get("reduce_lr.monitor"))) {
-      if (monitor.startsWith("val_") && !hasValidation()) {
-        throw new IllegalArgumentException("monitoring " + monitor + " needs validation data: set "
-            + (windowed() ? "split.validation" : "data.validation_fraction") + " > 0");
-      }
-    }
     if (!get("reduce_lr.monitor").isEmpty() && Double.isNaN(optimizer().learningRate())) {
       throw new IllegalArgumentException("reduce_lr needs a constant optimizer.learning_rate, not optimizer.schedule");
     }
@@ -245,9 +239,14 @@ public final class JobConfig implements java.io.Serializable {
       logged.addAll(logged.stream().map(k -> "val_" + k).toList());
     }
     for (String key : List.of("early_stopping.monitor", "reduce_lr.monitor")) {
-      if (!get(key).isEmpty() && !logged.contains(get(key))) {
+      String monitor = get(key);
+      if (monitor.startsWith("val_") && !hasValidation()) {
+        throw new IllegalArgumentException("monitoring " + monitor + " needs validation data: set "
+            + (windowed() ? "split.validation" : "data.validation_fraction") + " > 0");
+      }
+      if (!monitor.isEmpty() && !logged.contains(monitor)) {
         throw new IllegalArgumentException(key + " must be a loss or metric key of the epoch logs " + logged + ", got '"
-            + get(key) + "'");
+            + monitor + "'");
       }
     }
   }

@@ -225,7 +225,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     private final int f = spec.inputs().size();
     private final float[] x = new float[spec.lookback() * f];
     private final float[] y = new float[spec.outputWidth()];
-    private final java.util.ArrayDeque<Windowed> ready = new java.util.ArrayDeque<>();
+    private Windowed ready; // the chunk to hand out next, or null
     private FloatBuffer xs = new FloatBuffer();
     private FloatBuffer ys = new FloatBuffer();
     private final long[] counts = new long[5]; // series, windows, short, gaps, dropped: since the last chunk
@@ -248,7 +248,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
     @Override
     public boolean hasNext() {
-      while (ready.isEmpty() && !finished) {
+      while (ready == null && !finished) {
         if (current != null) {
           cut();
         } else if (all.hasNext()) {
@@ -258,7 +258,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
           finished = true;
         }
       }
-      return !ready.isEmpty();
+      return ready != null;
     }
 
     @Override
@@ -266,7 +266,9 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
-      return ready.poll();
+      Windowed out = ready;
+      ready = null;
+      return out;
     }
 
     /** Counts a series and, unless it is too short, makes it the one to cut. */
@@ -291,7 +293,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
     /** Cuts windows of the current series until a chunk is full or the series is done. */
     private void cut() {
-      while (current != null && ready.isEmpty()) {
+      while (current != null && ready == null) {
         if (starts == null) {
           if (stretch + 1 >= stretches.length) {
             current = null;
@@ -326,7 +328,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     private void emit() {
       PackedPartition data = new PackedPartition((int) counts[1], spec.lookback(), f, new int[] {spec.outputWidth()},
           xs.toArray(), ys.toArray(), null);
-      ready.add(new Windowed(data, new Report(counts[0], counts[1], counts[2], examples, counts[3], counts[4])));
+      ready = new Windowed(data, new Report(counts[0], counts[1], counts[2], examples, counts[3], counts[4]));
       xs = new FloatBuffer();
       ys = new FloatBuffer();
       Arrays.fill(counts, 0);

@@ -58,21 +58,13 @@ public final class PackedPartition implements Serializable {
    * offset as it arrives: the pieces need not be held until the end, nor arrive in order.
    */
   static final class Assembly {
-    private final int count;
-    private final int steps;
-    private final int features;
-    private final int[] targetShape;
-    private final float[] x;
-    private final float[] y;
+    private final PackedPartition partition;
     private long filled;
 
     Assembly(int count, int steps, int features, int[] targetShape) {
-      this.count = count;
-      this.steps = steps;
-      this.features = features;
-      this.targetShape = targetShape.clone();
-      this.x = new float[Math.multiplyExact(count, Math.multiplyExact(steps, features))];
-      this.y = new float[Math.multiplyExact(count, Arrays.stream(targetShape).reduce(1, Math::multiplyExact))];
+      partition = new PackedPartition(count, steps, features, targetShape,
+          new float[Math.multiplyExact(count, Math.multiplyExact(steps, features))],
+          new float[Math.multiplyExact(count, Arrays.stream(targetShape).reduce(1, Math::multiplyExact))], null);
     }
 
     /**
@@ -80,23 +72,24 @@ public final class PackedPartition implements Serializable {
      * a piece that does not fit is the caller's error, not the data's.
      */
     void put(int at, PackedPartition piece) {
-      if (piece.steps != steps || piece.features != features || !Arrays.equals(piece.targetShape, targetShape)
-          || piece.mask != null || at < 0 || at + (long) piece.count > count) {
+      PackedPartition p = partition;
+      if (piece.steps != p.steps || piece.features != p.features || !Arrays.equals(piece.targetShape, p.targetShape)
+          || piece.mask != null || at < 0 || at + (long) piece.count > p.count) {
         throw new IllegalStateException("piece of " + piece.count + " samples of [" + piece.steps + ", "
-            + piece.features + "] at " + at + " does not fit a partition of " + count + " samples of [" + steps + ", "
-            + features + "]" + (piece.mask != null ? " (pieces have no masks)" : ""));
+            + piece.features + "] at " + at + " does not fit a partition of " + p.count + " samples of [" + p.steps
+            + ", " + p.features + "]" + (piece.mask != null ? " (pieces have no masks)" : ""));
       }
-      System.arraycopy(piece.x, 0, x, at * steps * features, piece.x.length);
-      System.arraycopy(piece.y, 0, y, at * (y.length / Math.max(1, count)), piece.y.length);
+      System.arraycopy(piece.x, 0, p.x, at * p.steps * p.features, piece.x.length);
+      System.arraycopy(piece.y, 0, p.y, at * (p.y.length / Math.max(1, p.count)), piece.y.length);
       filled += piece.count;
     }
 
-    /** The partition, once pieces of {@code count} samples in all were put. */
+    /** The partition, once pieces of its count of samples in all were put. */
     PackedPartition build() {
-      if (filled != count) {
-        throw new IllegalStateException("partition of " + count + " samples received pieces of " + filled);
+      if (filled != partition.count) {
+        throw new IllegalStateException("partition of " + partition.count + " samples received pieces of " + filled);
       }
-      return new PackedPartition(count, steps, features, targetShape, x, y, null);
+      return partition;
     }
   }
 

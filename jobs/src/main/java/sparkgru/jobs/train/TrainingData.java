@@ -135,12 +135,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     }
     int[] targetShape = {spec.outputWidth()};
     int inputs = spec.lookback() * spec.inputs().size();
-    long[] sizes = new long[partitions];
-    for (long n : perSource) {
-      for (int k = 0; k < partitions; k++) {
-        sizes[k] += rangeStart(n, k + 1, partitions) - rangeStart(n, k, partitions);
-      }
-    }
+    long[] sizes = rangesBefore(perSource, perSource.length, partitions);
     long largest = java.util.Arrays.stream(sizes).max().orElse(0);
     // The largest Java array: a partition's inputs are one float array.
     long perArray = Integer.MAX_VALUE - 8;
@@ -163,6 +158,20 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
 
   private static long[] windowCounts(List<SlidingWindows.Report> reports) {
     return reports.stream().mapToLong(SlidingWindows.Report::windows).toArray();
+  }
+
+  /**
+   * For each partition k, the windows of the ranges k of source partitions {@code [0, sources)}:
+   * with all sources, partition k's size; with those before s, where s's range k starts in it.
+   */
+  private static long[] rangesBefore(long[] perSource, int sources, int partitions) {
+    long[] sum = new long[partitions];
+    for (int s = 0; s < sources; s++) {
+      for (int k = 0; k < partitions; k++) {
+        sum[k] += rangeStart(perSource[s], k + 1, partitions) - rangeStart(perSource[s], k, partitions);
+      }
+    }
+    return sum;
   }
 
   /** Where range {@code k} of {@code n} windows cut into {@code partitions} contiguous ranges starts. */
@@ -188,12 +197,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       this.chunks = chunks;
       this.total = perSource[source];
       // Where this source's range k starts in partition k: after the ranges k of the sources before it.
-      this.at = new long[partitions];
-      for (int s = 0; s < source; s++) {
-        for (int k = 0; k < partitions; k++) {
-          at[k] += rangeStart(perSource[s], k + 1, partitions) - rangeStart(perSource[s], k, partitions);
-        }
-      }
+      this.at = rangesBefore(perSource, source, partitions);
     }
 
     @Override
