@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.engine.keras.KerasExporter;
 import sparkgru.engine.model.ModelFile;
-import sparkgru.jobs.data.AtomicFiles;
-import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.io.AtomicFiles;
+import sparkgru.jobs.io.HadoopFiles;
 
 /** {@code spark-gru export}: a spark-gru model as a Keras 3 {@code .keras} file. */
 @Command(name = "export", mixinStandardHelpOptions = true,

@@ -5,20 +5,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.engine.examples.Tutorial;
+import sparkgru.engine.model.Version;
 
 /**
  * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast},
  * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, and the engine's
  * {@code tutorial} locally.
  */
-@Command(name = "spark-gru", mixinStandardHelpOptions = true, version = Main.VERSION,
+@Command(name = "spark-gru", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Keras-exact GRU networks trained on Apache Spark.",
     subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
         EvaluateCommand.class, PredictCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
-  /** The version printed by {@code --version} and stored in model provenance. */
-  public static final String VERSION = "spark-gru 0.1.0-SNAPSHOT";
+  /** What {@code --version} prints: the engine's {@link Version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {Version.NAME};
+    }
+  }
 
   @Spec
   private CommandLine.Model.CommandSpec spec;
@@ -42,7 +48,7 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      java.util.Optional<String> dataError = sparkgru.jobs.data.DataErrors.message(e);
+      java.util.Optional<String> dataError = sparkgru.jobs.io.DataErrors.message(e);
       if (dataError.isPresent()) {
         cmd.getErr().println("spark-gru: error: " + dataError.get());
         cmd.getErr().flush();

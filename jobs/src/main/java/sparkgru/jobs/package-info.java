@@ -1,5 +1,6 @@
 /**
- * The command line ({@link sparkgru.jobs.Main}) and, from the Spark training issue on, the Spark
- * jobs. Job classes are thin: they parse, configure and call the engine; no GRU math here.
+ * The command line: {@link sparkgru.jobs.Main} and one command class per job, each parsing its
+ * options, loading the configuration and calling the job; the Spark settings checked before
+ * Spark starts. No job logic here.
  */
 package sparkgru.jobs;

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Parameters;

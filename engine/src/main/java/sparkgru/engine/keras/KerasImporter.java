@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Parameters;
 import sparkgru.engine.model.Sequential;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import sparkgru.engine.config.Suggestions;
+import sparkgru.engine.errors.Suggestions;
 import sparkgru.engine.layers.Constraint;
 import sparkgru.engine.layers.Dense;
 import sparkgru.engine.layers.Dropout;

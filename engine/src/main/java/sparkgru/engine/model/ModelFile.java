@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 
 /**
  * The project's own model format, one file: the magic {@code SPARKGRU}, a format version, a

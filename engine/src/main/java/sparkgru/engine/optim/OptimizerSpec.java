@@ -39,7 +39,7 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
         Set<String> all = new java.util.TreeSet<>(COMMON);
         all.addAll(OWN.get(name));
         throw new IllegalArgumentException(name + " has no argument '" + key + "'"
-            + sparkgru.engine.config.Suggestions.nearest(key, all) + "; it takes " + all);
+            + sparkgru.engine.errors.Suggestions.nearest(key, all) + "; it takes " + all);
       }
     }
   }

@@ -2,7 +2,7 @@ package sparkgru.engine.optim;
 
 import java.util.ArrayList;
 import java.util.List;
-import sparkgru.engine.linalg.BulkArrays;
+import sparkgru.engine.io.BulkArrays;
 
 /**
  * The arithmetic of data-parallel parameter averaging, kept free of Spark: workers return flat

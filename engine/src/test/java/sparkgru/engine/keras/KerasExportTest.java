@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;

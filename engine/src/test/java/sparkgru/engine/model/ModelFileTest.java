@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.linalg.Tensor;
 
 /** The own model format: round trip, provenance, and untrusted-input checks. */

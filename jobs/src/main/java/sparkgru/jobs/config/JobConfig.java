@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import sparkgru.engine.config.Suggestions;
+import sparkgru.engine.errors.Suggestions;
 import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
@@ -24,7 +24,7 @@ import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.WindowSpec;
-import sparkgru.jobs.train.TrainSettings;
+import sparkgru.jobs.config.TrainSettings;
 
 /**
  * The training job's configuration: a {@code .properties} file (see {@code conf/demo.conf})

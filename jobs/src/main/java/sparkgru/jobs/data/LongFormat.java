@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
-import sparkgru.jobs.train.PackedPartition;
+import sparkgru.jobs.data.PackedPartition;
 
 /**
  * Sequences in long format, one row per (sequence, step): an id column, a step column holding

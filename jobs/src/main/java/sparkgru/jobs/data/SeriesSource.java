@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.jobs.io.ParquetInput;
 
 /**
  * Where time series come from and how their table is laid out, read into one long form

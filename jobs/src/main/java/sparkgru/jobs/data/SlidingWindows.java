@@ -14,7 +14,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
-import sparkgru.jobs.train.PackedPartition;
+import sparkgru.jobs.data.PackedPartition;
+import sparkgru.jobs.io.DataErrors;
 
 /**
  * Sliding forecasting windows over many time series in long format ({@code series, time,

@@ -1,5 +1,6 @@
 /**
- * Data in: the long-format reader (CSV or Parquet on any Hadoop path) that packs sequences into
- * one {@link sparkgru.jobs.train.PackedPartition} per Spark partition, and the demo generator.
+ * Series and samples: the series readers (CSV, Parquet, the demo generator), windowing,
+ * scaling, chronological splits, and the packed samples one Spark partition trains on. Nothing
+ * here knows about models, configuration files or training.
  */
 package sparkgru.jobs.data;

@@ -20,14 +20,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.ChronologicalSplit;
-import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
-import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.io.AtomicFiles;
 
 /**
  * The evaluate job: forecasts every test window (the test part of each series, every

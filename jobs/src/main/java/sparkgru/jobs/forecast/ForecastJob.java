@@ -18,10 +18,10 @@ import org.apache.spark.sql.types.StructType;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
-import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
-import sparkgru.jobs.data.TableOutput;
+import sparkgru.jobs.io.TableOutput;
 import sparkgru.jobs.data.WindowSpec;
 
 /**

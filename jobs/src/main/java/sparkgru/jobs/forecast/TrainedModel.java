@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.config.JobConfig;
-import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.WindowSpec;
 

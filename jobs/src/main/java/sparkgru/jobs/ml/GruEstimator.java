@@ -38,11 +38,11 @@ import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.config.JobConfig;
-import sparkgru.jobs.data.AtomicFiles;
-import sparkgru.jobs.data.DataErrors;
-import sparkgru.jobs.train.JsonLinesWriter;
-import sparkgru.jobs.train.PackedPartition;
-import sparkgru.jobs.train.TrainSettings;
+import sparkgru.jobs.io.AtomicFiles;
+import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.io.JsonLinesWriter;
+import sparkgru.jobs.data.PackedPartition;
+import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.train.TrainingRun;
 
 /**

@@ -26,9 +26,9 @@ import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
-import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.data.Batched;
-import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.predict.EqualLengthBatches;
 
 /**

@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import sparkgru.jobs.train.PackedPartition;
+import sparkgru.jobs.data.PackedPartition;
 
 /**
  * The column types the MLlib stages read and write, and the conversion of their values.

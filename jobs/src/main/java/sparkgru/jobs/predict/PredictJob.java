@@ -21,12 +21,12 @@ import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.data.Batched;
-import sparkgru.jobs.data.DataErrors;
-import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.data.LongFormat;
-import sparkgru.jobs.data.ParquetInput;
+import sparkgru.jobs.io.ParquetInput;
 import sparkgru.jobs.data.SeriesSource;
-import sparkgru.jobs.data.TableOutput;
+import sparkgru.jobs.io.TableOutput;
 
 /**
  * The predict job: runs a model (the project's own file, a {@code .keras} archive or a legacy

@@ -21,12 +21,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
-import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.io.AtomicFiles;
 
 /**
  * Checkpoints in a directory on any Hadoop file system, one file per checkpointed epoch,

@@ -15,6 +15,8 @@ import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.EpochSums;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.config.TrainSettings;
+import sparkgru.jobs.data.PackedPartition;
 
 /**
  * The driver side of parameter averaging. Each round broadcasts the flat weights and optimiser

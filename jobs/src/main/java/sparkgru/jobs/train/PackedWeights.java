@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
-import sparkgru.engine.linalg.BulkArrays;
+import sparkgru.engine.io.BulkArrays;
 
 /**
  * The flat vector a round broadcasts (the weights, then the optimiser state), serialized as

@@ -7,6 +7,8 @@ import sparkgru.engine.model.Seeds;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.Optimizer;
 import sparkgru.engine.optim.ParameterAveraging;
+import sparkgru.jobs.config.TrainSettings;
+import sparkgru.jobs.data.PackedPartition;
 
 /**
  * Runs on an executor: trains one partition for one round. The partition's sample order for

@@ -12,13 +12,16 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
-import sparkgru.jobs.data.DataErrors;
+import sparkgru.jobs.config.TrainSettings;
+import sparkgru.jobs.data.PackedPartition;
+import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.Evaluation;
 import sparkgru.jobs.forecast.TrainedModel;
-import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.io.AtomicFiles;
+import sparkgru.jobs.io.JsonLinesWriter;
 
 /**
  * The training job: read (or generate) the data as {@link TrainingData} (training sequences, or

@@ -10,7 +10,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.Sequential;
+import sparkgru.engine.model.Version;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.TrainSettings;
+import sparkgru.jobs.data.PackedPartition;
 
 /**
  * One parameter-averaging run as a {@link JobConfig} describes it, whoever starts it (the train
@@ -79,7 +82,7 @@ public final class TrainingRun {
    */
   public History fit(TrainSettings settings, Sequential model, JavaRDD<PackedPartition> train,
       JavaRDD<PackedPartition> validation, EpochListener listener, String data, Map<String, Object> provenance) {
-    provenance.put("engine", sparkgru.jobs.Main.VERSION);
+    provenance.put("engine", Version.NAME);
     provenance.put("spark", spark.version());
     provenance.put("java", System.getProperty("java.version"));
     provenance.put("data", data);

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.FuzzContract;
 
 /**

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import sparkgru.engine.FuzzContract;
 import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.io.DataErrors;
 
 /**
  * Fuzzes the reading of a user's CSV file on the shared local Spark session: the input bytes are

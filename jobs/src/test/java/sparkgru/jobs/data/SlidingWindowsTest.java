@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import sparkgru.jobs.SparkTestSession;
-import sparkgru.jobs.train.PackedPartition;
+import sparkgru.jobs.data.PackedPartition;
 
 /** Forecasting windows: contents, series and gap boundaries, short series, missing values, real data. */
 class SlidingWindowsTest {

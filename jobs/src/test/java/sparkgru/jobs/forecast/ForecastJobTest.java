@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import sparkgru.engine.config.Json;
+import sparkgru.engine.io.Json;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;

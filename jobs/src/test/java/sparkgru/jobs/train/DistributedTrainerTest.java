@@ -19,6 +19,8 @@ import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.config.TrainSettings;
+import sparkgru.jobs.data.PackedPartition;
 
 /** Parameter averaging on a real (local) Spark context against the engine's local training. */
 class DistributedTrainerTest {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
-import sparkgru.jobs.data.HadoopFiles;
+import sparkgru.jobs.io.HadoopFiles;
 
 /**
  * The train job on a real in-process HDFS (3 datanodes, replication 2): data read from

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.data.WindowSpec;
 
 class TrainingDataTest {

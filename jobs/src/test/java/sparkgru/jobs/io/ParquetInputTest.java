@@ -1,4 +1,4 @@
-package sparkgru.jobs.data;
+package sparkgru.jobs.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.LongFormat;
 import sparkgru.jobs.train.TrainJob;
 
 /**

@@ -1,4 +1,4 @@
-package sparkgru.jobs.data;
+package sparkgru.jobs.io;
 
 import java.io.IOException;
 import java.util.UUID;

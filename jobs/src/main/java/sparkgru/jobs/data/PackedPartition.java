@@ -1,4 +1,4 @@
-package sparkgru.jobs.train;
+package sparkgru.jobs.data;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -57,11 +57,12 @@ public final class PackedPartition implements Serializable {
    * A partition of a known number of samples filled from pieces, each copied to its sample
    * offset as it arrives: the pieces need not be held until the end, nor arrive in order.
    */
-  static final class Assembly {
+  public static final class Assembly {
     private final PackedPartition partition;
     private long filled;
 
-    Assembly(int count, int steps, int features, int[] targetShape) {
+    /** An empty partition of {@code count} samples of these shapes. */
+    public Assembly(int count, int steps, int features, int[] targetShape) {
       partition = new PackedPartition(count, steps, features, targetShape,
           new float[Math.multiplyExact(count, Math.multiplyExact(steps, features))],
           new float[Math.multiplyExact(count, Arrays.stream(targetShape).reduce(1, Math::multiplyExact))], null);
@@ -71,7 +72,7 @@ public final class PackedPartition implements Serializable {
      * Copies {@code piece} (the same shapes, no mask) to samples {@code [at, at + piece.count())};
      * a piece that does not fit is the caller's error, not the data's.
      */
-    void put(int at, PackedPartition piece) {
+    public void put(int at, PackedPartition piece) {
       PackedPartition p = partition;
       if (piece.steps != p.steps || piece.features != p.features || !Arrays.equals(piece.targetShape, p.targetShape)
           || piece.mask != null || at < 0 || at + (long) piece.count > p.count) {
@@ -85,7 +86,7 @@ public final class PackedPartition implements Serializable {
     }
 
     /** The partition, once pieces of its count of samples in all were put. */
-    PackedPartition build() {
+    public PackedPartition build() {
       if (filled != partition.count) {
         throw new IllegalStateException("partition of " + partition.count + " samples received pieces of " + filled);
       }

@@ -1,4 +1,4 @@
-package sparkgru.engine.linalg;
+package sparkgru.engine.io;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;

@@ -1,4 +1,4 @@
-package sparkgru.jobs.train;
+package sparkgru.jobs.config;
 
 import java.io.Serializable;
 import java.util.List;

@@ -1,4 +1,4 @@
-package sparkgru.jobs.train;
+package sparkgru.jobs.io;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import sparkgru.engine.model.EpochListener;
-import sparkgru.jobs.data.AtomicFiles;
+import sparkgru.jobs.io.AtomicFiles;
 
 /**
  * Keeps the per-epoch logs as a JSON-lines file on any Hadoop file system,

@@ -1,4 +1,4 @@
-package sparkgru.engine.config;
+package sparkgru.engine.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package sparkgru.engine.config;
+package sparkgru.engine.errors;
 
 import java.util.Comparator;
 import java.util.Set;

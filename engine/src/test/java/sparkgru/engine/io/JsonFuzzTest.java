@@ -1,4 +1,4 @@
-package sparkgru.engine.config;
+package sparkgru.engine.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package sparkgru.jobs.data;
+package sparkgru.jobs.io;
 
 import java.util.Optional;
 
