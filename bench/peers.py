@@ -14,6 +14,11 @@ Every peer runs in its own subprocess (the Keras backend is fixed by
 KERAS_BACKEND before import), pinned to one thread (env vars + framework
 thread settings) and, when `taskset` exists, to CPU 0.
 
+Interpreters: keras-jax, keras-tensorflow and torch run under the Python
+that runs this script (keras 3, tensorflow-cpu, jax and torch installed in
+it); torch-debian under Debian's /usr/bin/python3 with its python3-torch
+package, or the interpreter PEERS_DEBIAN_PYTHON names.
+
 Output: one line per measurement on stdout:
   peer=<name> config=<c> mode=<m> seq_per_s=<median> runs=<r1,r2> gflops=<g>
 or, if a peer cannot run:
@@ -66,14 +71,14 @@ CONFIGS = {
                      out_act="sigmoid", loss="bce"),
 }
 
-KV_PY = os.environ.get("PEERS_KV_PYTHON", "/tmp/kv/bin/python")
+PEERS_PY = sys.executable
 DEBIAN_PY = os.environ.get("PEERS_DEBIAN_PYTHON", "/usr/bin/python3")
 
 PEERS = {
     # name: (python interpreter, kind, KERAS_BACKEND)
-    "keras-jax": (KV_PY, "keras", "jax"),
-    "keras-tensorflow": (KV_PY, "keras", "tensorflow"),
-    "torch": (KV_PY, "torch", None),
+    "keras-jax": (PEERS_PY, "keras", "jax"),
+    "keras-tensorflow": (PEERS_PY, "keras", "tensorflow"),
+    "torch": (PEERS_PY, "torch", None),
     "torch-debian": (DEBIAN_PY, "torch", None),
 }
 

@@ -124,14 +124,15 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** {@code java}, a 700 MB heap and the options Spark needs on Java 17: the start of a Spark JVM's command. */
+  /**
+   * {@code java}, a 700 MB heap and the options of conf/jvm-options (the Vector API, and what Spark
+   * needs on Java 17): the start of a Spark JVM's command.
+   */
   public static List<String> java() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx700m");
-    for (String opt : System.getProperty("sparkgru.jvmOptions", JVM_OPTIONS).trim().split("\\s+")) {
-      cmd.add(opt);
-    }
+    cmd.add("@" + jvmOptionsFile());
     return cmd;
   }
 
@@ -150,16 +151,14 @@ public final class StandaloneCluster implements AutoCloseable {
     return p;
   }
 
-  /** The JVM options Spark needs on Java 17 (as the pom's spark.test.jvm.options). */
-  private static final String JVM_OPTIONS = "-XX:+IgnoreUnrecognizedVMOptions "
-      + "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED "
-      + "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "
-      + "--add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED "
-      + "--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED "
-      + "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED "
-      + "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED "
-      + "--add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED "
-      + "-Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true";
+  /** conf/jvm-options, the JVM options of every spark-gru JVM ({@code sparkgru.jvmOptionsFile}). */
+  private static Path jvmOptionsFile() {
+    Path file = Path.of(System.getProperty("sparkgru.jvmOptionsFile", ""));
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("JVM options file missing: sparkgru.jvmOptionsFile=" + file);
+    }
+    return file.toAbsolutePath();
+  }
 
   /**
    * A SPARK_HOME whose jars/ links every Spark jar of this test's class path; kept under target/

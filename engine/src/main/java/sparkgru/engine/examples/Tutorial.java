@@ -1,6 +1,7 @@
 package sparkgru.engine.examples;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +21,7 @@ import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.Adam;
 
 /**
- * The tutorial of the project's brief, as Keras users know it:
+ * A stacked GRU classifier trained and run as Keras users write it:
  * <pre>
  *   model = Sequential([GRU(50, return_sequences=True), GRU(50), Dense(1, activation="sigmoid")])
  *   model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["binary_accuracy"])
@@ -97,6 +98,6 @@ public final class Tutorial {
 
   /** Runs the tutorial with seed 42. */
   public static void main(String[] args) {
-    run(42, new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8));
+    run(42, new PrintWriter(System.out, true, StandardCharsets.UTF_8));
   }
 }

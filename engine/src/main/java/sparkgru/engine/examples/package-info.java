@@ -1,5 +1,5 @@
 /**
- * Runnable examples of the engine on its own (no Spark): the tutorial from the project's brief.
+ * Runnable examples of the engine on its own (no Spark): the Keras tutorial of a stacked GRU classifier.
  * Examples only use the public API; nothing else depends on them.
  */
 package sparkgru.engine.examples;

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The brief's tutorial runs, learns, prints every epoch and returns Keras' shapes. */
+/** The tutorial runs, learns, prints every epoch and returns Keras' shapes. */
 class TutorialTest {
 
   @Test
@@ -19,7 +20,7 @@ class TutorialTest {
     double[] loss = result.history().get("loss");
     double[] accuracy = result.history().get("binary_accuracy");
     assertTrue(loss.length == 10, "10 epochs");
-    assertTrue(loss[9] < 0.8 * loss[0], "loss falls: " + java.util.Arrays.toString(loss));
+    assertTrue(loss[9] < 0.8 * loss[0], "loss falls: " + Arrays.toString(loss));
     assertTrue(accuracy[9] > 0.75, "accuracy after 10 epochs: " + accuracy[9]);
     assertTrue(printed.contains("Epoch 1/10 - loss: ") && printed.contains("Epoch 10/10 - loss: "), printed);
     assertTrue(printed.contains("binary_accuracy: "), printed);

@@ -166,7 +166,7 @@ class KilledForecastIT {
   private Run start(Path output) throws IOException {
     Files.createDirectories(output.getParent());
     List<String> cmd = new ArrayList<>(StandaloneCluster.java());
-    cmd.addAll(List.of("--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         "sparkgru.jobs.Main", "forecast", "--model", model.toUri().toString(), "--backtest",
         "--output", output.toUri().toString(), "--set", "demo.sequences=600", "--set", "spark.master=local[2]"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
