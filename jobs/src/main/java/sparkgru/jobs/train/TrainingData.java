@@ -19,6 +19,8 @@ import sparkgru.jobs.io.ParquetInput;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.WindowChunk;
+import sparkgru.jobs.data.WindowReport;
 import sparkgru.jobs.data.WindowSpec;
 
 /**
@@ -157,8 +159,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
         }, true);
   }
 
-  private static long[] windowCounts(List<SlidingWindows.Report> reports) {
-    return reports.stream().mapToLong(SlidingWindows.Report::windows).toArray();
+  private static long[] windowCounts(List<WindowReport> reports) {
+    return reports.stream().mapToLong(WindowReport::windows).toArray();
   }
 
   /**
@@ -257,9 +259,9 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       windows = windows.scaledBy(scaler);
       provenance.put("scaling", scaler.toJson());
       List<String> notes = new ArrayList<>();
-      JavaRDD<SlidingWindows.Windowed> trainWindows = cache(windows.build(typed, partitions), cached);
-      List<SlidingWindows.Report> trainReports = SlidingWindows.reportsByPartition(trainWindows);
-      SlidingWindows.Report trainReport = SlidingWindows.merge(trainReports);
+      JavaRDD<WindowChunk> trainWindows = cache(windows.build(typed, partitions), cached);
+      List<WindowReport> trainReports = SlidingWindows.reportsByPartition(trainWindows);
+      WindowReport trainReport = WindowReport.sum(trainReports);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
         throw new IllegalArgumentException(table.origin() + " gives no training window: " + trainReport.describe()
@@ -272,20 +274,20 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             LOG.log(System.Logger.Level.WARNING, w);
             notes.add(w);
           });
-      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data),
+      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(WindowChunk::data),
           windowCounts(trainReports), partitions, spec), cached);
       JavaRDD<PackedPartition> validation = null;
       if (split.hasValidation()) {
-        JavaRDD<SlidingWindows.Windowed> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
+        JavaRDD<WindowChunk> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
             .build(typed, partitions), cached);
-        List<SlidingWindows.Report> reports = SlidingWindows.reportsByPartition(validationWindows);
-        SlidingWindows.Report report = SlidingWindows.merge(reports);
+        List<WindowReport> reports = SlidingWindows.reportsByPartition(validationWindows);
+        WindowReport report = WindowReport.sum(reports);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
           throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
-        validation = cache(balance(validationWindows.map(SlidingWindows.Windowed::data), windowCounts(reports),
+        validation = cache(balance(validationWindows.map(WindowChunk::data), windowCounts(reports),
             partitions, spec), cached);
         validation.count();
         validationWindows.unpersist(false);
