@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkContext;
@@ -14,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
@@ -30,16 +30,17 @@ import sparkgru.jobs.io.ParquetInput;
 
 /**
  * The training job's data, packed per partition and persisted: training samples, validation
- * samples (or null) and what the console should say about them.
+ * samples (or null) and what the console and the model's provenance should say about them.
  *
  * @param train      training samples
  * @param validation validation samples, or null
  * @param origin     where the data came from
  * @param notes      lines for the console (window counts, short series)
  * @param scaler     the scaling fitted on the training part (series), or null (sequences)
+ * @param provenance the fitted scaling and the training window count (series), nothing (sequences)
  */
 record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, String origin,
-    List<String> notes, Scaler scaler) {
+    List<String> notes, Scaler scaler, Provenance provenance) {
   private static final System.Logger LOG = System.getLogger(TrainingData.class.getName());
 
   /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
@@ -76,7 +77,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     JavaRDD<PackedPartition> validation = validationFraction > 0
         ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
-    return new TrainingData(train, validation, origin, List.of(), null);
+    return new TrainingData(train, validation, origin, List.of(), null, Provenance.NONE);
   }
 
   private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
@@ -169,11 +170,10 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
 
   /**
    * Time series cut into forecasting windows: the scaler is fitted on each series' training part
-   * and stored in {@code provenance} (key {@code scaling}) with the window counts; training and
-   * validation windows come from their parts of the chronological split.
+   * and recorded in the provenance with the training window count; training and validation
+   * windows come from their parts of the chronological split.
    */
-  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape,
-      Map<String, Object> provenance) {
+  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
     WindowSpec spec = config.windowSpec();
     if (outShape.length != 1 || outShape[0] != spec.outputWidth()) {
       throw new IllegalArgumentException("the model outputs " + Arrays.toString(outShape) + " values per "
@@ -191,7 +191,6 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     try {
       Scaler scaler = config.scaler().fit(typed, table.series(), table.time(), split);
       windows = windows.scaledBy(scaler);
-      provenance.put("scaling", scaler.toJson());
       List<String> notes = new ArrayList<>();
       JavaRDD<WindowChunk> trainWindows = cache(windows.build(typed, partitions), cached);
       List<WindowReport> trainReports = SlidingWindows.reportsByPartition(trainWindows);
@@ -202,7 +201,6 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
             + " rows in its training part (split." + split.mode().name().toLowerCase(Locale.ROOT) + ")");
       }
-      provenance.put("training_windows", trainReport.windows());
       memoryWarning(trainReport.windows(), spec.lookback() * spec.inputs().size() + spec.outputWidth(), partitions,
           spark.sparkContext()).ifPresent(w -> {
             LOG.log(System.Logger.Level.WARNING, w);
@@ -228,7 +226,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       }
       train.count();
       trainWindows.unpersist(false);
-      return new TrainingData(train, validation, table.origin(), notes, scaler);
+      return new TrainingData(train, validation, table.origin(), notes, scaler,
+          Provenance.NONE.withScaling(scaler.toJson(), trainReport.windows()));
     } catch (RuntimeException e) {
       cached.forEach(r -> r.unpersist(false));
       throw e;
