@@ -77,7 +77,8 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
             if (spec.missing() == WindowSpec.Missing.FORWARD_FILL) {
               if (i == stretches[st]) {
                 throw new IllegalArgumentException("series " + s.id() + " cannot forward-fill column '"
-                    + columns.get(c) + "' at time " + s.timeText(s.times()[i]) + ": no earlier value in this stretch of the series");
+                    + columns.get(c) + "' at time " + s.timeText(s.times()[i])
+                    + ": no earlier value in this stretch of the series");
               }
               v[c] = vals[i - 1][c];
             }

@@ -142,7 +142,8 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     }
     int[] bounds = windows.split().bounds(s.times(), windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {
-      for (int start : windows.cutter().starts(stretches[st], stretches[st + 1], bounds, spec.horizon(), spec.stride())) {
+      for (int start : windows.cutter().starts(stretches[st], stretches[st + 1], bounds, spec.horizon(),
+          spec.stride())) {
         if (spec.missing() != WindowSpec.Missing.DROP
             || !s.hasMissing(start, start + spec.lookback() + spec.horizon())) {
           out.add(start);
