@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Provenance;
 
 /**
  * Bad configuration on the command line of {@code spark-gru train}: each exits 2 with one line,
@@ -157,7 +158,7 @@ class BadCommandLinesTest {
     Path model = dir.resolve("m.sgru");
     ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
         "1")));
-    Files.write(model, ModelFile.write(spec, spec.build(3), Map.of()));
+    Files.write(model, ModelFile.write(spec, spec.build(3), Provenance.NONE));
     Files.writeString(dir.resolve("in.csv"), "sequence_id,step,x0,x1\na,0,1.0,2.0\n");
     List<String> args = new ArrayList<>(command);
     if (command.get(0).equals("train")) {
@@ -189,8 +190,8 @@ class BadCommandLinesTest {
     ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
         "1")));
     Path sequences = dir.resolve("sequences.sgru");
-    Files.write(sequences, ModelFile.write(spec, spec.build(3), Map.of("config",
-        sparkgru.jobs.config.JobConfig.of().effectiveValues())));
+    Files.write(sequences, ModelFile.write(spec, spec.build(3), Provenance.fromJson(Map.of("config",
+        sparkgru.jobs.config.JobConfig.of().effectiveValues()))));
     String[] r = run("forecast", "--model", sequences.toString(), "--output", dir.resolve("out/f.csv").toString());
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: " + sequences + ": it was trained on sequences (data.format=sequences), not on "
@@ -199,7 +200,7 @@ class BadCommandLinesTest {
     NoPartialOutput.assertOnly(dir, List.of("sequences.sgru"), "forecast with a sequence model");
     ModelSpec statefulSpec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3", "stateful", "true")));
     Path stateful = dir.resolve("stateful.sgru");
-    Files.write(stateful, ModelFile.write(statefulSpec, statefulSpec.build(3), Map.of()));
+    Files.write(stateful, ModelFile.write(statefulSpec, statefulSpec.build(3), Provenance.NONE));
     r = run("export", "--model", stateful.toString(), "--output", dir.resolve("out/m.keras").toString());
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: a stateful GRU cannot be exported: Keras needs a fixed batch size for it, which "

@@ -86,7 +86,8 @@ class MainTest {
             "1")));
     sparkgru.engine.model.Sequential model = spec.build(3);
     java.nio.file.Path own = dir.resolve("m.sgru");
-    java.nio.file.Files.write(own, sparkgru.engine.model.ModelFile.write(spec, model, java.util.Map.of()));
+    java.nio.file.Files.write(own, sparkgru.engine.model.ModelFile.write(spec, model,
+        sparkgru.engine.model.Provenance.NONE));
     String[] ok = run("export", "--model", own.toString(), "--output", dir.resolve("m.keras").toString());
     assertEquals("0", ok[0], ok[2]);
     assertTrue(ok[1].contains("exported " + own + " to " + dir.resolve("m.keras")), ok[1]);

@@ -8,12 +8,12 @@ import io.jhdf.exceptions.HdfException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Parameters;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 
 /**
@@ -46,11 +46,8 @@ public final class KerasImporter {
   public static ModelFile.Loaded read(byte[] data, String name) {
     if (startsWith(data, ZIP)) {
       Map<String, byte[]> entries = KerasArchive.entries(data, name);
-      Map<String, Object> provenance = new LinkedHashMap<>();
-      provenance.put("source", name);
-      if (entries.containsKey("metadata.json")) {
-        provenance.put("keras_metadata", json(entries.get("metadata.json"), name + " metadata.json"));
-      }
+      Provenance provenance = Provenance.imported(name, entries.containsKey("metadata.json")
+          ? json(entries.get("metadata.json"), name + " metadata.json") : null);
       return read(json(entries.get("config.json"), name + " config.json"), entries.get("model.weights.h5"), name,
           provenance);
     }
@@ -101,9 +98,7 @@ public final class KerasImporter {
           }
         }
         Sequential model = build(cfg, values);
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("source", name);
-        return new ModelFile.Loaded(cfg.spec(), model, provenance);
+        return new ModelFile.Loaded(cfg.spec(), model, Provenance.imported(name, null));
       });
     }
     throw new IllegalArgumentException(name + " is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) "
@@ -112,12 +107,10 @@ public final class KerasImporter {
 
   /** Reads a bare {@code .weights.h5} file with the model's config JSON ({@code model.to_json()}). */
   public static ModelFile.Loaded read(byte[] configJson, byte[] weights, String name) {
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put("source", name);
-    return read(json(configJson, name + " config"), weights, name, provenance);
+    return read(json(configJson, name + " config"), weights, name, Provenance.imported(name, null));
   }
 
-  private static ModelFile.Loaded read(Object config, byte[] weights, String name, Map<String, Object> provenance) {
+  private static ModelFile.Loaded read(Object config, byte[] weights, String name, Provenance provenance) {
     KerasConfig cfg = KerasConfig.parse(config, name);
     if (!startsWith(weights, HDF5)) {
       throw new IllegalArgumentException(name + ": the weights are not an HDF5 file");

@@ -17,8 +17,8 @@ import sparkgru.engine.io.Json;
 
 /**
  * The project's own model format, one file: the magic {@code SPARKGRU}, a format version, a
- * JSON header (the model as layer specs, the variables with Keras paths and shapes, and
- * provenance: configuration, seed, data, versions, metrics), then the flat float32 weights.
+ * JSON header (the model as layer specs, the variables with Keras paths and shapes, and its
+ * {@link Provenance}: configuration, seed, data, versions, history), then the flat float32 weights.
  * Readable by the engine alone. Reading treats the bytes as untrusted: the header is limited to
  * {@value #MAX_HEADER_BYTES} bytes, the weight count must match the model the header describes,
  * and truncated or non-finite data are rejected with a message naming the file.
@@ -33,13 +33,13 @@ public final class ModelFile {
   public static final int MAX_HEADER_BYTES = 1 << 30;
   private static final byte[] MAGIC = "SPARKGRU".getBytes(StandardCharsets.US_ASCII);
 
-  /** A loaded model and the provenance stored with it. */
-  public record Loaded(ModelSpec spec, Sequential model, Map<String, Object> provenance) {}
+  /** A loaded model and the provenance stored with it ({@link Provenance#NONE} when the file holds none). */
+  public record Loaded(ModelSpec spec, Sequential model, Provenance provenance) {}
 
   private ModelFile() {}
 
   /** The file's bytes for a model built from {@code spec}, with its current weights. */
-  public static byte[] write(ModelSpec spec, Sequential model, Map<String, Object> provenance) {
+  public static byte[] write(ModelSpec spec, Sequential model, Provenance provenance) {
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("format", "spark-gru-model");
     header.put("version", VERSION);
@@ -61,7 +61,7 @@ public final class ModelFile {
       vars.add(Map.of("path", v.path(), "shape", shape));
     }
     header.put("variables", vars);
-    header.put("provenance", provenance);
+    header.put("provenance", provenance.toJson());
     byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
     float[] w = model.parameters().toArray();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + 4 * w.length + 32);
@@ -85,7 +85,6 @@ public final class ModelFile {
    * describes is built only once the file is known to hold all its weights (4 bytes each), so a
    * header cannot make the reader allocate more than about three times the file's size.
    */
-  @SuppressWarnings("unchecked")
   public static Loaded read(byte[] data, String name) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte[] magic = new byte[MAGIC.length];
@@ -155,8 +154,7 @@ public final class ModelFile {
         throw new IllegalArgumentException(name + " has " + in.available() + " unexpected bytes after the weights");
       }
       model.parameters().copyFrom(w);
-      Object provenance = header.get("provenance");
-      return new Loaded(spec, model, provenance instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of());
+      return new Loaded(spec, model, Provenance.fromJson(header.get("provenance")));
     } catch (EOFException e) {
       throw new IllegalArgumentException(name + " is truncated: the file ends before its declared contents", e);
     } catch (IOException e) {

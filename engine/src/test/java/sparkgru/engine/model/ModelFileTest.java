@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.linalg.Tensor;
@@ -21,7 +25,8 @@ class ModelFileTest {
       LayerSpec.of("dense", "units", "2", "activation", "tanh")));
 
   private static byte[] file(Sequential model) {
-    return ModelFile.write(SPEC, model, Map.of("seed", 4, "data", "test", "metrics", List.of(Map.of("loss", 0.5))));
+    return ModelFile.write(SPEC, model, Provenance.fromJson(Map.of("seed", 4, "data", "test", "metrics",
+        List.of(Map.of("loss", 0.5)))));
   }
 
   @Test
@@ -32,8 +37,54 @@ class ModelFileTest {
     assertArrayEquals(model.parameters().toArray(), loaded.model().parameters().toArray(), 0f);
     Tensor x = Tensor.of(new float[] {1, 2, 0, 0, 3, -1, 0.5f, 0.5f, 1, 1, 2, 2}, 2, 3, 2);
     assertArrayEquals(model.predict(x, 2).toArray(), loaded.model().predict(x, 2).toArray(), 0f);
-    assertEquals(4.0, loaded.provenance().get("seed"));
-    assertEquals("test", loaded.provenance().get("data"));
+    assertEquals(4L, loaded.provenance().seed());
+    assertEquals("test", loaded.provenance().dataOrigin());
+    assertEquals(Map.of("metrics", List.of(Map.of("loss", 0.5))), loaded.provenance().other());
+  }
+
+  /**
+   * A file whose header holds the provenance as the train job wrote it from a map (here the
+   * header's JSON with its {@code provenance} replaced) reads, keeping every key, and writes the
+   * same header again.
+   */
+  @Test
+  void aProvenanceWrittenAsAnUntypedMapReadsAndWritesTheSameHeader() {
+    Sequential model = SPEC.build(4);
+    byte[] typed = ModelFile.write(SPEC, model, Provenance.NONE);
+    int length = ByteBuffer.wrap(typed).getInt(12);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> header = (Map<String, Object>) Json.parse(new String(typed, 16, length,
+        StandardCharsets.UTF_8));
+    Map<String, Object> old = new LinkedHashMap<>();
+    old.put("scaling", Map.of("method", "none", "scope", "global", "columns", List.of("v"), "params", Map.of()));
+    old.put("training_windows", 120L);
+    old.put("engine", "0.1.0-SNAPSHOT");
+    old.put("spark", "4.0.1");
+    old.put("java", "17.0.12");
+    old.put("data", "file:/tmp/series.csv");
+    old.put("seed", 42L);
+    old.put("partitions", 2);
+    old.put("config", new TreeMap<>(Map.of("window.lookback", "24", "window.horizon", "6")));
+    old.put("created", "2025-11-02T08:15:30.123Z");
+    old.put("history", List.of(Map.of("loss", 0.25)));
+    old.put("notes", "written by hand");
+    header.put("provenance", old);
+    byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+    byte[] before = ByteBuffer.allocate(typed.length - length + json.length).put(typed, 0, 12).putInt(json.length)
+        .put(json).put(typed, 16 + length, typed.length - 16 - length).array();
+
+    ModelFile.Loaded loaded = ModelFile.read(before, "before.sgru");
+    Provenance p = loaded.provenance();
+    assertEquals(120L, p.trainingWindows());
+    assertEquals("0.1.0-SNAPSHOT", p.engineVersion());
+    assertEquals("file:/tmp/series.csv", p.dataOrigin());
+    assertEquals(42L, p.seed());
+    assertEquals(2, p.partitions());
+    assertEquals(Map.of("window.horizon", "6", "window.lookback", "24"), p.config());
+    assertEquals(Instant.parse("2025-11-02T08:15:30.123Z"), p.created());
+    assertEquals(List.of(Map.of("loss", 0.25)), p.history());
+    assertEquals(Map.of("notes", "written by hand"), p.other());
+    assertArrayEquals(before, ModelFile.write(loaded.spec(), loaded.model(), p), "the same bytes written again");
   }
 
   @Test
@@ -64,7 +115,7 @@ class ModelFileTest {
    * only {@code bytes} bytes of them.
    */
   private static byte[] claiming(ModelSpec spec, int count, int bytes) {
-    byte[] small = ModelFile.write(spec, SPEC.build(1), Map.of());
+    byte[] small = ModelFile.write(spec, SPEC.build(1), Provenance.NONE);
     int json = ByteBuffer.wrap(small).getInt(12);
     return ByteBuffer.allocate(16 + json + 4 + bytes).put(small, 0, 16 + json).putInt(count).array();
   }
@@ -94,9 +145,9 @@ class ModelFileTest {
 
   /** A file of the given header and weight count, without the weights. */
   private static byte[] headerOnly(String json, int count) {
-    byte[] header = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] header = json.getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + header.length + 4);
-    b.put("SPARKGRU".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(ModelFile.VERSION)
+    b.put("SPARKGRU".getBytes(StandardCharsets.US_ASCII)).putInt(ModelFile.VERSION)
         .putInt(header.length).put(header).putInt(count);
     return b.array();
   }

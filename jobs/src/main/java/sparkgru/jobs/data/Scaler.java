@@ -91,11 +91,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
         if (r.isNullAt(o)) {
           continue;
         }
-        double[] p = shiftAndScale(r, o);
-        double shift = p[0];
-        double scale = p[1];
-        fitted.put(key(scope == Scope.PER_SERIES ? r.getString(0) : "", c),
-            new double[] {shift, scale > 0 && Double.isFinite(scale) ? scale : 1.0});
+        fitted.put(key(scope == Scope.PER_SERIES ? r.getString(0) : "", c), shiftAndScale(r, o).params());
       }
     }
     return new Scaler(method, scope, columns, fitted);
@@ -116,16 +112,23 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     if (r.isNullAt(0)) {
       throw new IllegalArgumentException("no training rows to fit the scaling on: every series' training part is empty");
     }
-    double[] p = shiftAndScale(r, 0);
-    return new double[] {p[0], p[1] > 0 && Double.isFinite(p[1]) ? p[1] : 1.0};
+    return shiftAndScale(r, 0).params();
   }
 
-  /** {shift, scale} from aggregated (mean, stddev, min, max, max |v|) at {@code o}. */
-  private double[] shiftAndScale(Row r, int o) {
+  /** A fitted {@code (v - shift) / scale}, before a constant stretch's scale (0 or not finite) becomes 1. */
+  private record Fitted(double shift, double scale) {
+    /** The stored {shift, scale}. */
+    double[] params() {
+      return new double[] {shift, scale > 0 && Double.isFinite(scale) ? scale : 1.0};
+    }
+  }
+
+  /** The fit of aggregated (mean, stddev, min, max, max |v|) at {@code o}. */
+  private Fitted shiftAndScale(Row r, int o) {
     return switch (method) {
-      case STANDARD -> new double[] {r.getDouble(o), r.getDouble(o + 1)};
-      case MIN_MAX -> new double[] {r.getDouble(o + 2), r.getDouble(o + 3) - r.getDouble(o + 2)};
-      default -> new double[] {0, r.getDouble(o + 4)};
+      case STANDARD -> new Fitted(r.getDouble(o), r.getDouble(o + 1));
+      case MIN_MAX -> new Fitted(r.getDouble(o + 2), r.getDouble(o + 3) - r.getDouble(o + 2));
+      default -> new Fitted(0, r.getDouble(o + 4));
     };
   }
 

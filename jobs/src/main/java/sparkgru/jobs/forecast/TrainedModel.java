@@ -1,6 +1,7 @@
 package sparkgru.jobs.forecast;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -24,7 +25,6 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
   private static final long serialVersionUID = 1L;
 
   /** Reads a model file from any Hadoop path and checks that it is a forecasting model. */
-  @SuppressWarnings("unchecked")
   public static TrainedModel read(String path, List<String> overrides, Configuration conf) {
     byte[] bytes;
     try {
@@ -34,13 +34,13 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
           ? "; train one with bin/spark-gru train" : ""), e);
     }
     ModelFile.Loaded loaded = ModelFile.read(bytes, path);
-    Object stored = loaded.provenance().get("config");
-    if (!(stored instanceof Map<?, ?> config)) {
+    Map<String, String> config = loaded.provenance().config();
+    if (config == null) {
       throw new IllegalArgumentException(path + " holds no training configuration; it was not written by the train "
           + "job");
     }
-    JobConfig applied = JobConfig.applying((Map<String, ?>) config, path, overrides);
-    Object scaling = loaded.provenance().get("scaling");
+    JobConfig applied = JobConfig.applying(config, path, overrides);
+    Object scaling = loaded.provenance().scaling();
     if (scaling == null) {
       throw new IllegalArgumentException(path + " holds no fitted scaling; it was not written by the train job");
     }
@@ -55,18 +55,17 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
     return config.windowSpec();
   }
 
-  /** The per-epoch logs of its training, as stored in the file. */
-  @SuppressWarnings("unchecked")
+  /** The per-epoch logs of its training, as stored in the file, without the logs that were not numbers. */
   public List<Map<String, Double>> history() {
-    Object h = ModelFile.read(bytes, name).provenance().get("history");
-    if (!(h instanceof List<?> epochs)) {
+    List<Map<String, Double>> epochs = ModelFile.read(bytes, name).provenance().history();
+    if (epochs == null) {
       return List.of();
     }
-    return epochs.stream().filter(Map.class::isInstance).map(e -> {
-      Map<String, Double> out = new java.util.LinkedHashMap<>();
-      ((Map<String, Object>) e).forEach((k, v) -> {
-        if (v instanceof Number n) {
-          out.put(k, n.doubleValue());
+    return epochs.stream().map(e -> {
+      Map<String, Double> out = new LinkedHashMap<>();
+      e.forEach((k, v) -> {
+        if (!v.isNaN()) {
+          out.put(k, v);
         }
       });
       return out;

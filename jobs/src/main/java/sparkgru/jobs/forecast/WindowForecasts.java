@@ -80,7 +80,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     List<Integer> starts = new ArrayList<>();
     while (starts.size() < batch && (current != null || series.hasNext())) {
       if (current == null) {
-        Series s = windows.clean(series.next());
+        Series s = windows.cutter().clean(series.next());
         tally.series();
         List<Integer> found = starts(s);
         if (found.isEmpty()) {
@@ -142,7 +142,8 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     }
     int[] bounds = windows.split().bounds(s.times(), windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {
-      for (int start : windows.starts(stretches[st], stretches[st + 1], bounds, spec.horizon(), spec.stride())) {
+      for (int start : windows.cutter().starts(stretches[st], stretches[st + 1], bounds, spec.horizon(),
+          spec.stride())) {
         if (spec.missing() != WindowSpec.Missing.DROP
             || !s.hasMissing(start, start + spec.lookback() + spec.horizon())) {
           out.add(start);

@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.config.JobConfig;
@@ -441,11 +442,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     JavaRDD<PackedPartition> validation = hasValidation
         ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
         : null;
-    Map<String, Object> provenance = new LinkedHashMap<>();
-    provenance.put(SequenceColumns.Shape.PROVENANCE_KEY, shape.name().toLowerCase(java.util.Locale.ROOT));
+    Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(java.util.Locale.ROOT));
     try {
-      run.fit(settings, model, train, validation, listener, OWNER + " " + uid, provenance);
-      GruModel fitted = new GruModel(uid, ModelFile.write(settings.model(), model, provenance));
+      TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, OWNER + " " + uid,
+          provenance);
+      GruModel fitted = new GruModel(uid, ModelFile.write(settings.model(), model, trained.provenance()));
       copyValues(fitted, ParamMap.empty());
       fitted.setParent(this);
       return fitted;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -133,19 +134,13 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     return file.clone();
   }
 
-  /** Each epoch's logs from training (loss, metrics, val_*, timings), in order; empty if unknown. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Each epoch's logs from training (loss, metrics, val_*, timings), in order, NaN where a log
+   * was not a number; empty if unknown.
+   */
   public List<Map<String, Double>> history() {
-    Object h = loaded().provenance().get("history");
-    List<Map<String, Double>> out = new ArrayList<>();
-    if (h instanceof List<?> epochs) {
-      for (Object e : epochs) {
-        Map<String, Double> logs = new java.util.LinkedHashMap<>();
-        ((Map<String, Object>) e).forEach((k, v) -> logs.put(k, v instanceof Number n ? n.doubleValue() : Double.NaN));
-        out.add(java.util.Collections.unmodifiableMap(logs));
-      }
-    }
-    return java.util.Collections.unmodifiableList(out);
+    List<Map<String, Double>> epochs = loaded().provenance().history();
+    return epochs == null ? List.of() : epochs;
   }
 
   /**
@@ -153,9 +148,9 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
    * else as the model's output shape ({@code [1]}: one number).
    */
   private SequenceColumns.Shape shape() {
-    Object recorded = loaded().provenance().get(SequenceColumns.Shape.PROVENANCE_KEY);
+    String recorded = loaded().provenance().predictionShape();
     return recorded == null ? SequenceColumns.Shape.of(loaded().model().outputShape())
-        : SequenceColumns.Shape.valueOf(recorded.toString().toUpperCase(java.util.Locale.ROOT));
+        : SequenceColumns.Shape.valueOf(recorded.toUpperCase(Locale.ROOT));
   }
 
   @Override

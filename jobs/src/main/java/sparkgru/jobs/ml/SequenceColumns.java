@@ -39,9 +39,6 @@ final class SequenceColumns {
     /** A vector per time step. */
     SEQUENCE;
 
-    /** The model file's provenance key recording the shape of the labels a model was fitted on. */
-    static final String PROVENANCE_KEY = "prediction_shape";
-
     /** The prediction column's type for this shape. */
     DataType predictionType() {
       return switch (this) {

@@ -25,6 +25,7 @@ import sparkgru.engine.io.Json;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.io.AtomicFiles;
 
@@ -50,7 +51,7 @@ public final class Checkpoints {
   }
 
   /** Writes the state after an epoch. */
-  public void write(TrainingState state, ModelSpec spec, Sequential scratch, Map<String, Object> provenance) {
+  public void write(TrainingState state, ModelSpec spec, Sequential scratch, Provenance provenance) {
     scratch.parameters().copyFrom(state.weights());
     byte[] model = ModelFile.write(spec, scratch, provenance);
     byte[] history = Json.write(new ArrayList<>(state.history().epochs())).getBytes(StandardCharsets.UTF_8);
@@ -81,8 +82,8 @@ public final class Checkpoints {
     AtomicFiles.write(new Path(dir, "checkpoint-" + state.epoch() + ".ckpt"), conf, bytes.toByteArray());
   }
 
-  /** A checkpoint read back: the state and the model spec it was written for. */
-  public record Restored(TrainingState state, ModelSpec spec, Map<String, Object> provenance, Path path) {}
+  /** A checkpoint read back: the state, the model spec it was written for and the run's provenance. */
+  public record Restored(TrainingState state, ModelSpec spec, Provenance provenance, Path path) {}
 
   /** Whether the directory holds any checkpoint file. */
   public boolean any() {

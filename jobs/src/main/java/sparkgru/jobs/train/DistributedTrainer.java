@@ -127,7 +127,7 @@ public final class DistributedTrainer {
       long averagingNanos = 0;
       TrainSettings s = settings;
       EpochSums sums = new EpochSums(settings.metrics().size());
-      Map<Integer, double[]> partitionLoss = new TreeMap<>();
+      Map<Integer, LossSum> partitionLoss = new TreeMap<>();
       // One flat vector through the epoch's rounds: the weights, then the optimiser state.
       final int n = weights.length;
       float[] packed = Arrays.copyOf(weights, n + state.length);
@@ -173,7 +173,7 @@ public final class DistributedTrainer {
           iterations += update.steps;
         }
         sums.merge(update.sums);
-        update.partitionLoss.forEach((p, v) -> partitionLoss.merge(p, v, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]}));
+        update.partitionLoss.forEach((p, loss) -> partitionLoss.merge(p, loss, LossSum::plus));
         // Everything in the round but the slowest worker's training loop: broadcasting,
         // launching tasks, sending updates back, merging and averaging them.
         averagingNanos += System.nanoTime() - roundStart - update.trainingNanos;
@@ -256,13 +256,13 @@ public final class DistributedTrainer {
     }
   }
 
-  private static double spread(Map<Integer, double[]> partitionLoss) {
+  private static double spread(Map<Integer, LossSum> partitionLoss) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
-    for (double[] v : partitionLoss.values()) {
-      if (v[1] > 0) {
-        min = Math.min(min, v[0] / v[1]);
-        max = Math.max(max, v[0] / v[1]);
+    for (LossSum loss : partitionLoss.values()) {
+      if (loss.samples() > 0) {
+        min = Math.min(min, loss.mean());
+        max = Math.max(max, loss.mean());
       }
     }
     return max >= min ? max - min : 0;

@@ -3,6 +3,8 @@ package sparkgru.jobs.train;
 import java.util.List;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Tensor;
+import sparkgru.engine.loss.Loss;
+import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.Seeds;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.Optimizer;
@@ -67,7 +69,7 @@ final class PartitionTrainer {
     System.arraycopy(state, 0, out, n, state.length);
     update.average = ParameterAveraging.of(out, samples);
     update.steps = last - first;
-    update.partitionLoss.put(partition, new double[] {update.sums.meanLoss() * samples, samples});
+    update.partitionLoss.put(partition, new LossSum(update.sums.meanLoss() * samples, samples));
     return update;
   }
 
@@ -85,8 +87,7 @@ final class PartitionTrainer {
     }
     // A fresh optimiser each task: its state comes from the driver.
     Sequential model = cached.model();
-    model.compile(sparkgru.engine.loss.Loss.parse(settings.loss()), settings.optimizer().build(),
-        model.metrics().toArray(new sparkgru.engine.loss.Metric[0]));
+    model.compile(Loss.parse(settings.loss()), settings.optimizer().build(), model.metrics().toArray(new Metric[0]));
     return model;
   }
 }

@@ -57,6 +57,7 @@ public record ReduceLrOnPlateau(String monitor, double factor, int patience, dou
         }
       }
 
+      /** [best, wait, cooldown left]. */
       @Override
       public double[] state() {
         return new double[] {best, wait, cooldownLeft};

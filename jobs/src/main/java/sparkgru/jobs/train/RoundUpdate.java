@@ -1,7 +1,6 @@
 package sparkgru.jobs.train;
 
 import java.io.Serializable;
-import java.util.Map;
 import java.util.TreeMap;
 import sparkgru.engine.model.EpochSums;
 import sparkgru.engine.optim.ParameterAveraging;
@@ -26,7 +25,8 @@ final class RoundUpdate implements Serializable {
   long steps;
   /** The longest time one worker spent in its training loop this round. */
   long trainingNanos;
-  final TreeMap<Integer, double[]> partitionLoss = new TreeMap<>();
+  /** Each partition's training loss this round. */
+  final TreeMap<Integer, LossSum> partitionLoss = new TreeMap<>();
 
   RoundUpdate(int partition, int metrics) {
     this.firstPartition = partition;
@@ -50,9 +50,7 @@ final class RoundUpdate implements Serializable {
     sums.merge(other.sums);
     steps = Math.max(steps, other.steps);
     trainingNanos = Math.max(trainingNanos, other.trainingNanos);
-    for (Map.Entry<Integer, double[]> e : other.partitionLoss.entrySet()) {
-      partitionLoss.merge(e.getKey(), e.getValue(), (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
-    }
+    other.partitionLoss.forEach((p, loss) -> partitionLoss.merge(p, loss, LossSum::plus));
     return this;
   }
 }

@@ -1,8 +1,7 @@
 package sparkgru.jobs.train;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -69,9 +68,8 @@ public final class TrainJob {
     JsonLinesWriter metrics = new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     TrainingRun run = TrainingRun.open(jsc, config, resume, out, metrics);
-    Map<String, Object> provenance = new LinkedHashMap<>();
     TrainingData data = config.windowed()
-        ? TrainingData.series(spark, config, partitions, outShape, provenance)
+        ? TrainingData.series(spark, config, partitions, outShape)
         : TrainingData.sequences(spark, config, partitions, outShape);
     JavaRDD<PackedPartition> train = data.train();
     JavaRDD<PackedPartition> validation = data.validation();
@@ -87,15 +85,15 @@ public final class TrainJob {
     out.print(model.summary());
     out.flush();
     try {
-      History history = run.fit(settings, model, train, validation, listener, origin, provenance);
-      byte[] file = ModelFile.write(settings.model(), model, provenance);
+      TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, origin, data.provenance());
+      byte[] file = ModelFile.write(settings.model(), model, trained.provenance());
       AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(), file);
       out.println("model written to " + config.get("output.model"));
       if (config.windowed()) {
         report(spark, config, new TrainedModel(config.get("output.model"), file, config, data.scaler()), out);
       }
       out.flush();
-      return new Result(history, model, settings);
+      return new Result(trained.history(), model, settings);
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
     }
@@ -110,11 +108,11 @@ public final class TrainJob {
         : ChronologicalSplit.Part.TEST;
     Evaluation r = EvaluateJob.backtest(spark, trained, part);
     if (r.windows() == 0) {
-      out.println("no " + part.name().toLowerCase(java.util.Locale.ROOT) + " window to compare the model with the "
+      out.println("no " + part.name().toLowerCase(Locale.ROOT) + " window to compare the model with the "
           + "baselines on");
       return;
     }
-    out.println(part.name().toLowerCase(java.util.Locale.ROOT) + " windows (" + r.windows()
+    out.println(part.name().toLowerCase(Locale.ROOT) + " windows (" + r.windows()
         + "), model against baselines:");
     out.print(EvaluateJob.table(r));
     String path = config.get("output.report");

@@ -1,38 +1,46 @@
 package sparkgru.jobs.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
 import sparkgru.jobs.data.LongFormat;
 import sparkgru.jobs.data.PackedPartition;
-import sparkgru.jobs.io.ParquetInput;
+import sparkgru.jobs.data.PartitionBalance;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.WindowChunk;
+import sparkgru.jobs.data.WindowReport;
 import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.io.ParquetInput;
 
 /**
  * The training job's data, packed per partition and persisted: training samples, validation
- * samples (or null) and what the console should say about them.
+ * samples (or null) and what the console and the model's provenance should say about them.
  *
  * @param train      training samples
  * @param validation validation samples, or null
  * @param origin     where the data came from
  * @param notes      lines for the console (window counts, short series)
  * @param scaler     the scaling fitted on the training part (series), or null (sequences)
+ * @param provenance the fitted scaling and the training window count (series), nothing (sequences)
  */
 record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, String origin,
-    List<String> notes, Scaler scaler) {
+    List<String> notes, Scaler scaler, Provenance provenance) {
   private static final System.Logger LOG = System.getLogger(TrainingData.class.getName());
 
   /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
@@ -69,7 +77,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     JavaRDD<PackedPartition> validation = validationFraction > 0
         ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
-    return new TrainingData(train, validation, origin, List.of(), null);
+    return new TrainingData(train, validation, origin, List.of(), null, Provenance.NONE);
   }
 
   private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
@@ -112,7 +120,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       return Optional.empty();
     }
     long needed = (long) Math.ceil(2 * 4.0 * samples * floatsPerSample * tasks / Math.max(1, forTasks));
-    return Optional.of(String.format(java.util.Locale.ROOT, "memory: each of the %d partitions packs %d MB, and a "
+    return Optional.of(String.format(Locale.ROOT, "memory: each of the %d partitions packs %d MB, and a "
         + "task may hold its partition twice while Spark spills it to disk; %d tasks at once on a %d MB %s leave "
         + "them %d MB (1 - spark.memory.fraction of the heap above 300 MB): if tasks run out of memory, raise "
         + "train.partitions to at least %d or the memory", partitions, Math.round(perPartition / (1 << 20)), tasks,
@@ -120,13 +128,11 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
   }
 
   /**
-   * Windows spread evenly over {@code partitions} partitions: windows are built where their series
-   * live, so a few long series (or one wide table) would leave most workers idle. The windows of
-   * each source partition (its chunks in order) are cut into {@code partitions} contiguous ranges,
-   * range k goes to partition k, and each partition holds its ranges in the order of their source
-   * partitions, so the result is the same on every run. {@code perSource} (the windows of each
-   * source partition, from its report) sizes the partitions, so each allocates its arrays once and
-   * copies the pieces in as they arrive: no task holds its pieces besides its result.
+   * Windows spread evenly over {@code partitions} partitions as {@link PartitionBalance} cuts
+   * them: windows are built where their series live, so a few long series (or one wide table)
+   * would leave most workers idle. {@code perSource} (the windows of each source partition, from
+   * its report) sizes the partitions, so each allocates its arrays once and copies the pieces in
+   * as they arrive: no task holds its pieces besides its result.
    */
   static JavaRDD<PackedPartition> balance(JavaRDD<PackedPartition> windows, long[] perSource, int partitions,
       WindowSpec spec) {
@@ -136,111 +142,41 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     }
     int[] targetShape = {spec.outputWidth()};
     int inputs = spec.lookback() * spec.inputs().size();
-    long[] sizes = rangesBefore(perSource, perSource.length, partitions);
-    long largest = java.util.Arrays.stream(sizes).max().orElse(0);
+    PartitionBalance plan = new PartitionBalance(perSource, partitions);
+    long[] sizes = plan.sizes();
+    long largest = Arrays.stream(sizes).max().orElse(0);
     // The largest Java array: a partition's inputs are one float array.
     long perArray = Integer.MAX_VALUE - 8;
     if (largest * Math.max(inputs, spec.outputWidth()) > perArray) {
-      long total = java.util.Arrays.stream(perSource).sum();
+      long total = Arrays.stream(perSource).sum();
       throw new IllegalArgumentException("a partition of " + largest + " windows of " + spec.lookback() + " steps x "
           + spec.inputs().size() + " inputs exceeds the " + perArray + " floats one partition can hold; raise "
           + "train.partitions to at least " + (long) Math.ceil((double) total * Math.max(inputs, spec.outputWidth())
           / perArray) + " (now " + partitions + ")");
     }
-    return windows.mapPartitionsWithIndex((source, chunks) -> new Pieces(chunks, perSource, source, partitions), true)
-        .mapToPair(t -> t).partitionBy(new org.apache.spark.HashPartitioner(partitions))
+    return windows.mapPartitionsWithIndex(plan::pieces, true)
+        .mapToPair(piece -> new Tuple2<>(piece.partition(), piece)).partitionBy(new HashPartitioner(partitions))
         .mapPartitionsWithIndex((k, pieces) -> {
           PackedPartition.Assembly partition = new PackedPartition.Assembly((int) sizes[k], spec.lookback(),
               spec.inputs().size(), targetShape);
-          pieces.forEachRemaining(p -> partition.put(p._2()._1(), p._2()._2()));
+          pieces.forEachRemaining(p -> partition.put(p._2().offset(), p._2().data()));
           return List.of(partition.build()).iterator();
         }, true);
   }
 
-  private static long[] windowCounts(List<SlidingWindows.Report> reports) {
-    return reports.stream().mapToLong(SlidingWindows.Report::windows).toArray();
-  }
-
-  /**
-   * For each partition k, the windows of the ranges k of source partitions {@code [0, sources)}:
-   * with all sources, partition k's size; with those before s, where s's range k starts in it.
-   */
-  private static long[] rangesBefore(long[] perSource, int sources, int partitions) {
-    long[] sum = new long[partitions];
-    for (int s = 0; s < sources; s++) {
-      for (int k = 0; k < partitions; k++) {
-        sum[k] += rangeStart(perSource[s], k + 1, partitions) - rangeStart(perSource[s], k, partitions);
-      }
-    }
-    return sum;
-  }
-
-  /** Where range {@code k} of {@code n} windows cut into {@code partitions} contiguous ranges starts. */
-  private static long rangeStart(long n, int k, int partitions) {
-    return n * k / partitions;
-  }
-
-  /**
-   * One source partition's chunks cut at its ranges' bounds, lazily: (target partition, (sample
-   * offset there, piece)).
-   */
-  private static final class Pieces implements java.util.Iterator<scala.Tuple2<Integer, scala.Tuple2<Integer,
-      PackedPartition>>> {
-    private final java.util.Iterator<PackedPartition> chunks;
-    private final long total;
-    private final long[] at;
-    private final java.util.ArrayDeque<scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>>> ready =
-        new java.util.ArrayDeque<>();
-    private long position;
-
-    /** The chunks of source partition {@code source}, given every source partition's window count. */
-    Pieces(java.util.Iterator<PackedPartition> chunks, long[] perSource, int source, int partitions) {
-      this.chunks = chunks;
-      this.total = perSource[source];
-      // Where this source's range k starts in partition k: after the ranges k of the sources before it.
-      this.at = rangesBefore(perSource, source, partitions);
-    }
-
-    @Override
-    public boolean hasNext() {
-      while (ready.isEmpty() && chunks.hasNext()) {
-        PackedPartition chunk = chunks.next();
-        long end = position + chunk.count();
-        if (end > total) {
-          throw new IllegalStateException("a source partition counted " + total + " windows but holds more");
-        }
-        for (int k = 0; k < at.length; k++) {
-          long from = Math.max(position, rangeStart(total, k, at.length));
-          long to = Math.min(end, rangeStart(total, k + 1, at.length));
-          if (from < to) {
-            ready.add(new scala.Tuple2<>(k, new scala.Tuple2<>((int) (at[k] + from - rangeStart(total, k, at.length)),
-                chunk.slice((int) (from - position), (int) (to - position)))));
-          }
-        }
-        position = end;
-      }
-      return !ready.isEmpty();
-    }
-
-    @Override
-    public scala.Tuple2<Integer, scala.Tuple2<Integer, PackedPartition>> next() {
-      if (!hasNext()) {
-        throw new java.util.NoSuchElementException();
-      }
-      return ready.poll();
-    }
+  private static long[] windowCounts(List<WindowReport> reports) {
+    return reports.stream().mapToLong(WindowReport::windows).toArray();
   }
 
   /**
    * Time series cut into forecasting windows: the scaler is fitted on each series' training part
-   * and stored in {@code provenance} (key {@code scaling}) with the window counts; training and
-   * validation windows come from their parts of the chronological split.
+   * and recorded in the provenance with the training window count; training and validation
+   * windows come from their parts of the chronological split.
    */
-  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape,
-      Map<String, Object> provenance) {
+  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
     WindowSpec spec = config.windowSpec();
     if (outShape.length != 1 || outShape[0] != spec.outputWidth()) {
-      throw new IllegalArgumentException("the model outputs " + java.util.Arrays.toString(outShape) + " values per "
+      throw new IllegalArgumentException("the model outputs " + Arrays.toString(outShape) + " values per "
           + "window but forecasting " + spec.trainingHorizon() + " step(s) of " + spec.targets().size()
           + " target(s) " + spec.targets() + " needs " + spec.outputWidth() + " (one vector: the last GRU without "
           + "return_sequences, then dense with units " + spec.outputWidth() + ")");
@@ -255,44 +191,43 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     try {
       Scaler scaler = config.scaler().fit(typed, table.series(), table.time(), split);
       windows = windows.scaledBy(scaler);
-      provenance.put("scaling", scaler.toJson());
       List<String> notes = new ArrayList<>();
-      JavaRDD<SlidingWindows.Windowed> trainWindows = cache(windows.build(typed, partitions), cached);
-      List<SlidingWindows.Report> trainReports = SlidingWindows.reportsByPartition(trainWindows);
-      SlidingWindows.Report trainReport = SlidingWindows.merge(trainReports);
+      JavaRDD<WindowChunk> trainWindows = cache(windows.build(typed, partitions), cached);
+      List<WindowReport> trainReports = SlidingWindows.reportsByPartition(trainWindows);
+      WindowReport trainReport = WindowReport.sum(trainReports);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
         throw new IllegalArgumentException(table.origin() + " gives no training window: " + trainReport.describe()
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
-            + " rows in its training part (split." + split.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            + " rows in its training part (split." + split.mode().name().toLowerCase(Locale.ROOT) + ")");
       }
-      provenance.put("training_windows", trainReport.windows());
       memoryWarning(trainReport.windows(), spec.lookback() * spec.inputs().size() + spec.outputWidth(), partitions,
           spark.sparkContext()).ifPresent(w -> {
             LOG.log(System.Logger.Level.WARNING, w);
             notes.add(w);
           });
-      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(SlidingWindows.Windowed::data),
+      JavaRDD<PackedPartition> train = cache(balance(trainWindows.map(WindowChunk::data),
           windowCounts(trainReports), partitions, spec), cached);
       JavaRDD<PackedPartition> validation = null;
       if (split.hasValidation()) {
-        JavaRDD<SlidingWindows.Windowed> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
+        JavaRDD<WindowChunk> validationWindows = cache(windows.part(ChronologicalSplit.Part.VALIDATION)
             .build(typed, partitions), cached);
-        List<SlidingWindows.Report> reports = SlidingWindows.reportsByPartition(validationWindows);
-        SlidingWindows.Report report = SlidingWindows.merge(reports);
+        List<WindowReport> reports = SlidingWindows.reportsByPartition(validationWindows);
+        WindowReport report = WindowReport.sum(reports);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
           throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
-        validation = cache(balance(validationWindows.map(SlidingWindows.Windowed::data), windowCounts(reports),
+        validation = cache(balance(validationWindows.map(WindowChunk::data), windowCounts(reports),
             partitions, spec), cached);
         validation.count();
         validationWindows.unpersist(false);
       }
       train.count();
       trainWindows.unpersist(false);
-      return new TrainingData(train, validation, table.origin(), notes, scaler);
+      return new TrainingData(train, validation, table.origin(), notes, scaler,
+          Provenance.NONE.withScaling(scaler.toJson(), trainReport.windows()));
     } catch (RuntimeException e) {
       cached.forEach(r -> r.unpersist(false));
       throw e;

@@ -1,16 +1,19 @@
 package sparkgru.jobs.train;
 
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
-import sparkgru.engine.model.Version;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
@@ -37,11 +40,13 @@ public final class TrainingRun {
     this.start = start;
   }
 
+  /** A finished run: its history, and the provenance its model file carries. */
+  public record Trained(History history, Provenance provenance) {}
+
   /**
    * Checks the checkpoint directory and, with {@code resume}, restores the newest checkpoint's
    * state, telling {@code out} and replaying its earlier epochs to {@code replay} (may be null).
    */
-  @SuppressWarnings("unchecked")
   public static TrainingRun open(JavaSparkContext spark, JobConfig config, boolean resume, PrintWriter out,
       EpochListener replay) {
     String path = config.get("checkpoint.path");
@@ -60,9 +65,8 @@ public final class TrainingRun {
       if (restored == null) {
         out.println("no checkpoint in " + path + " yet: starting from scratch");
       } else {
-        Object earlier = restored.provenance().get("config");
-        config.requireResumableFrom(earlier instanceof Map<?, ?> m ? (Map<String, ?>) m : Map.of(),
-            restored.path().toString());
+        Map<String, String> earlier = restored.provenance().config();
+        config.requireResumableFrom(earlier == null ? Map.of() : earlier, restored.path().toString());
         start = restored.state();
         out.println("resuming after epoch " + start.epoch() + " from " + restored.path());
         for (int e = 0; e < start.history().epochs().size() && replay != null; e++) {
@@ -75,27 +79,22 @@ public final class TrainingRun {
 
   /**
    * Trains {@code model} (built by {@code settings}) on the packed partitions ({@code validation}
-   * may be null), telling {@code listener} every epoch. Records in {@code provenance} (which
-   * checkpoints and the model file carry) the versions, {@code data} (where the data came
-   * from), seed, partition count and configuration before training, the time and the history
-   * after. Unpersists the packed partitions when done.
+   * may be null), telling {@code listener} every epoch. Adds to {@code provenance} (what the
+   * caller knows: scaling, label shape) the versions, {@code data} (where the data came from),
+   * seed, partition count and configuration, which checkpoints carry, and the time and the
+   * history, which the model file carries too. Unpersists the packed partitions when done.
    */
-  public History fit(TrainSettings settings, Sequential model, JavaRDD<PackedPartition> train,
-      JavaRDD<PackedPartition> validation, EpochListener listener, String data, Map<String, Object> provenance) {
-    provenance.put("engine", Version.NAME);
-    provenance.put("spark", spark.version());
-    provenance.put("java", System.getProperty("java.version"));
-    provenance.put("data", data);
-    provenance.put("seed", settings.seed());
-    provenance.put("partitions", train.getNumPartitions());
-    provenance.put("config", config.effectiveValues());
+  public Trained fit(TrainSettings settings, Sequential model, JavaRDD<PackedPartition> train,
+      JavaRDD<PackedPartition> validation, EpochListener listener, String data, Provenance provenance) {
+    Provenance run = provenance.withRun(spark.version(), data, settings.seed(), train.getNumPartitions(),
+        config.effectiveValues());
     Consumer<TrainingState> afterEpoch = null;
     if (checkpoints != null) {
       int interval = config.integer("checkpoint.interval", 1, 1_000_000);
       Sequential scratch = settings.model().build(settings.seed());
       afterEpoch = state -> {
         if (state.epoch() % interval == 0 || state.epoch() == settings.epochs()) {
-          checkpoints.write(state, settings.model(), scratch, provenance);
+          checkpoints.write(state, settings.model(), scratch, run);
         }
       };
     }
@@ -109,9 +108,7 @@ public final class TrainingRun {
         validation.unpersist(false);
       }
     }
-    provenance.put("created", java.time.Instant.now().toString());
-    provenance.put("history", new ArrayList<>(history.epochs()));
-    return history;
+    return new Trained(history, run.withOutcome(Instant.now(), history.epochs()));
   }
 
   /** Early stopping and learning-rate reduction, when their monitor keys are set. */
@@ -142,12 +139,12 @@ public final class TrainingRun {
       return null;
     }
     return new DistributedTrainer.RoundListener() {
-      private me.tongfei.progressbar.ProgressBar bar;
+      private ProgressBar bar;
 
       @Override
       public void roundDone(int epoch, int done, int rounds) {
         if (bar == null) {
-          bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(rounds)
+          bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(rounds)
               .setUnit(" rounds", 1).continuousUpdate().build();
         }
         bar.stepTo(done);

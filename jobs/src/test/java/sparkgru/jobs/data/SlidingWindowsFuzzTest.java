@@ -3,7 +3,9 @@ package sparkgru.jobs.data;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,7 +40,7 @@ class SlidingWindowsFuzzTest {
         case 2 -> ChronologicalSplit.lastRows(data.consumeLong(), data.consumeLong());
         default -> {
           long[] t = {time(data), time(data), time(data)};
-          java.util.Arrays.sort(t);
+          Arrays.sort(t);
           yield new ChronologicalSplit(ChronologicalSplit.Mode.TIMES, t[0], t[1], t[2]);
         }
       };
@@ -67,10 +69,10 @@ class SlidingWindowsFuzzTest {
    * The inputs, the targets (each in order across chunks) and the merged report of chunked
    * windows, as lists to compare; windows hold finite float32 values only.
    */
-  private static List<List<Float>> windows(java.util.Iterator<SlidingWindows.Windowed> chunks) {
+  private static List<List<Float>> windows(Iterator<WindowChunk> chunks) {
     List<Float> inputs = new ArrayList<>();
     List<Float> targets = new ArrayList<>();
-    List<SlidingWindows.Report> reports = new ArrayList<>();
+    List<WindowReport> reports = new ArrayList<>();
     chunks.forEachRemaining(windowed -> {
       reports.add(windowed.report());
       for (float v : windowed.data().inputs().toArray()) {
@@ -80,7 +82,7 @@ class SlidingWindowsFuzzTest {
         targets.add(finite(v));
       }
     });
-    SlidingWindows.Report r = SlidingWindows.merge(reports);
+    WindowReport r = WindowReport.sum(reports);
     return List.of(inputs, targets, List.of((float) r.windows(), (float) r.series(), (float) r.shortSeries(),
         (float) r.gaps(), (float) r.droppedWindows()));
   }

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,7 +21,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import sparkgru.jobs.SparkTestSession;
-import sparkgru.jobs.data.PackedPartition;
 
 /** Forecasting windows: contents, series and gap boundaries, short series, missing values, real data. */
 class SlidingWindowsTest {
@@ -28,7 +29,7 @@ class SlidingWindowsTest {
 
   private static Dataset<Row> rows(List<Row> rows) {
     List<Row> shuffled = new ArrayList<>(rows);
-    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    Collections.shuffle(shuffled, new Random(3));
     return SparkTestSession.get().createDataFrame(shuffled, SCHEMA);
   }
 
@@ -49,7 +50,7 @@ class SlidingWindowsTest {
     return new SlidingWindows("id", "t", spec(List.of("v", "c"), List.of("v"), 3, 2, 2, missing));
   }
 
-  private static JavaRDD<SlidingWindows.Windowed> build(SlidingWindows w, List<Row> data) {
+  private static JavaRDD<WindowChunk> build(SlidingWindows w, List<Row> data) {
     return w.build(w.select(rows(data), "test data"), 3).cache();
   }
 
@@ -84,20 +85,20 @@ class SlidingWindowsTest {
     data.addAll(series("c", 0, 9, 1));
     SlidingWindows w = windows(WindowSpec.Missing.ERROR);
     List<Row> typed = w.sorted(w.select(rows(data), "test data"), 1).collect();
-    List<SlidingWindows.Windowed> whole = new ArrayList<>();
+    List<WindowChunk> whole = new ArrayList<>();
     w.windows(typed.iterator(), false, Integer.MAX_VALUE).forEachRemaining(whole::add);
     assertEquals(1, whole.size());
     for (int chunk : new int[] {1, 2, 3, 8}) {
-      List<SlidingWindows.Windowed> chunks = new ArrayList<>();
+      List<WindowChunk> chunks = new ArrayList<>();
       w.windows(typed.iterator(), false, chunk).forEachRemaining(chunks::add);
-      SlidingWindows.Report sum = chunks.stream().map(SlidingWindows.Windowed::report).reduce(
-          new SlidingWindows.Report(0, 0, 0, List.of(), 0, 0), SlidingWindows.Report::merge);
+      WindowReport sum = chunks.stream().map(WindowChunk::report).reduce(
+          new WindowReport(0, 0, 0, List.of(), 0, 0), WindowReport::plus);
       assertEquals(whole.get(0).report(), sum, "chunks of " + chunk);
       assertEquals(9, sum.windows());
       assertEquals(9 / chunk + 1, chunks.size(), "full chunks of " + chunk + " and the rest, possibly empty");
       List<Float> x = new ArrayList<>();
       List<Float> y = new ArrayList<>();
-      for (SlidingWindows.Windowed c : chunks) {
+      for (WindowChunk c : chunks) {
         assertTrue(c.data().count() <= chunk);
         assertEquals(c.data().count(), c.report().windows());
         for (float v : c.data().inputs().toArray()) {
@@ -123,8 +124,8 @@ class SlidingWindowsTest {
   @Test
   void windowsHoldLookbackInputsAndHorizonTargetsWithinEachSeriesAndSegment() {
     List<Row> data = threeSeries();
-    JavaRDD<SlidingWindows.Windowed> built = build(windows(WindowSpec.Missing.ERROR), data);
-    SlidingWindows.Report report = SlidingWindows.report(built);
+    JavaRDD<WindowChunk> built = build(windows(WindowSpec.Missing.ERROR), data);
+    WindowReport report = SlidingWindows.report(built);
     // a: starts 0, 2, 4 (start + 5 <= 10); b: segment 0..4 gives start 0; segment 10..16 gives 10, 12.
     assertEquals(6, report.windows());
     assertEquals(3, report.series());
@@ -132,7 +133,7 @@ class SlidingWindowsTest {
     assertEquals(List.of("short (4 steps)"), report.shortExamples());
     assertEquals(1, report.gaps());
     List<float[]> firstOfA = new ArrayList<>();
-    for (SlidingWindows.Windowed w : built.collect()) {
+    for (WindowChunk w : built.collect()) {
       PackedPartition p = w.data();
       float[] x = p.inputs().toArray();
       float[] y = p.targets().toArray();
@@ -161,7 +162,7 @@ class SlidingWindowsTest {
     assertTrue(e.getMessage().contains("series a has a missing value in column 'v' at time 4 (row 5 of the series); "
         + "set data.missing to forward_fill or drop, or clean the data"), e.getMessage());
     assertEquals(3, SlidingWindows.report(build(windows(WindowSpec.Missing.FORWARD_FILL), data)).windows());
-    SlidingWindows.Report dropped = SlidingWindows.report(build(windows(WindowSpec.Missing.DROP), data));
+    WindowReport dropped = SlidingWindows.report(build(windows(WindowSpec.Missing.DROP), data));
     assertEquals(0, dropped.windows(), "the windows starting at 0, 2 and 4 all touch time 4");
     assertEquals(3, dropped.droppedWindows());
   }
@@ -192,8 +193,8 @@ class SlidingWindowsTest {
     List<String> cols = List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");
     WindowSpec spec = spec(cols, cols, 96, 96, 1, WindowSpec.Missing.ERROR);
     SlidingWindows w = new SlidingWindows("series", "date", spec);
-    JavaRDD<SlidingWindows.Windowed> built = w.build(w.select(raw, "ETTh1.csv"), 2).cache();
-    SlidingWindows.Report report = SlidingWindows.report(built);
+    JavaRDD<WindowChunk> built = w.build(w.select(raw, "ETTh1.csv"), 2).cache();
+    WindowReport report = SlidingWindows.report(built);
     assertEquals(0, report.gaps(), "hourly without gaps");
     assertEquals(17420 - 96 - 96 + 1, report.windows());
     PackedPartition p = built.collect().stream().filter(x -> x.data().count() > 0).findFirst().orElseThrow().data();

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -124,6 +126,15 @@ class ForecastJobTest {
     assertTrue(trainLog.contains("validation windows (") && trainLog.contains("seasonal_naive"), trainLog);
     byte[] png = Files.readAllBytes(dir.resolve("out/report.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
+    assertEquals(List.of("scaling", "training_windows", "engine", "spark", "java", "data", "seed", "partitions",
+        "config", "created", "history"), provenanceKeys(Files.readAllBytes(model)), "the keys as the file holds them");
+  }
+
+  /** The keys of a model file's provenance, in the order of its header's JSON. */
+  private static List<?> provenanceKeys(byte[] modelFile) {
+    int length = ByteBuffer.wrap(modelFile).getInt(12);
+    Map<?, ?> header = (Map<?, ?>) Json.parse(new String(modelFile, 16, length, StandardCharsets.UTF_8));
+    return List.copyOf(((Map<?, ?>) header.get("provenance")).keySet());
   }
 
   @Test

@@ -170,6 +170,7 @@ class GruEstimatorTest {
       file = files.filter(p -> p.getFileName().toString().equals(GruModel.MODEL_FILE)).findFirst().orElseThrow();
     }
     ModelFile.Loaded cli = ModelFile.read(Files.readAllBytes(file), file.toString());
+    assertEquals("scalar", cli.provenance().predictionShape(), "the labels' shape, recorded by the estimator");
     assertArrayEquals(((GruModel) fitted.stages()[2]).weights(), cli.model().parameters().toArray(), 0f);
 
     // The unfitted pipeline saves and loads too, with the estimator's params.

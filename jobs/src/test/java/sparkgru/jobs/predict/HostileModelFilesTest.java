@@ -24,6 +24,7 @@ import sparkgru.engine.keras.ZipFiles;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 
@@ -41,7 +42,7 @@ class HostileModelFilesTest {
   private static final int WEIGHTS = 118;
 
   private static byte[] own() {
-    return ModelFile.write(SPEC, SPEC.build(1), Map.of());
+    return ModelFile.write(SPEC, SPEC.build(1), Provenance.NONE);
   }
 
   private static byte[] resource(String name) {
@@ -77,7 +78,7 @@ class HostileModelFilesTest {
   private static byte[] hugeModel() {
     ModelSpec huge = new ModelSpec(-1, 1, List.of(LayerSpec.of("gru", "units", "16384"), LayerSpec.of("dense",
         "units", "1")));
-    byte[] small = ModelFile.write(huge, SPEC.build(1), Map.of());
+    byte[] small = ModelFile.write(huge, SPEC.build(1), Provenance.NONE);
     int json = ByteBuffer.wrap(small).getInt(12);
     return ByteBuffer.allocate(16 + json + 4 + 64).put(small, 0, 16 + json).putInt(805_470_209).array();
   }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 
@@ -173,7 +174,7 @@ class PredictJobTest {
     sparkgru.engine.model.ModelSpec spec = new sparkgru.engine.model.ModelSpec(3, 1, List.of(
         sparkgru.engine.model.LayerSpec.of("gru", "units", "2"), sparkgru.engine.model.LayerSpec.of("dense", "units",
             "1")));
-    Files.write(fixed, ModelFile.write(spec, spec.build(1), Map.of()));
+    Files.write(fixed, ModelFile.write(spec, spec.build(1), Provenance.NONE));
     Path in = dir.resolve("two.csv");
     Files.writeString(in, "sequence_id,step,x0\nok,0,1\nok,1,2\nok,2,3\nshort,0,1\nshort,1,2\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PredictJob.run(
@@ -184,7 +185,7 @@ class PredictJobTest {
     Path stateful = dir.resolve("stateful.sgru");
     sparkgru.engine.model.ModelSpec s2 = new sparkgru.engine.model.ModelSpec(-1, 1, List.of(
         sparkgru.engine.model.LayerSpec.of("gru", "units", "2", "stateful", "true")));
-    Files.write(stateful, ModelFile.write(s2, s2.build(1), Map.of()));
+    Files.write(stateful, ModelFile.write(s2, s2.build(1), Provenance.NONE));
     e = assertThrows(IllegalArgumentException.class, () -> PredictJob.run(SparkTestSession.get(), stateful.toString(),
         in.toString(), dir.resolve("o.csv").toString(), false, new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().endsWith("has a stateful GRU: its outputs would depend on how sequences fall into "

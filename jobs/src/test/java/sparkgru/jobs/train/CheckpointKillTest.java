@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 
 /**
@@ -52,7 +53,7 @@ class CheckpointKillTest {
     int n = scratch.parameters().size();
     for (int e = 1; e < 10_000; e++) {
       checkpoints.write(new TrainingState(e, weights(n, e), weights(2 * n, -e), e * 10L, 0.001, new History(),
-          List.of()), spec(), scratch, Map.of("run", "victim"));
+          List.of()), spec(), scratch, Provenance.fromJson(Map.of("run", "victim")));
       System.out.println("written " + e);
       System.out.flush();
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.JavaSerializer;
 import org.apache.spark.serializer.KryoSerializer;
@@ -46,5 +47,24 @@ class RoundSerializationTest {
 
     float[] packed = {1f, 2f, 3f, -4f, 5f};
     assertArrayEquals(packed, roundTrip(serializer, new PackedWeights(packed)).values(), 0f);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"java", "kryo"})
+  void roundUpdatesSurviveWithEachPartitionsLoss(String name) {
+    SerializerInstance serializer = serializer(name);
+    float[] a = {0.5f, -2f, 3.25f, 1e-7f};
+    RoundUpdate first = new RoundUpdate(0, 1);
+    first.average = ParameterAveraging.of(a, 3);
+    first.steps = 2;
+    first.partitionLoss.put(0, new LossSum(1.5, 3));
+    RoundUpdate second = new RoundUpdate(1, 1);
+    second.partitionLoss.put(1, new LossSum(0, 0));
+    RoundUpdate merged = roundTrip(serializer, roundTrip(serializer, first).merge(roundTrip(serializer, second)));
+    assertEquals(Map.of(0, new LossSum(1.5, 3), 1, new LossSum(0, 0)), merged.partitionLoss);
+    assertEquals(0.5, merged.partitionLoss.get(0).mean());
+    assertArrayEquals(a, merged.average.mean(), 0f);
+    assertEquals(2, merged.steps);
+    assertEquals(0, merged.firstPartition);
   }
 }

@@ -8,13 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
@@ -72,8 +76,17 @@ class TrainJobTest {
         lines.get(0));
     ModelFile.Loaded loaded = ModelFile.read(Files.readAllBytes(dir.resolve("out/model.sgru")), "model.sgru");
     assertArrayEquals(result.model().parameters().toArray(), loaded.model().parameters().toArray(), 0f);
-    assertEquals(data.toUri().toString(), loaded.provenance().get("data"));
+    assertEquals(data.toUri().toString(), loaded.provenance().dataOrigin());
+    assertEquals(List.of("engine", "spark", "java", "data", "seed", "partitions", "config", "created", "history"),
+        provenanceKeys(Files.readAllBytes(dir.resolve("out/model.sgru"))), "the keys as the file holds them");
     assertTrue(out.toString().contains("Epoch 4/4 - loss: "), out.toString());
+  }
+
+  /** The keys of a model file's provenance, in the order of its header's JSON. */
+  private static List<?> provenanceKeys(byte[] modelFile) {
+    int length = ByteBuffer.wrap(modelFile).getInt(12);
+    Map<?, ?> header = (Map<?, ?>) Json.parse(new String(modelFile, 16, length, StandardCharsets.UTF_8));
+    return List.copyOf(((Map<?, ?>) header.get("provenance")).keySet());
   }
 
   @Test
