@@ -79,8 +79,8 @@ class SettingsTest {
 
   /**
    * Every key of the table appears once in {@code conf/demo.conf}, set or commented out, in the
-   * table's order, after a comment that ends with its default; no other key appears but layer and
-   * optimiser arguments.
+   * table's order, after a comment that ends with its default and states its range or names its
+   * allowed values; no other key appears but layer and optimiser arguments.
    */
   @Test
   void demoConfDocumentsExactlyTheTablesKeysWithTheirDefaults() throws Exception {
@@ -101,10 +101,29 @@ class SettingsTest {
       String expected = "Default: " + setting.defaultLabel() + ".";
       assertTrue(comment.startsWith("#") && comment.endsWith(expected), "demo.conf line " + i + " should end with '"
           + expected + "' (the default of " + key + " in Settings), but is '" + comment + "'");
+      StringBuilder block = new StringBuilder();
+      for (int j = i - 1; j >= 0 && lines.get(j).startsWith("#") && !KEY_LINE.matcher(lines.get(j)).matches(); j--) {
+        block.insert(0, lines.get(j) + "\n");
+      }
+      for (String stated : stated(setting)) {
+        assertTrue(Pattern.compile("(?<![a-z_])" + Pattern.quote(stated) + "(?![a-z_])").matcher(block).find(),
+            "demo.conf's comment on " + key + " should state '" + stated + "' (Settings)");
+      }
       keys.add(key);
     }
     assertEquals(Settings.ALL.stream().map(Setting::name).toList(), keys,
         "demo.conf documents every key of Settings once, in its order");
+  }
+
+  /** What a comment on the setting states: its range, or each name it allows. */
+  private static List<String> stated(Setting<?> setting) {
+    if (setting instanceof Setting.IntRange || setting instanceof Setting.NumberRange) {
+      return List.of(setting.allowed());
+    }
+    if (setting instanceof Setting.OneOf || setting instanceof Setting.Items || setting instanceof Setting.Choice) {
+      return setting.allowed().isEmpty() ? List.of() : List.of(setting.allowed().split(", "));
+    }
+    return List.of();
   }
 
   @Test
