@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.TrainedModel;
 
@@ -34,7 +35,7 @@ final class EvaluateCommand implements Runnable {
   @Override
   public void run() {
     TrainedModel trained = options.load();
-    SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get("spark.master"));
+    SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get(Settings.SPARK_MASTER));
     try {
       EvaluateJob.run(spark, trained, actuals, report, plot, spec.commandLine().getOut());
     } finally {

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.ForecastJob;
 import sparkgru.jobs.forecast.TrainedModel;
 
@@ -34,7 +35,7 @@ final class ForecastCommand implements Runnable {
   @Override
   public void run() {
     TrainedModel trained = options.load();
-    SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get("spark.master"));
+    SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get(Settings.SPARK_MASTER));
     try {
       ForecastJob.run(spark, trained, output, backtest, overwrite, spec.commandLine().getOut());
     } finally {

@@ -9,13 +9,13 @@ import sparkgru.engine.model.Version;
 
 /**
  * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast},
- * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, and the engine's
- * {@code tutorial} locally.
+ * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, the engine's
+ * {@code tutorial} locally, and {@code config --list} of the configuration keys.
  */
 @Command(name = "spark-gru", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Keras-exact GRU networks trained on Apache Spark.",
     subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
-        EvaluateCommand.class, PredictCommand.class, ExportCommand.class})
+        EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ConfigCommand.class})
 public final class Main implements Runnable {
 
   /** What {@code --version} prints: the engine's {@link Version}. */

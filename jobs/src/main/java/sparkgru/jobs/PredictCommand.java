@@ -4,6 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.predict.PredictJob;
 
 /** {@code spark-gru predict}: run {@link PredictJob}. */
@@ -28,9 +29,9 @@ final class PredictCommand implements Runnable {
   @Option(names = "--overwrite", description = "Replace an existing output.")
   private boolean overwrite;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[*]", description = "Spark master when not "
-      + "run by spark-submit (default: ${DEFAULT-VALUE}).")
-  private String master;
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit "
+      + "(default: ${DEFAULT-VALUE}).")
+  private String master = Settings.SPARK_MASTER.defaultText();
 
   @Override
   public void run() {

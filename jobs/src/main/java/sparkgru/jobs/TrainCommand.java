@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.train.TrainJob;
 
 /** {@code spark-gru train}: parse the configuration, start (or join) Spark, run {@link TrainJob}. */
@@ -36,7 +37,7 @@ final class TrainCommand implements Runnable {
   @Override
   public void run() {
     JobConfig cfg = load();
-    SparkSession spark = JobSession.start("spark-gru train", cfg.get("spark.master"));
+    SparkSession spark = JobSession.start("spark-gru train", cfg.get(Settings.SPARK_MASTER));
     try {
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
     } finally {

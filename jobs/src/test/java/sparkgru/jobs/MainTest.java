@@ -37,7 +37,7 @@ class MainTest {
     assertTrue(unknown[2].contains("Unmatched argument at index 0: 'trian'"), unknown[2]);
     String[] none = run();
     assertNotEquals("0", none[0]);
-    assertTrue(none[2].contains("missing command: choose one of [tutorial, train, forecast, evaluate, predict, export]"), none[2]);
+    assertTrue(none[2].contains("missing command: choose one of [tutorial, train, forecast, evaluate, predict, export, config]"), none[2]);
     String[] badSeed = run("tutorial", "--seed", "abc");
     assertNotEquals("0", badSeed[0]);
     assertTrue(badSeed[2].contains("Invalid value for option '--seed': 'abc' is not a long"), badSeed[2]);

@@ -1,5 +1,6 @@
 package sparkgru.engine.loss;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,9 @@ public sealed interface Loss {
 
   /** Keras' fuzz factor. */
   double EPSILON = 1e-7;
+
+  /** The names {@link #parse} takes, each the {@link #name()} of the loss it gives. */
+  List<String> NAMES = List.of("mse", "mae", "huber", "binary_crossentropy");
 
   /** Keras' name. */
   String name();
@@ -121,8 +125,7 @@ public sealed interface Loss {
       case "mae", "mean_absolute_error" -> new MeanAbsoluteError();
       case "huber" -> new Huber(parts.length > 1 ? Double.parseDouble(parts[1]) : 1.0);
       case "binary_crossentropy", "bce" -> new BinaryCrossentropy();
-      default -> throw new IllegalArgumentException("loss must be one of [mse, mae, huber, binary_crossentropy], got '"
-          + name + "'");
+      default -> throw new IllegalArgumentException("loss must be one of " + NAMES + ", got '" + name + "'");
     };
   }
 }

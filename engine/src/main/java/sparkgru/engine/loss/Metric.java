@@ -1,5 +1,7 @@
 package sparkgru.engine.loss;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -43,6 +45,9 @@ public enum Metric {
     }
   };
 
+  /** The Keras names of all metrics, the names {@link #parse} takes. */
+  public static final List<String> NAMES = Arrays.stream(values()).map(Metric::kerasName).toList();
+
   private final String kerasName;
 
   Metric(String kerasName) {
@@ -79,7 +84,7 @@ public enum Metric {
   /** The metric with this Keras name. */
   public static Metric parse(String name) {
     if (name == null) {
-      throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got null");
+      throw new IllegalArgumentException("metric must be one of " + NAMES + ", got null");
     }
     String wanted = name.trim().toLowerCase(Locale.ROOT);
     for (Metric m : values()) {
@@ -87,6 +92,6 @@ public enum Metric {
         return m;
       }
     }
-    throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got '" + name + "'");
+    throw new IllegalArgumentException("metric must be one of " + NAMES + ", got '" + name + "'");
   }
 }

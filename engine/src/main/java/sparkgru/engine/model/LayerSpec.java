@@ -31,16 +31,23 @@ import sparkgru.engine.linalg.Activation;
 public record LayerSpec(String type, Map<String, String> args) implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private static final Map<String, Set<String>> KEYS = Map.of(
-      "gru", Set.of("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-          "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
-          "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
-          "dropout", "recurrent_dropout", "reset_after", "return_sequences", "return_state", "go_backwards",
-          "stateful", "unroll", "seed"),
-      "dense", Set.of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
-          "kernel_regularizer", "bias_regularizer"),
-      "masking", Set.of("mask_value"),
-      "dropout", Set.of("rate", "seed"));
+  /** Each layer type's Keras arguments, the types in the order the documentation lists them. */
+  private static final Map<String, Set<String>> KEYS = new LinkedHashMap<>();
+
+  static {
+    KEYS.put("gru", Set.of("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
+        "recurrent_initializer", "bias_initializer", "kernel_regularizer", "recurrent_regularizer",
+        "bias_regularizer", "activity_regularizer", "kernel_constraint", "recurrent_constraint", "bias_constraint",
+        "dropout", "recurrent_dropout", "reset_after", "return_sequences", "return_state", "go_backwards",
+        "stateful", "unroll", "seed"));
+    KEYS.put("dense", Set.of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+        "kernel_regularizer", "bias_regularizer"));
+    KEYS.put("masking", Set.of("mask_value"));
+    KEYS.put("dropout", Set.of("rate", "seed"));
+  }
+
+  /** The layer types a spec takes: {@code gru}, {@code dense}, {@code masking}, {@code dropout}. */
+  public static final List<String> TYPES = List.copyOf(KEYS.keySet());
 
   /** Validates the type and that every argument is one the type takes (suggesting the nearest on a typo). */
   public LayerSpec {

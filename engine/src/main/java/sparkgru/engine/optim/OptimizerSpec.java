@@ -2,9 +2,11 @@ package sparkgru.engine.optim;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An optimiser as text: Keras' name ({@code sgd}, {@code adam}, {@code adamw}, {@code rmsprop})
@@ -27,11 +29,14 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
       "adamw", Set.of("beta_1", "beta_2", "epsilon"),
       "rmsprop", Set.of("rho", "momentum", "epsilon", "centered"));
 
+  /** The optimiser names the spec takes, in alphabetical order. */
+  public static final List<String> NAMES = List.copyOf(new TreeSet<>(OWN.keySet()));
+
   /** Validates the name and the argument names. */
   public OptimizerSpec {
     name = name == null ? null : name.trim().toLowerCase(Locale.ROOT);
     if (name == null || !OWN.containsKey(name)) {
-      throw new IllegalArgumentException("optimizer must be one of [adam, adamw, rmsprop, sgd], got '" + name + "'");
+      throw new IllegalArgumentException("optimizer must be one of " + NAMES + ", got '" + name + "'");
     }
     args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
     for (String key : args.keySet()) {

@@ -9,6 +9,16 @@ import org.junit.jupiter.api.Test;
 class LossTest {
 
   @Test
+  void everyListedNameParsesToTheLossOrMetricOfThatName() {
+    for (String name : Loss.NAMES) {
+      assertEquals(name, Loss.parse(name).name());
+    }
+    for (String name : Metric.NAMES) {
+      assertEquals(name, Metric.parse(name).kerasName());
+    }
+  }
+
+  @Test
   void meanOverRowsOfMeansOverTheLastAxis() {
     float[] p = {1, 2, 3, 4};
     float[] t = {0, 0, 3, 2};

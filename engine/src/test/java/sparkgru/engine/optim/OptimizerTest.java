@@ -13,6 +13,15 @@ import org.junit.jupiter.api.Test;
 class OptimizerTest {
 
   @Test
+  void everyListedNameBuildsItsOptimizer() {
+    assertEquals(java.util.List.of("adam", "adamw", "rmsprop", "sgd"), OptimizerSpec.NAMES);
+    for (String name : OptimizerSpec.NAMES) {
+      assertEquals(name, OptimizerSpec.of(name).name());
+      OptimizerSpec.of(name).build();
+    }
+  }
+
+  @Test
   void adamFirstStepMovesEachWeightByTheLearningRate() {
     Adam adam = new Adam(0.1);
     float[] w = {1f, -1f};

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * The Spark master URLs a job accepts, checked before Spark starts (Spark itself would fail
@@ -36,7 +37,7 @@ public final class MasterUrl {
     if (valid(u)) {
       return u;
     }
-    throw new IllegalArgumentException(key + " must be a Spark master URL: local, local[N], local[*], local[N,F] "
+    throw new InvalidInputException(key + " must be a Spark master URL: local, local[N], local[*], local[N,F] "
         + "(N threads >= 1, F task failures), local-cluster[N,C,M], spark://HOST:PORT[,HOST:PORT...], yarn or "
         + "k8s://URL; got '" + url + "'");
   }

@@ -2,6 +2,7 @@ package sparkgru.jobs.config;
 
 import java.io.Serializable;
 import java.util.List;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.loss.Loss;
 import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.ModelSpec;
@@ -10,19 +11,21 @@ import sparkgru.engine.optim.OptimizerSpec;
 
 /**
  * What every Spark task needs to train: the model and optimiser as specs, the loss and metrics
- * by Keras name, and the schedule of the data-parallel run. Validated at construction.
+ * by Keras name, and the schedule of the data-parallel run. Validated at construction, the
+ * ranges those of the {@link Settings}.
  *
  * @param model                 the model
  * @param optimizer             the optimiser
  * @param loss                  Keras loss name
  * @param metrics               Keras metric names
- * @param epochs                passes over the data, in [1, 1000000]
- * @param batchSize             samples per mini-batch on each worker, in [1, 16777216]
- * @param averagingFrequency    mini-batches each worker trains between two averagings, in [1, 1000000]
+ * @param epochs                passes over the data ({@link Settings#TRAIN_EPOCHS})
+ * @param batchSize             samples per mini-batch on each worker ({@link Settings#TRAIN_BATCH_SIZE})
+ * @param averagingFrequency    mini-batches each worker trains between two averagings
+ *                              ({@link Settings#TRAIN_AVERAGING_FREQUENCY})
  * @param averageOptimizerState average the optimiser state like the weights (else workers start
  *                              each round from fresh state)
  * @param seed                  seed of the weights, the shuffling and the dropout streams
- * @param aggregationDepth      levels of the averaging tree, in [1, 8]
+ * @param aggregationDepth      levels of the averaging tree ({@link Settings#TRAIN_AGGREGATION_DEPTH})
  */
 public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String loss, List<String> metrics, int epochs,
     int batchSize, int averagingFrequency, boolean averageOptimizerState, long seed, int aggregationDepth)
@@ -36,7 +39,7 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
     }
     for (int i = 0; i < model.layers().size(); i++) {
       if (model.layers().get(i).args().getOrDefault("stateful", "false").trim().equalsIgnoreCase("true")) {
-        throw new IllegalArgumentException("model.layer." + i + ": stateful GRUs cannot train data-parallel (their "
+        throw new InvalidInputException("model.layer." + i + ": stateful GRUs cannot train data-parallel (their "
             + "state would cross partitions and rounds); set stateful=false");
       }
     }
@@ -44,16 +47,10 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
     metrics = List.copyOf(metrics);
     metrics.forEach(Metric::parse);
     optimizer.build();
-    range("train.epochs", epochs, 1, 1_000_000);
-    range("train.batch_size", batchSize, 1, 1 << 24);
-    range("train.averaging_frequency", averagingFrequency, 1, 1_000_000);
-    range("train.aggregation_depth", aggregationDepth, 1, 8);
-  }
-
-  private static void range(String field, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + value);
-    }
+    Settings.TRAIN_EPOCHS.check(epochs);
+    Settings.TRAIN_BATCH_SIZE.check(batchSize);
+    Settings.TRAIN_AVERAGING_FREQUENCY.check(averagingFrequency);
+    Settings.TRAIN_AGGREGATION_DEPTH.check(aggregationDepth);
   }
 
   /** These settings with another optimiser (e.g. a reduced learning rate). */

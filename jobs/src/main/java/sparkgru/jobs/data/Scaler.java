@@ -51,9 +51,17 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
    * {@code per_column} or {@code per_series}.
    */
   public static Scaler unfitted(String method, String scope, List<String> columns) {
-    Method m = Choices.parse(Method.class, "scaling.method", method);
-    Scope s = Choices.parse(Scope.class, "scaling.scope", scope);
-    return new Scaler(m, s, List.copyOf(columns), Map.of());
+    return new Scaler(method(method), scope(scope), List.copyOf(columns), Map.of());
+  }
+
+  /** Parses a method name: none, standard, min_max or max_abs. */
+  public static Method method(String name) {
+    return Choices.parse(Method.class, "scaling.method", name);
+  }
+
+  /** Parses a scope name: global, per_column or per_series. */
+  public static Scope scope(String name) {
+    return Choices.parse(Scope.class, "scaling.scope", name);
   }
 
   /** The params key of a (series, column) under this scope. */

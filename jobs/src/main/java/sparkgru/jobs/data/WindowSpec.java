@@ -35,6 +35,9 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     Missing missing, Normalization normalization, boolean recursive) implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The largest lookback, horizon and stride. */
+  public static final int MAX_STEPS = 100_000;
+
   /** Missing-value policy. */
   public enum Missing {
     /** A missing value is an error naming the series, time and column (default). */
@@ -109,8 +112,8 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
   }
 
   private static void range(String key, int v) {
-    if (v < 1 || v > 100_000) {
-      throw new IllegalArgumentException(key + " must be in [1, 100000], got " + v);
+    if (v < 1 || v > MAX_STEPS) {
+      throw new IllegalArgumentException(key + " must be in [1, " + MAX_STEPS + "], got " + v);
     }
   }
 

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import sparkgru.engine.io.Json;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.SeriesSource;
@@ -92,7 +93,7 @@ public final class EvaluateJob {
     SparkTally tally = new SparkTally(spark.sparkContext());
     Evaluation evaluation;
     try {
-      evaluation = evaluate(spark, model, typed, windows, config.integer("evaluate.season", 1, 100_000),
+      evaluation = evaluate(spark, model, typed, windows, config.get(Settings.EVALUATE_SEASON),
           config.evaluationSteps(), tally);
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
@@ -117,7 +118,7 @@ public final class EvaluateJob {
     report.put("horizon", spec.horizon());
     int[] steps = config.evaluationSteps();
     report.put("steps_scored", steps == null ? "all" : java.util.Arrays.stream(steps).map(x -> x + 1).boxed().toList());
-    report.put("season", config.integer("evaluate.season", 1, 100_000));
+    report.put("season", config.get(Settings.EVALUATE_SEASON));
     Map<String, Object> metrics = new LinkedHashMap<>();
     evaluation.results().forEach((name, values) -> {
       Map<String, Object> finite = new LinkedHashMap<>();
@@ -151,7 +152,7 @@ public final class EvaluateJob {
     Evaluation e;
     try {
       e = evaluate(spark, model, windows.select(table.rows(), table.origin()), windows,
-          config.integer("evaluate.season", 1, 100_000), config.evaluationSteps(), tally);
+          config.get(Settings.EVALUATE_SEASON), config.evaluationSteps(), tally);
     } catch (Exception ex) {
       throw DataErrors.rethrow(ex);
     }
@@ -169,7 +170,7 @@ public final class EvaluateJob {
         scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
     WindowSpec spec = windows.spec();
     ChronologicalSplit split = windows.split();
-    int batch = model.config().integer("forecast.batch_size", 1, 1 << 20);
+    int batch = model.config().get(Settings.FORECAST_BATCH_SIZE);
     boolean dateTimes = windows.typedDateTimes(typed);
     Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
         scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));

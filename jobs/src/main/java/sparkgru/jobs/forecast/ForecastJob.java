@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.io.DataErrors;
@@ -63,7 +64,7 @@ public final class ForecastJob {
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
         scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
     WindowForecasts.Mode mode = backtest ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FUTURE;
-    int batch = config.integer("forecast.batch_size", 1, 1 << 20);
+    int batch = config.get(Settings.FORECAST_BATCH_SIZE);
     Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
         scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.WindowSpec;
@@ -76,6 +77,6 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
   public Forecaster forecaster() {
     ModelFile.Loaded loaded = ModelFile.read(bytes, name);
     return new Forecaster(loaded.model(), loaded.spec().features(), spec(),
-        config.integer("forecast.batch_size", 1, 1 << 20));
+        config.get(Settings.FORECAST_BATCH_SIZE));
   }
 }

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -33,12 +34,15 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Setting;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.io.JsonLinesWriter;
@@ -60,7 +64,8 @@ import sparkgru.jobs.train.TrainingRun;
  * partitioned and ordered as the train job partitions sequences by id, so both give the same
  * weights; without it rows are numbered in the dataset's order.
  *
- * <p>Every param mirrors a key of the train job ({@code conf/demo.conf}); the model is
+ * <p>Every param mirrors a key of the train job, and the params that set one of its fixed keys
+ * take their doc, check and default from its {@link Settings} entry; the model is
  * {@code layers} (e.g. {@code gru,gru,dense}) with {@code units} per GRU unless {@code layerArgs}
  * says otherwise ({@code "0.units=64"}, {@code "1.recurrent_dropout=0.1"}: Keras arguments by
  * layer index); a last dense layer without units gets one per label value. A bad value fails
@@ -72,6 +77,29 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   private static final String OWNER = "GruEstimator";
   private static final System.Logger LOG = System.getLogger(GruEstimator.class.getName());
   private static final String KEY = "__spark_gru_key";
+
+  /** A param that sets a key of the train job. */
+  private record Keyed(Setting<?> setting, String param) {}
+
+  /** Every param that sets a key of the train job, with the key; {@link #jobConfig} sets them all. */
+  private static final List<Keyed> KEYED = List.of(new Keyed(Settings.MODEL_LAYERS, "layers"),
+      new Keyed(Settings.OPTIMIZER_NAME, "optimizer"), new Keyed(Settings.TRAIN_LOSS, "loss"),
+      new Keyed(Settings.TRAIN_METRICS, "metrics"), new Keyed(Settings.TRAIN_EPOCHS, "epochs"),
+      new Keyed(Settings.TRAIN_BATCH_SIZE, "batchSize"),
+      new Keyed(Settings.TRAIN_AVERAGING_FREQUENCY, "averagingFrequency"),
+      new Keyed(Settings.TRAIN_AVERAGE_OPTIMIZER_STATE, "averageOptimizerState"),
+      new Keyed(Settings.TRAIN_PARTITIONS, "numPartitions"), new Keyed(Settings.TRAIN_SEED, "seed"),
+      new Keyed(Settings.TRAIN_AGGREGATION_DEPTH, "aggregationDepth"),
+      new Keyed(Settings.EARLY_STOPPING_MONITOR, "earlyStoppingMonitor"),
+      new Keyed(Settings.EARLY_STOPPING_PATIENCE, "earlyStoppingPatience"),
+      new Keyed(Settings.EARLY_STOPPING_MIN_DELTA, "earlyStoppingMinDelta"),
+      new Keyed(Settings.EARLY_STOPPING_RESTORE_BEST_WEIGHTS, "restoreBestWeights"),
+      new Keyed(Settings.REDUCE_LR_MONITOR, "reduceLrMonitor"), new Keyed(Settings.REDUCE_LR_FACTOR, "reduceLrFactor"),
+      new Keyed(Settings.REDUCE_LR_PATIENCE, "reduceLrPatience"),
+      new Keyed(Settings.REDUCE_LR_MIN_DELTA, "reduceLrMinDelta"),
+      new Keyed(Settings.REDUCE_LR_COOLDOWN, "reduceLrCooldown"), new Keyed(Settings.REDUCE_LR_MIN_LR, "reduceLrMinLr"),
+      new Keyed(Settings.CHECKPOINT_PATH, "checkpointPath"),
+      new Keyed(Settings.CHECKPOINT_INTERVAL, "checkpointInterval"));
 
   private final String uid;
   private transient List<EpochListener> listeners = new ArrayList<>();
@@ -131,97 +159,122 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     sequenceIdCol = new Param<>(this, "sequenceIdCol", "a key column by which rows are partitioned and ordered "
         + "(as the train job orders sequences by id); unset = the dataset's row order",
         ParamChecks.column(OWNER, "sequenceIdCol"));
-    layers = new Param<>(this, "layers", "comma-separated layer types (model.layers): gru, dense, masking, dropout",
-        ParamChecks.listOf(OWNER, "layers", List.of("gru", "dense", "masking", "dropout"), false));
+    layers = param(Settings.MODEL_LAYERS, false);
     units = new IntParam(this, "units", "units of every GRU layer whose layerArgs do not set them",
         ParamChecks.range(OWNER, "units", 1, 65_536));
     layerArgs = new StringArrayParam(this, "layerArgs", "Keras layer arguments by layer index "
         + "(model.layer.<i>.<argument>), e.g. 0.recurrent_dropout=0.1", ParamChecks.entries(OWNER, "layerArgs",
         "\\d+\\.[a-z_0-9]+=.*", "<layer index>.<keras argument>=<value>, e.g. 0.dropout=0.1"));
-    optimizer = new Param<>(this, "optimizer", "optimizer.name: adam, adamw, rmsprop or sgd",
-        ParamChecks.oneOf(OWNER, "optimizer", List.of("adam", "adamw", "rmsprop", "sgd")));
+    optimizer = param(Settings.OPTIMIZER_NAME);
     learningRate = new DoubleParam(this, "learningRate", "optimizer.learning_rate; unset = Keras' default (0.001, "
         + "sgd 0.01)", ParamChecks.range(OWNER, "learningRate", Double.MIN_VALUE, 1e6));
     optimizerArgs = new StringArrayParam(this, "optimizerArgs", "other Keras optimizer arguments "
         + "(optimizer.<argument>), e.g. beta_1=0.9, clipnorm=1", ParamChecks.entries(OWNER, "optimizerArgs",
         "(?!name=|learning_rate=)[a-z_0-9]+=.*", "<keras argument>=<value> other than name and learning_rate "
         + "(see optimizer and learningRate), e.g. clipnorm=1"));
-    loss = new Param<>(this, "loss", "train.loss: mse, mae, huber or binary_crossentropy",
-        ParamChecks.oneOf(OWNER, "loss", List.of("mse", "mae", "huber", "binary_crossentropy")));
-    metrics = new Param<>(this, "metrics", "train.metrics, comma-separated: mae, rmse, binary_accuracy (may be empty)",
-        ParamChecks.listOf(OWNER, "metrics", List.of("mae", "rmse", "binary_accuracy"), true));
-    epochs = new IntParam(this, "epochs", "train.epochs", ParamChecks.range(OWNER, "epochs", 1, 1_000_000));
-    batchSize = new IntParam(this, "batchSize", "train.batch_size: samples per mini-batch on each worker",
-        ParamChecks.range(OWNER, "batchSize", 1, 1 << 24));
-    averagingFrequency = new IntParam(this, "averagingFrequency", "train.averaging_frequency: mini-batches per "
-        + "worker between weight averagings", ParamChecks.range(OWNER, "averagingFrequency", 1, 1_000_000));
-    averageOptimizerState = new BooleanParam(this, "averageOptimizerState", "train.average_optimizer_state");
-    numPartitions = new IntParam(this, "numPartitions", "train.partitions: parallel workers; 0 = Spark's default "
-        + "parallelism", ParamChecks.range(OWNER, "numPartitions", 0, 1_000_000));
-    seed = new LongParam(this, "seed", "train.seed: weights, shuffling, dropout",
-        ParamChecks.range(OWNER, "seed", -Math.pow(2, 63), Math.pow(2, 63)));
-    aggregationDepth = new IntParam(this, "aggregationDepth", "train.aggregation_depth",
-        ParamChecks.range(OWNER, "aggregationDepth", 1, 8));
-    earlyStoppingMonitor = new Param<>(this, "earlyStoppingMonitor", "early_stopping.monitor: a log key (loss, "
-        + "val_loss, val_mae, ...); empty = off", ParamChecks.notNull(OWNER, "earlyStoppingMonitor"));
-    earlyStoppingPatience = new IntParam(this, "earlyStoppingPatience", "early_stopping.patience",
-        ParamChecks.range(OWNER, "earlyStoppingPatience", 0, 1_000_000));
-    earlyStoppingMinDelta = new DoubleParam(this, "earlyStoppingMinDelta", "early_stopping.min_delta",
-        ParamChecks.range(OWNER, "earlyStoppingMinDelta", 0, Double.MAX_VALUE));
-    restoreBestWeights = new BooleanParam(this, "restoreBestWeights", "early_stopping.restore_best_weights");
-    reduceLrMonitor = new Param<>(this, "reduceLrMonitor", "reduce_lr.monitor: a log key; empty = off",
-        ParamChecks.notNull(OWNER, "reduceLrMonitor"));
-    reduceLrFactor = new DoubleParam(this, "reduceLrFactor", "reduce_lr.factor",
-        ParamChecks.range(OWNER, "reduceLrFactor", Double.MIN_VALUE, Math.nextDown(1.0)));
-    reduceLrPatience = new IntParam(this, "reduceLrPatience", "reduce_lr.patience",
-        ParamChecks.range(OWNER, "reduceLrPatience", 0, 1_000_000));
-    reduceLrMinDelta = new DoubleParam(this, "reduceLrMinDelta", "reduce_lr.min_delta",
-        ParamChecks.range(OWNER, "reduceLrMinDelta", 0, Double.MAX_VALUE));
-    reduceLrCooldown = new IntParam(this, "reduceLrCooldown", "reduce_lr.cooldown",
-        ParamChecks.range(OWNER, "reduceLrCooldown", 0, 1_000_000));
-    reduceLrMinLr = new DoubleParam(this, "reduceLrMinLr", "reduce_lr.min_lr",
-        ParamChecks.range(OWNER, "reduceLrMinLr", 0, Double.MAX_VALUE));
-    checkpointPath = new Param<>(this, "checkpointPath", "checkpoint.path: a directory on any Hadoop file system; "
-        + "empty = no checkpoints; one fit per directory (a second fit, e.g. another candidate of a tuning run, "
-        + "refuses it)", ParamChecks.notNull(OWNER, "checkpointPath"));
-    checkpointInterval = new IntParam(this, "checkpointInterval", "checkpoint.interval: epochs between checkpoints",
-        ParamChecks.range(OWNER, "checkpointInterval", 1, 1_000_000));
+    loss = param(Settings.TRAIN_LOSS);
+    metrics = param(Settings.TRAIN_METRICS, true);
+    epochs = param(Settings.TRAIN_EPOCHS);
+    batchSize = param(Settings.TRAIN_BATCH_SIZE);
+    averagingFrequency = param(Settings.TRAIN_AVERAGING_FREQUENCY);
+    averageOptimizerState = param(Settings.TRAIN_AVERAGE_OPTIMIZER_STATE);
+    numPartitions = param(Settings.TRAIN_PARTITIONS);
+    seed = param(Settings.TRAIN_SEED);
+    aggregationDepth = param(Settings.TRAIN_AGGREGATION_DEPTH);
+    earlyStoppingMonitor = param(Settings.EARLY_STOPPING_MONITOR);
+    earlyStoppingPatience = param(Settings.EARLY_STOPPING_PATIENCE);
+    earlyStoppingMinDelta = param(Settings.EARLY_STOPPING_MIN_DELTA);
+    restoreBestWeights = param(Settings.EARLY_STOPPING_RESTORE_BEST_WEIGHTS);
+    reduceLrMonitor = param(Settings.REDUCE_LR_MONITOR);
+    reduceLrFactor = param(Settings.REDUCE_LR_FACTOR);
+    reduceLrPatience = param(Settings.REDUCE_LR_PATIENCE);
+    reduceLrMinDelta = param(Settings.REDUCE_LR_MIN_DELTA);
+    reduceLrCooldown = param(Settings.REDUCE_LR_COOLDOWN);
+    reduceLrMinLr = param(Settings.REDUCE_LR_MIN_LR);
+    checkpointPath = param(Settings.CHECKPOINT_PATH, "; one fit per directory (a second fit, e.g. another "
+        + "candidate of a tuning run, refuses it)");
+    checkpointInterval = param(Settings.CHECKPOINT_INTERVAL);
     resume = new BooleanParam(this, "resume", "continue from the newest checkpoint under checkpointPath (train "
         + "--resume)");
     metricsPath = new Param<>(this, "metricsPath", "output.metrics: per-epoch logs as JSON lines on any Hadoop "
         + "file system, rewritten by every fit; empty = none", ParamChecks.notNull(OWNER, "metricsPath"));
-    JobConfig defaults = JobConfig.of();
     setDefault(featuresCol, "features");
     setDefault(labelCol, "label");
     setDefault(predictionCol, "prediction");
-    setDefault(layers, defaults.get("model.layers"));
-    setDefault(units, 32);
+    setDefault(units, Settings.DEFAULT_UNITS);
     setDefault(layerArgs, new String[0]);
-    setDefault(optimizer, defaults.get("optimizer.name"));
     setDefault(optimizerArgs, new String[0]);
-    setDefault(loss, defaults.get("train.loss"));
-    setDefault(metrics, defaults.get("train.metrics"));
-    setDefault(epochs, defaults.integer("train.epochs", 1, 1_000_000));
-    setDefault(batchSize, defaults.integer("train.batch_size", 1, 1 << 24));
-    setDefault(averagingFrequency, defaults.integer("train.averaging_frequency", 1, 1_000_000));
-    setDefault(averageOptimizerState, defaults.bool("train.average_optimizer_state"));
-    setDefault(numPartitions, defaults.integer("train.partitions", 0, 1_000_000));
-    setDefault(seed, defaults.longValue("train.seed"));
-    setDefault(aggregationDepth, defaults.integer("train.aggregation_depth", 1, 8));
-    setDefault(earlyStoppingMonitor, defaults.get("early_stopping.monitor"));
-    setDefault(earlyStoppingPatience, defaults.integer("early_stopping.patience", 0, 1_000_000));
-    setDefault(earlyStoppingMinDelta, defaults.fraction("early_stopping.min_delta", 0, Double.MAX_VALUE));
-    setDefault(restoreBestWeights, defaults.bool("early_stopping.restore_best_weights"));
-    setDefault(reduceLrMonitor, defaults.get("reduce_lr.monitor"));
-    setDefault(reduceLrFactor, defaults.fraction("reduce_lr.factor", 0, 1));
-    setDefault(reduceLrPatience, defaults.integer("reduce_lr.patience", 0, 1_000_000));
-    setDefault(reduceLrMinDelta, defaults.fraction("reduce_lr.min_delta", 0, Double.MAX_VALUE));
-    setDefault(reduceLrCooldown, defaults.integer("reduce_lr.cooldown", 0, 1_000_000));
-    setDefault(reduceLrMinLr, defaults.fraction("reduce_lr.min_lr", 0, Double.MAX_VALUE));
-    setDefault(checkpointPath, defaults.get("checkpoint.path"));
-    setDefault(checkpointInterval, defaults.integer("checkpoint.interval", 1, 1_000_000));
     setDefault(resume, false);
     setDefault(metricsPath, "");
+  }
+
+  // ---- Params that set a key of the train job: name, doc, check and default from its setting ---
+
+  /** The param's doc: the key it sets and the key's description. */
+  private static String doc(Setting<?> setting) {
+    return setting.name() + ": " + setting.description();
+  }
+
+  /** The param's name. */
+  private static String name(Setting<?> setting) {
+    for (Keyed k : KEYED) {
+      if (k.setting() == setting) {
+        return k.param();
+      }
+    }
+    throw new IllegalStateException(setting.name() + " is not among GruEstimator's keyed params");
+  }
+
+  private IntParam param(Setting.IntRange setting) {
+    IntParam p = new IntParam(this, name(setting), doc(setting), ParamChecks.range(OWNER, name(setting),
+        setting.min(), setting.max()));
+    setDefault(p, setting.defaultValue());
+    return p;
+  }
+
+  private LongParam param(Setting.Whole setting) {
+    LongParam p = new LongParam(this, name(setting), doc(setting), ParamChecks.range(OWNER, name(setting),
+        Long.MIN_VALUE, Long.MAX_VALUE));
+    setDefault(p, setting.defaultValue());
+    return p;
+  }
+
+  private DoubleParam param(Setting.NumberRange setting) {
+    DoubleParam p = new DoubleParam(this, name(setting), doc(setting), ParamChecks.range(OWNER, name(setting),
+        setting.least(), setting.most()));
+    setDefault(p, setting.defaultValue());
+    return p;
+  }
+
+  private BooleanParam param(Setting.Flag setting) {
+    BooleanParam p = new BooleanParam(this, name(setting), doc(setting));
+    setDefault(p, setting.defaultValue());
+    return p;
+  }
+
+  private Param<String> param(Setting.OneOf setting) {
+    Param<String> p = new Param<>(this, name(setting), doc(setting) + "; one of " + setting.allowed(),
+        ParamChecks.oneOf(OWNER, name(setting), setting.names()));
+    setDefault(p, setting.defaultText());
+    return p;
+  }
+
+  private Param<String> param(Setting.Items setting, boolean emptyOk) {
+    Param<String> p = new Param<>(this, name(setting), doc(setting) + "; from " + setting.allowed(),
+        ParamChecks.listOf(OWNER, name(setting), setting.names(), emptyOk));
+    setDefault(p, setting.defaultText());
+    return p;
+  }
+
+  private Param<String> param(Setting.Text setting) {
+    return param(setting, "");
+  }
+
+  private Param<String> param(Setting.Text setting, String more) {
+    Param<String> p = new Param<>(this, name(setting), doc(setting) + more, ParamChecks.notNull(OWNER,
+        name(setting)));
+    setDefault(p, setting.defaultText());
+    return p;
   }
 
   @Override
@@ -482,7 +535,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     try {
       return config.trainSettings(width, outputs);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(OWNER + ": " + e.getMessage(), e);
+      throw new InvalidInputException(OWNER + ": " + e.getMessage(), e);
     }
   }
 
@@ -494,14 +547,19 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   JobConfig jobConfig(boolean validation) {
     for (Param<String> monitor : List.of(earlyStoppingMonitor, reduceLrMonitor)) {
       if (getOrDefault(monitor).startsWith("val_") && !validation) {
-        throw new IllegalArgumentException(OWNER + " param " + monitor.name() + " is '" + getOrDefault(monitor)
+        throw new InvalidInputException(OWNER + " param " + monitor.name() + " is '" + getOrDefault(monitor)
             + "', which needs validation rows: set validationIndicatorCol");
       }
     }
-    List<String> types = List.of(getLayers().trim().toLowerCase(java.util.Locale.ROOT).split("\\s*,\\s*"));
     List<String> s = new ArrayList<>();
-    s.add("data.validation_fraction=" + (validation ? "0.1" : "0"));
-    s.add("model.layers=" + String.join(",", types));
+    // Any fraction > 0 says that validation data exist; the rows marked by validationIndicatorCol are those data.
+    s.add(Settings.DATA_VALIDATION_FRACTION.name() + "=" + (validation ? "0.1" : "0"));
+    for (Keyed k : KEYED) {
+      String value = String.valueOf(getOrDefault(getParam(k.param())));
+      boolean named = k.setting() instanceof Setting.OneOf || k.setting() instanceof Setting.Items;
+      s.add(k.setting().name() + "=" + (named ? value.trim().toLowerCase(Locale.ROOT) : value));
+    }
+    List<String> types = List.of(getLayers().trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
     for (int i = 0; i < types.size(); i++) {
       String prefix = i + ".units=";
       if (types.get(i).equals("gru") && java.util.Arrays.stream(getLayerArgs()).noneMatch(a -> a.startsWith(prefix))) {
@@ -511,39 +569,17 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     for (String a : getLayerArgs()) {
       s.add("model.layer." + a.trim());
     }
-    s.add("optimizer.name=" + getOptimizer().trim().toLowerCase(java.util.Locale.ROOT));
     if (isDefined(learningRate)) {
       s.add("optimizer.learning_rate=" + getOrDefault(learningRate));
     }
     for (String a : getOptimizerArgs()) {
       s.add("optimizer." + a.trim());
     }
-    s.add("train.loss=" + getLoss().trim().toLowerCase(java.util.Locale.ROOT));
-    s.add("train.metrics=" + getMetrics().trim().toLowerCase(java.util.Locale.ROOT));
-    s.add("train.epochs=" + getEpochs());
-    s.add("train.batch_size=" + getBatchSize());
-    s.add("train.averaging_frequency=" + getAveragingFrequency());
-    s.add("train.average_optimizer_state=" + getOrDefault(averageOptimizerState));
-    s.add("train.partitions=" + getNumPartitions());
-    s.add("train.seed=" + getSeed());
-    s.add("train.aggregation_depth=" + getOrDefault(aggregationDepth));
-    s.add("early_stopping.monitor=" + getOrDefault(earlyStoppingMonitor));
-    s.add("early_stopping.patience=" + getOrDefault(earlyStoppingPatience));
-    s.add("early_stopping.min_delta=" + getOrDefault(earlyStoppingMinDelta));
-    s.add("early_stopping.restore_best_weights=" + getOrDefault(restoreBestWeights));
-    s.add("reduce_lr.monitor=" + getOrDefault(reduceLrMonitor));
-    s.add("reduce_lr.factor=" + getOrDefault(reduceLrFactor));
-    s.add("reduce_lr.patience=" + getOrDefault(reduceLrPatience));
-    s.add("reduce_lr.min_delta=" + getOrDefault(reduceLrMinDelta));
-    s.add("reduce_lr.cooldown=" + getOrDefault(reduceLrCooldown));
-    s.add("reduce_lr.min_lr=" + getOrDefault(reduceLrMinLr));
-    s.add("checkpoint.path=" + getOrDefault(checkpointPath));
-    s.add("checkpoint.interval=" + getOrDefault(checkpointInterval));
-    s.add("output.progress=false");
+    s.add(Settings.OUTPUT_PROGRESS.name() + "=false");
     try {
       return JobConfig.of(s.toArray(new String[0]));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(OWNER + ": " + e.getMessage() + " (layers, units and layerArgs are the train "
+      throw new InvalidInputException(OWNER + ": " + e.getMessage() + " (layers, units and layerArgs are the train "
           + "job's model.layers and model.layer.<i>.*; optimizer, learningRate and optimizerArgs its optimizer.*)", e);
     }
   }

@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.io.HadoopFiles;
@@ -67,7 +68,8 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     predictionCol = new Param<>(this, "predictionCol", "prediction column to add",
         ParamChecks.column(OWNER, "predictionCol"));
     predictionBatchSize = new IntParam(this, "predictionBatchSize", "rows per model call when predicting",
-        ParamChecks.range(OWNER, "predictionBatchSize", 1, 1 << 20));
+        ParamChecks.range(OWNER, "predictionBatchSize", Settings.FORECAST_BATCH_SIZE.min(),
+            Settings.FORECAST_BATCH_SIZE.max()));
     setDefault(featuresCol, "features");
     setDefault(predictionCol, "prediction");
     setDefault(predictionBatchSize, 256);

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
 import scala.Function1;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Validators for MLlib {@code Param}s that fail with a message naming the stage, the param, the
@@ -21,7 +22,7 @@ final class ParamChecks {
     return v -> {
       double d = ((Number) v).doubleValue();
       if (!(d >= min && d <= max)) {
-        throw new IllegalArgumentException(owner + " param " + name + " must be in [" + format(min) + ", "
+        throw new InvalidInputException(owner + " param " + name + " must be in [" + format(min) + ", "
             + format(max) + "], got " + v);
       }
       return true;
@@ -32,7 +33,7 @@ final class ParamChecks {
   static Check<String> oneOf(String owner, String name, List<String> allowed) {
     return v -> {
       if (v == null || !allowed.contains(v.trim().toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException(owner + " param " + name + " must be one of " + allowed + ", got '" + v
+        throw new InvalidInputException(owner + " param " + name + " must be one of " + allowed + ", got '" + v
             + "'");
       }
       return true;
@@ -48,12 +49,12 @@ final class ParamChecks {
       List<String> items = v == null ? List.of() : List.of(v.split(",", -1));
       for (String item : items) {
         if (!allowed.contains(item.trim().toLowerCase(Locale.ROOT))) {
-          throw new IllegalArgumentException(owner + " param " + name + " must be a comma-separated list of "
+          throw new InvalidInputException(owner + " param " + name + " must be a comma-separated list of "
               + allowed + ", got '" + v + "'");
         }
       }
       if (items.isEmpty() && !emptyOk) {
-        throw new IllegalArgumentException(owner + " param " + name + " must not be empty");
+        throw new InvalidInputException(owner + " param " + name + " must not be empty");
       }
       return true;
     };
@@ -64,7 +65,7 @@ final class ParamChecks {
     return v -> {
       for (String e : v) {
         if (e == null || !e.trim().matches(pattern)) {
-          throw new IllegalArgumentException(owner + " param " + name + " entries must look like " + form + ", got '"
+          throw new InvalidInputException(owner + " param " + name + " entries must look like " + form + ", got '"
               + e + "'");
         }
       }
@@ -76,7 +77,7 @@ final class ParamChecks {
   static Check<String> notNull(String owner, String name) {
     return v -> {
       if (v == null) {
-        throw new IllegalArgumentException(owner + " param " + name + " must not be null (empty to leave it off)");
+        throw new InvalidInputException(owner + " param " + name + " must not be null (empty to leave it off)");
       }
       return true;
     };
@@ -86,7 +87,7 @@ final class ParamChecks {
   static Check<String> column(String owner, String name) {
     return v -> {
       if (v == null || v.isBlank()) {
-        throw new IllegalArgumentException(owner + " param " + name + " must name a column, got '" + v + "'");
+        throw new InvalidInputException(owner + " param " + name + " must name a column, got '" + v + "'");
       }
       return true;
     };
@@ -99,7 +100,7 @@ final class ParamChecks {
   static <T> T stage(org.apache.spark.ml.util.MLReader<T> reader, String path, Class<T> type) {
     Object stage = reader.load(path);
     if (!type.isInstance(stage)) {
-      throw new IllegalArgumentException(path + " holds a saved " + stage.getClass().getName() + ", not a "
+      throw new InvalidInputException(path + " holds a saved " + stage.getClass().getName() + ", not a "
           + type.getName());
     }
     return type.cast(stage);

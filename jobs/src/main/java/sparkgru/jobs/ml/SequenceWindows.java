@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.jobs.config.Settings;
 
 /**
  * Cuts time series in long format (one row per series and time) into forecasting windows for
@@ -76,19 +77,22 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         ParamChecks.column(OWNER, "labelCol"));
     windowIdCol = new Param<>(this, "windowIdCol", "a unique key of each window: <series>@<time>",
         ParamChecks.column(OWNER, "windowIdCol"));
-    lookback = new IntParam(this, "lookback", "input steps per window", ParamChecks.range(OWNER, "lookback", 1, 100_000));
-    horizon = new IntParam(this, "horizon", "steps forecast", ParamChecks.range(OWNER, "horizon", 1, 100_000));
-    stride = new IntParam(this, "stride", "steps between window starts", ParamChecks.range(OWNER, "stride", 1, 100_000));
-    setDefault(seriesCol, "series_id");
-    setDefault(timeCol, "timestamp");
+    lookback = new IntParam(this, "lookback", "input steps per window", ParamChecks.range(OWNER, "lookback",
+        Settings.WINDOW_LOOKBACK.min(), Settings.WINDOW_LOOKBACK.max()));
+    horizon = new IntParam(this, "horizon", "steps forecast", ParamChecks.range(OWNER, "horizon",
+        Settings.WINDOW_HORIZON.min(), Settings.WINDOW_HORIZON.max()));
+    stride = new IntParam(this, "stride", "steps between window starts", ParamChecks.range(OWNER, "stride",
+        Settings.WINDOW_STRIDE.min(), Settings.WINDOW_STRIDE.max()));
+    setDefault(seriesCol, Settings.DATA_SERIES_COLUMN.defaultValue());
+    setDefault(timeCol, Settings.DATA_TIME_COLUMN.defaultValue());
     setDefault(inputCol, "step_features");
     setDefault(targetCol, "value");
     setDefault(outputCol, "features");
     setDefault(labelCol, "label");
     setDefault(windowIdCol, "window_id");
-    setDefault(lookback, 48);
+    setDefault(lookback, Settings.WINDOW_LOOKBACK.defaultValue());
     setDefault(horizon, 1);
-    setDefault(stride, 1);
+    setDefault(stride, Settings.WINDOW_STRIDE.defaultValue());
   }
 
   @Override

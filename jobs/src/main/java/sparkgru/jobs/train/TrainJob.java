@@ -11,6 +11,7 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.io.DataErrors;
@@ -45,27 +46,29 @@ public final class TrainJob {
    */
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int partitions = config.integer("train.partitions", 0, 1_000_000);
+    int partitions = config.get(Settings.TRAIN_PARTITIONS);
     if (partitions == 0) {
       partitions = jsc.defaultParallelism();
     }
     int features = config.windowed() ? config.windowSpec().inputs().size()
-        : config.get("data.source").equals("demo") ? DemoData.FEATURES.size() : config.list("data.feature_columns").size();
+        : config.get(Settings.DATA_SOURCE).equals("demo") ? DemoData.FEATURES.size()
+        : config.get(Settings.DATA_FEATURE_COLUMNS).size();
     int outputs = config.windowed() ? config.outputs()
-        : config.get("data.source").equals("demo") ? DemoData.TARGETS.size() : config.list("data.target_columns").size();
+        : config.get(Settings.DATA_SOURCE).equals("demo") ? DemoData.TARGETS.size()
+        : config.get(Settings.DATA_TARGET_COLUMNS).size();
     TrainSettings settings = config.trainSettings(features, outputs);
     Sequential model = settings.buildModel();
     int[] outShape = model.outputShape();
-    AtomicFiles.prepare(config.get("output.model"), "output.model", jsc.hadoopConfiguration());
-    AtomicFiles.prepare(config.get("output.metrics"), "output.metrics", jsc.hadoopConfiguration());
-    if (!config.get("output.report").isEmpty()) {
+    AtomicFiles.prepare(config.get(Settings.OUTPUT_MODEL), "output.model", jsc.hadoopConfiguration());
+    AtomicFiles.prepare(config.get(Settings.OUTPUT_METRICS), "output.metrics", jsc.hadoopConfiguration());
+    if (!config.get(Settings.OUTPUT_REPORT).isEmpty()) {
       if (!config.windowed()) {
         throw new IllegalArgumentException("output.report plots forecasts of series; it needs data.format=long, wide "
             + "or m4, not sequences");
       }
-      AtomicFiles.prepare(config.get("output.report"), "output.report", jsc.hadoopConfiguration());
+      AtomicFiles.prepare(config.get(Settings.OUTPUT_REPORT), "output.report", jsc.hadoopConfiguration());
     }
-    JsonLinesWriter metrics = new JsonLinesWriter(config.get("output.metrics"), jsc.hadoopConfiguration());
+    JsonLinesWriter metrics = new JsonLinesWriter(config.get(Settings.OUTPUT_METRICS), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     TrainingRun run = TrainingRun.open(jsc, config, resume, out, metrics);
     TrainingData data = config.windowed()
@@ -87,10 +90,10 @@ public final class TrainJob {
     try {
       TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, origin, data.provenance());
       byte[] file = ModelFile.write(settings.model(), model, trained.provenance());
-      AtomicFiles.write(new Path(config.get("output.model")), jsc.hadoopConfiguration(), file);
-      out.println("model written to " + config.get("output.model"));
+      AtomicFiles.write(new Path(config.get(Settings.OUTPUT_MODEL)), jsc.hadoopConfiguration(), file);
+      out.println("model written to " + config.get(Settings.OUTPUT_MODEL));
       if (config.windowed()) {
-        report(spark, config, new TrainedModel(config.get("output.model"), file, config, data.scaler()), out);
+        report(spark, config, new TrainedModel(config.get(Settings.OUTPUT_MODEL), file, config, data.scaler()), out);
       }
       out.flush();
       return new Result(trained.history(), model, settings);
@@ -115,11 +118,11 @@ public final class TrainJob {
     out.println(part.name().toLowerCase(Locale.ROOT) + " windows (" + r.windows()
         + "), model against baselines:");
     out.print(EvaluateJob.table(r));
-    String path = config.get("output.report");
+    String path = config.get(Settings.OUTPUT_REPORT);
     if (!path.isEmpty()) {
       byte[] png;
       try {
-        png = EvaluateJob.plot(trained, r, "spark-gru train: " + config.get("output.model"));
+        png = EvaluateJob.plot(trained, r, "spark-gru train: " + config.get(Settings.OUTPUT_MODEL));
       } catch (IllegalStateException e) {
         // The model is written; a missing font should not fail the run that trained it.
         out.println("spark-gru: warning: report not written: " + e.getMessage());

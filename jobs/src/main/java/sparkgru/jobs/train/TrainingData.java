@@ -15,6 +15,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
 import sparkgru.jobs.data.LongFormat;
@@ -45,22 +46,22 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
 
   /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
   static TrainingData sequences(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
-    long seed = config.longValue("train.seed");
+    long seed = config.get(Settings.TRAIN_SEED);
     LongFormat format;
     Dataset<Row> rows;
     String origin;
-    if (config.get("data.source").equals("demo")) {
+    if (config.get(Settings.DATA_SOURCE).equals("demo")) {
       format = new LongFormat("sequence_id", "step", DemoData.FEATURES, DemoData.TARGETS);
-      rows = DemoData.generate(spark, config.integer("demo.sequences", 1, 100_000_000),
-          config.integer("demo.steps", 2, 10_000), seed, partitions);
+      rows = DemoData.generate(spark, config.get(Settings.DEMO_SEQUENCES),
+          config.get(Settings.DEMO_STEPS), seed, partitions);
       origin = "demo data";
     } else {
-      format = new LongFormat(config.get("data.id_column"), config.get("data.step_column"),
-          config.list("data.feature_columns"), config.list("data.target_columns"));
-      origin = config.get("data.path");
+      format = new LongFormat(config.get(Settings.DATA_ID_COLUMN), config.get(Settings.DATA_STEP_COLUMN),
+          config.get(Settings.DATA_FEATURE_COLUMNS), config.get(Settings.DATA_TARGET_COLUMNS));
+      origin = config.get(Settings.DATA_PATH);
       SeriesSource.requireExists(origin, spark.sparkContext().hadoopConfiguration());
-      rows = config.get("data.source").equals("csv")
-          ? spark.read().option("header", config.get("data.header")).csv(origin)
+      rows = config.get(Settings.DATA_SOURCE).equals("csv")
+          ? spark.read().option("header", config.get(Settings.DATA_HEADER)).csv(origin)
           : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
@@ -70,7 +71,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     }
     boolean perStep = outShape.length == 2;
     Dataset<Row> typed = format.select(rows, origin);
-    double validationFraction = config.fraction("data.validation_fraction", 0, 0.9);
+    double validationFraction = config.get(Settings.DATA_VALIDATION_FRACTION);
     LongFormat.Split split = format.split(typed, validationFraction, seed);
     JavaRDD<PackedPartition> train = format.pack(split.train(), partitions, perStep)
         .persist(StorageLevel.MEMORY_AND_DISK());

@@ -15,6 +15,7 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
 
@@ -49,7 +50,7 @@ public final class TrainingRun {
    */
   public static TrainingRun open(JavaSparkContext spark, JobConfig config, boolean resume, PrintWriter out,
       EpochListener replay) {
-    String path = config.get("checkpoint.path");
+    String path = config.get(Settings.CHECKPOINT_PATH);
     if (resume && path.isEmpty()) {
       throw new IllegalArgumentException("--resume needs checkpoint.path: the directory the interrupted run wrote its "
           + "checkpoints to");
@@ -90,7 +91,7 @@ public final class TrainingRun {
         config.effectiveValues());
     Consumer<TrainingState> afterEpoch = null;
     if (checkpoints != null) {
-      int interval = config.integer("checkpoint.interval", 1, 1_000_000);
+      int interval = config.get(Settings.CHECKPOINT_INTERVAL);
       Sequential scratch = settings.model().build(settings.seed());
       afterEpoch = state -> {
         if (state.epoch() % interval == 0 || state.epoch() == settings.epochs()) {
@@ -114,17 +115,17 @@ public final class TrainingRun {
   /** Early stopping and learning-rate reduction, when their monitor keys are set. */
   static List<TrainingCallback> callbacks(JobConfig config) {
     List<TrainingCallback> out = new ArrayList<>();
-    String stop = config.get("early_stopping.monitor");
+    String stop = config.get(Settings.EARLY_STOPPING_MONITOR);
     if (!stop.isEmpty()) {
-      out.add(new EarlyStopping(stop, config.fraction("early_stopping.min_delta", 0, Double.MAX_VALUE),
-          config.integer("early_stopping.patience", 0, 1_000_000), config.bool("early_stopping.restore_best_weights"))
+      out.add(new EarlyStopping(stop, config.get(Settings.EARLY_STOPPING_MIN_DELTA),
+          config.get(Settings.EARLY_STOPPING_PATIENCE), config.get(Settings.EARLY_STOPPING_RESTORE_BEST_WEIGHTS))
           .callback());
     }
-    String reduce = config.get("reduce_lr.monitor");
+    String reduce = config.get(Settings.REDUCE_LR_MONITOR);
     if (!reduce.isEmpty()) {
-      out.add(new ReduceLrOnPlateau(reduce, config.fraction("reduce_lr.factor", 0, 1),
-          config.integer("reduce_lr.patience", 0, 1_000_000), config.fraction("reduce_lr.min_delta", 0, Double.MAX_VALUE),
-          config.integer("reduce_lr.cooldown", 0, 1_000_000), config.fraction("reduce_lr.min_lr", 0, Double.MAX_VALUE))
+      out.add(new ReduceLrOnPlateau(reduce, config.get(Settings.REDUCE_LR_FACTOR),
+          config.get(Settings.REDUCE_LR_PATIENCE), config.get(Settings.REDUCE_LR_MIN_DELTA),
+          config.get(Settings.REDUCE_LR_COOLDOWN), config.get(Settings.REDUCE_LR_MIN_LR))
           .callback());
     }
     return out;
@@ -135,7 +136,7 @@ public final class TrainingRun {
    * and stderr is a terminal (never in logs or tests); else null.
    */
   static DistributedTrainer.RoundListener progress(JobConfig config) {
-    if (!config.bool("output.progress") || System.console() == null) {
+    if (!config.get(Settings.OUTPUT_PROGRESS) || System.console() == null) {
       return null;
     }
     return new DistributedTrainer.RoundListener() {

@@ -92,7 +92,7 @@ class JobConfigTest {
     assertEquals(series("window.horizon=6").model(2, 6), JobConfig.applying(stored, "m.sgru", List.of()).model(2, 6),
         "the stored configuration builds the same model, defaults included");
     JobConfig c = JobConfig.applying(stored, "m.sgru", List.of("data.path=other.csv", "evaluate.season=24"));
-    assertEquals("other.csv", c.get("data.path"));
+    assertEquals("other.csv", c.get(Settings.DATA_PATH));
     assertEquals("m.sgru: it was trained on sequences (data.format=sequences), not on time series; forecasting needs "
         + "a model trained with data.format=long, wide or m4", assertThrows(IllegalArgumentException.class,
             () -> JobConfig.applying(JobConfig.of().effectiveValues(), "m.sgru", List.of())).getMessage());
