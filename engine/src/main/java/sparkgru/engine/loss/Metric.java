@@ -1,6 +1,7 @@
 package sparkgru.engine.loss;
 
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras metrics accumulated over an epoch: a weighted sum and a weight, so the epoch value is
@@ -79,7 +80,7 @@ public enum Metric {
   /** The metric with this Keras name. */
   public static Metric parse(String name) {
     if (name == null) {
-      throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got null");
+      throw new InvalidInputException("metric must be one of [mae, rmse, binary_accuracy], got null");
     }
     String wanted = name.trim().toLowerCase(Locale.ROOT);
     for (Metric m : values()) {
@@ -87,6 +88,6 @@ public enum Metric {
         return m;
       }
     }
-    throw new IllegalArgumentException("metric must be one of [mae, rmse, binary_accuracy], got '" + name + "'");
+    throw new InvalidInputException("metric must be one of [mae, rmse, binary_accuracy], got '" + name + "'");
   }
 }
