@@ -120,14 +120,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       List<Row> bad = rows.filter(col(c).isNotNull().and(col(c).try_cast(DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
       if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(origin + ": column '" + c + "' has a non-numeric value '"
+        throw new sparkgru.engine.errors.InvalidInputException(origin + ": column '" + c + "' has a non-numeric value '"
             + bad.get(0).getAs(c) + "' (series " + bad.get(0).getAs(series) + ", time " + bad.get(0).getAs(time) + ")");
       }
     }
     Dataset<Row> typed = rows.select(cols.toArray(new Column[0]));
     List<Row> badTime = typed.filter(col(time).isNull().or(col(series).isNull())).limit(1).collectAsList();
     if (!badTime.isEmpty()) {
-      throw new IllegalArgumentException(origin + ": a row has no series id or an unreadable time (series "
+      throw new sparkgru.engine.errors.InvalidInputException(origin + ": a row has no series id or an unreadable time (series "
           + badTime.get(0).get(0) + "); times must be numbers or date-times like 2016-07-01 00:00:00");
     }
     return typed;
@@ -366,14 +366,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
           if (Double.isNaN(v[c]) || Double.isInfinite(v[c]) || Math.abs(v[c]) > Float.MAX_VALUE) {
             boolean missingValue = Double.isNaN(v[c]);
             if (!missingValue || spec.missing() == WindowSpec.Missing.ERROR) {
-              throw new IllegalArgumentException("series " + s.id() + " has " + (missingValue ? "a missing"
+              throw new sparkgru.engine.errors.InvalidInputException("series " + s.id() + " has " + (missingValue ? "a missing"
                   : "an infinite or out-of-float-range") + " value in column '" + columns.get(c) + "' at time "
                   + s.timeText(s.times()[i]) + " (row " + (i + 1) + " of the series)" + (missingValue
                   ? "; set data.missing to forward_fill or drop, or clean the data" : ""));
             }
             if (spec.missing() == WindowSpec.Missing.FORWARD_FILL) {
               if (i == stretches[st]) {
-                throw new IllegalArgumentException("series " + s.id() + " cannot forward-fill column '"
+                throw new sparkgru.engine.errors.InvalidInputException("series " + s.id() + " cannot forward-fill column '"
                     + columns.get(c) + "' at time " + s.timeText(s.times()[i]) + ": no earlier value in this stretch of the series");
               }
               v[c] = vals[i - 1][c];
