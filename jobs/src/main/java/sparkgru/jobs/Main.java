@@ -110,7 +110,7 @@ public final class Main implements Runnable {
         + spec.subcommands().keySet());
   }
 
-  /** The brief's tutorial: a GRU(50) x 2 binary classifier trained locally, then return_state. */
+  /** The engine's tutorial: a GRU(50) x 2 binary classifier trained locally, then return_state. */
   @Command(name = "tutorial", mixinStandardHelpOptions = true,
       description = "Train the tutorial model (GRU(50, return_sequences) -> GRU(50) -> Dense(1, sigmoid)) on "
           + "generated data, locally, printing loss and accuracy per epoch.")
