@@ -1,13 +1,16 @@
 package sparkgru.engine;
 
+import sparkgru.engine.errors.InvalidInputException;
+
 /**
  * What a fuzz target asserts of code reading untrusted bytes: it returns, or it throws an
- * {@link IllegalArgumentException} (the project's error for bad input) with a message. Anything
- * else is a finding: another exception type (NullPointerException, ClassCastException, an index
- * out of bounds, ...), an error (out of memory, stack overflow), an empty message, a
+ * {@link InvalidInputException} (the project's error for bad input) with a message. Anything
+ * else is a finding: another exception type (a plain IllegalArgumentException, which the command
+ * line reports as an internal error; NullPointerException, ClassCastException, an index out of
+ * bounds, ...), an error (out of memory, stack overflow), an empty message, a
  * NumberFormatException or its message passed on (the JDK's text names no key or file), or an
- * IllegalArgumentException whose cause is such a programming error thrown by spark-gru's own
- * code rather than a library's report of damaged data. Readers of a named file must also name it.
+ * InvalidInputException whose cause is such a programming error thrown by spark-gru's own code
+ * rather than a library's report of damaged data. Readers of a named file must also name it.
  */
 public final class FuzzContract {
   private FuzzContract() {}
@@ -26,9 +29,9 @@ public final class FuzzContract {
       read.run();
     } catch (NumberFormatException e) {
       throw new AssertionError("a raw NumberFormatException escaped: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       if (e.getMessage() == null || e.getMessage().isBlank()) {
-        throw new AssertionError("an IllegalArgumentException without a message", e);
+        throw new AssertionError("an InvalidInputException without a message", e);
       }
       if (name != null && !e.getMessage().contains(name)) {
         throw new AssertionError("the message does not name " + name + ": " + e.getMessage(), e);
@@ -42,6 +45,9 @@ public final class FuzzContract {
           throw new AssertionError("a bug of spark-gru's own code was reported as bad input: " + e.getMessage(), e);
         }
       }
+    } catch (IllegalArgumentException e) {
+      throw new AssertionError("bad input reported as a plain IllegalArgumentException, which the command line takes "
+          + "for a bug: " + e.getMessage(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.keras.KerasExporter;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.io.AtomicFiles;
@@ -27,7 +28,7 @@ final class ExportCommand implements Runnable {
   @Override
   public void run() {
     if (!output.endsWith(".keras")) {
-      throw new IllegalArgumentException("--output must end in .keras (Keras loads archives by that name), got "
+      throw new InvalidInputException("--output must end in .keras (Keras loads archives by that name), got "
           + output);
     }
     Configuration conf = new Configuration();

@@ -1,22 +1,44 @@
 package sparkgru.jobs;
 
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.engine.examples.Tutorial;
 import sparkgru.engine.model.Version;
+import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.io.RunFailedException;
 
 /**
  * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast},
  * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, the engine's
  * {@code tutorial} locally, and {@code config --list} of the configuration keys.
+ *
+ * <p>Exit status: 0 on success; 2 for the user's error, a command line, configuration, data or
+ * model file spark-gru does not accept ({@code spark-gru: error: <message>} on standard error;
+ * picocli's own usage errors also exit 2); 1 for a run that failed for another reason than its
+ * input or a bug, such as a training loss that stopped being finite or an output that could not
+ * be written ({@code spark-gru: error: <message>}); 70 ({@code EX_SOFTWARE} of sysexits.h) for an
+ * internal error, any other exception, which is a bug of spark-gru
+ * ({@code spark-gru: internal error, please report: <exception>: <message>}, with the stack
+ * trace in the log).
  */
 @Command(name = "spark-gru", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Keras-exact GRU networks trained on Apache Spark.",
     subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
         EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ConfigCommand.class})
 public final class Main implements Runnable {
+  /** Exit status of the user's error (an {@link sparkgru.engine.errors.InvalidInputException}). */
+  static final int USER_ERROR = 2;
+  /** Exit status of a run that failed for another reason than its input or a bug. */
+  static final int RUN_FAILED = 1;
+  /** Exit status of an internal error, a bug of spark-gru: {@code EX_SOFTWARE} of sysexits.h. */
+  static final int INTERNAL_ERROR = 70;
+
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
   /** What {@code --version} prints: the engine's {@link Version}. */
   static final class VersionProvider implements CommandLine.IVersionProvider {
@@ -34,34 +56,52 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns its exit status (0 on success). */
+  /** Runs the command line and returns its exit status (0 on success; the others in the class comment). */
   public static int run(String... args) {
     return commandLine().execute(args);
   }
 
   /**
-   * The command line with its error handling: bad configuration or data (an
-   * IllegalArgumentException) prints {@code spark-gru: error: <message>} and exits 2; a run that
-   * fails (diverged training, an unwritable output) prints the same and exits 1; anything else
-   * prints the stack trace and exits 1.
+   * The command line with its error handling, by the exception's type: the user's error (an
+   * InvalidInputException, found by {@link DataErrors} also when a Spark task threw it) prints
+   * {@code spark-gru: error: <message>} and exits 2; a failed run (a {@link RunFailedException}
+   * or an I/O error) prints the same and exits 1; anything else is an internal error: its stack
+   * trace goes to the log, a line naming its innermost cause and where the log goes (when known)
+   * to standard error, and the status is 70.
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      java.util.Optional<String> dataError = sparkgru.jobs.io.DataErrors.message(e);
-      if (dataError.isPresent()) {
-        cmd.getErr().println("spark-gru: error: " + dataError.get());
-        cmd.getErr().flush();
-        return 2;
+      Optional<String> userError = DataErrors.message(e);
+      if (userError.isPresent()) {
+        return report(cmd, "spark-gru: error: " + userError.get(), USER_ERROR);
       }
-      if (e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
-        cmd.getErr().println("spark-gru: error: " + e.getMessage());
-        cmd.getErr().flush();
-        return 1;
+      if (e instanceof RunFailedException || e instanceof UncheckedIOException) {
+        return report(cmd, "spark-gru: error: " + e.getMessage(), RUN_FAILED);
       }
-      throw e;
+      LOG.log(System.Logger.Level.ERROR, "internal error", e);
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String described = cause.toString();
+      int newline = described.indexOf('\n');
+      cmd.getErr().println("spark-gru: internal error, please report: "
+          + (newline < 0 ? described : described.substring(0, newline)));
+      List<String> log = LogDestination.of(Main.class.getName());
+      if (!log.isEmpty()) {
+        cmd.getErr().println("spark-gru: the stack trace is in the log: " + String.join(", ", log));
+      }
+      cmd.getErr().flush();
+      return INTERNAL_ERROR;
     });
     return cli;
+  }
+
+  private static int report(CommandLine cmd, String line, int status) {
+    cmd.getErr().println(line);
+    cmd.getErr().flush();
+    return status;
   }
 
   @Override
@@ -70,7 +110,7 @@ public final class Main implements Runnable {
         + spec.subcommands().keySet());
   }
 
-  /** The brief's tutorial: a GRU(50) x 2 binary classifier trained locally, then return_state. */
+  /** The engine's tutorial: a GRU(50) x 2 binary classifier trained locally, then return_state. */
   @Command(name = "tutorial", mixinStandardHelpOptions = true,
       description = "Train the tutorial model (GRU(50, return_sequences) -> GRU(50) -> Dense(1, sigmoid)) on "
           + "generated data, locally, printing loss and accuracy per epoch.")

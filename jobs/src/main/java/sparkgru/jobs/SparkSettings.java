@@ -2,6 +2,7 @@ package sparkgru.jobs;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.network.util.JavaUtils;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Checks, before Spark starts, the Spark settings the jobs rely on and that Spark itself would
@@ -26,12 +27,12 @@ final class SparkSettings {
         // Spark's own parser, as Spark reads the setting later.
         JavaUtils.byteStringAsBytes(v);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(key + " must be a size in bytes with an optional unit b, k, m, g, t or p "
+        throw new InvalidInputException(key + " must be a size in bytes with an optional unit b, k, m, g, t or p "
             + "(e.g. 512m or 2g), got '" + v + "'", e);
       }
     }
     if (conf.contains(BLAS_THREADS) && !conf.get(BLAS_THREADS).trim().equals("1")) {
-      throw new IllegalArgumentException(BLAS_THREADS + " is '" + conf.get(BLAS_THREADS) + "', but spark-gru runs "
+      throw new InvalidInputException(BLAS_THREADS + " is '" + conf.get(BLAS_THREADS) + "', but spark-gru runs "
           + "one model per task and one BLAS thread each (more threads per task oversubscribe the executor's cores "
           + "and slow training down); remove the setting (spark-gru sets it to 1), or, where a cluster-wide default sets it, override it for the job "
           + "with --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1");

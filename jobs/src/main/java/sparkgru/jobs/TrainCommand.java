@@ -12,6 +12,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.train.TrainJob;
@@ -53,13 +54,13 @@ final class TrainCommand implements Runnable {
       Path path = new Path(config);
       FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
       if (!fs.exists(path)) {
-        throw new IllegalArgumentException("configuration file " + config + " does not exist");
+        throw new InvalidInputException("configuration file " + config + " does not exist");
       }
       try (Reader reader = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
         return JobConfig.load(reader, config, overrides);
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read configuration file " + config + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read configuration file " + config + ": " + e.getMessage(), e);
     }
   }
 }

@@ -164,7 +164,7 @@ public final class StandaloneCluster implements AutoCloseable {
    * A SPARK_HOME whose jars/ links every Spark jar of this test's class path; kept under target/
    * (the links point into the Maven repository).
    */
-  private static Path sparkHome() throws IOException {
+  static Path sparkHome() throws IOException {
     Path home = Path.of("target", "it-spark-home").toAbsolutePath();
     Path jars = Files.createDirectories(home.resolve("jars"));
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * A small JSON reader and writer for model-file headers: objects become {@code Map<String,
@@ -247,7 +248,7 @@ public final class Json {
     }
   }
 
-  private IllegalArgumentException error(String what) {
-    return new IllegalArgumentException("invalid JSON at offset " + at + ": " + what);
+  private InvalidInputException error(String what) {
+    return new InvalidInputException("invalid JSON at offset " + at + ": " + what);
   }
 }

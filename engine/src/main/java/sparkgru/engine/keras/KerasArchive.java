@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * The entries of a Keras 3 {@code .keras} archive (a zip of {@code config.json},
@@ -32,7 +33,7 @@ final class KerasArchive {
   static Map<String, byte[]> entries(byte[] data, String name) {
     if (!hasEndRecord(data)) {
       // Entries are read in order from the front, so a file cut after its last entry would still read.
-      throw new IllegalArgumentException(name + " is truncated or not a zip archive: a .keras file ends with a zip "
+      throw new InvalidInputException(name + " is truncated or not a zip archive: a .keras file ends with a zip "
           + "end-of-central-directory record, and " + name + " has none");
     }
     Map<String, byte[]> out = new LinkedHashMap<>();
@@ -44,23 +45,23 @@ final class KerasArchive {
           continue;
         }
         if (!NAMES.contains(entry)) {
-          throw new IllegalArgumentException(name + " holds an entry '" + entry + "'; a .keras file of the supported "
+          throw new InvalidInputException(name + " holds an entry '" + entry + "'; a .keras file of the supported "
               + "layers holds only " + new java.util.TreeSet<>(NAMES) + " (entries with paths are refused)");
         }
         if (out.containsKey(entry)) {
-          throw new IllegalArgumentException(name + " holds '" + entry + "' twice");
+          throw new InvalidInputException(name + " holds '" + entry + "' twice");
         }
         out.put(entry, readBounded(zip, name, entry, entry.endsWith(".h5") ? MAX_WEIGHTS_BYTES : MAX_JSON_BYTES));
       }
     } catch (ZipException e) {
-      throw new IllegalArgumentException(name + " is not a readable zip archive (corrupt or truncated .keras file): "
+      throw new InvalidInputException(name + " is not a readable zip archive (corrupt or truncated .keras file): "
           + e.getMessage(), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(name + " cannot be read as a .keras archive: " + e.getMessage(), e);
+      throw new InvalidInputException(name + " cannot be read as a .keras archive: " + e.getMessage(), e);
     }
     for (String required : new String[] {"config.json", "model.weights.h5"}) {
       if (!out.containsKey(required)) {
-        throw new IllegalArgumentException(name + " has no " + required + " (truncated or not a Keras 3 .keras file)");
+        throw new InvalidInputException(name + " has no " + required + " (truncated or not a Keras 3 .keras file)");
       }
     }
     return out;
@@ -81,7 +82,7 @@ final class KerasArchive {
     try {
       return zip.getNextEntry();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + " is not a readable zip archive (corrupt or truncated .keras file): an "
+      throw new InvalidInputException(name + " is not a readable zip archive (corrupt or truncated .keras file): an "
           + "entry name is not valid UTF-8 (" + e.getMessage() + ")", e);
     }
   }
@@ -94,7 +95,7 @@ final class KerasArchive {
     while ((n = in.read(buffer)) > 0) {
       count += n;
       if (count > max) {
-        throw new IllegalArgumentException(name + ": entry '" + entry + "' decompresses to more than " + max
+        throw new InvalidInputException(name + ": entry '" + entry + "' decompresses to more than " + max
             + " bytes (a zip bomb, or not a model)");
       }
       out.write(buffer, 0, n);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 
@@ -44,14 +45,14 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   static KerasConfig parse(Object json, String file) {
     Map<String, Object> root = map(json, file, "the model config");
     if (!"Sequential".equals(root.get("class_name"))) {
-      throw new IllegalArgumentException(file + " holds a " + root.get("class_name") + " model; spark-gru reads "
+      throw new InvalidInputException(file + " holds a " + root.get("class_name") + " model; spark-gru reads "
           + "Sequential models only");
     }
     Map<String, Object> config = map(root.get("config"), file, "the Sequential config");
     checkDtype(config.get("dtype"), file, "the model");
     Object layersJson = config.get("layers");
     if (!(layersJson instanceof List<?> layers) || layers.isEmpty()) {
-      throw new IllegalArgumentException(file + ": the Sequential config has no layers");
+      throw new InvalidInputException(file + ": the Sequential config has no layers");
     }
     int[] input = null;
     Object build = root.get("build_config");
@@ -73,7 +74,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       Object module = layer.get("module");
       if (layer.get("registered_name") != null || (module != null && !String.valueOf(module).startsWith("keras"))) {
         // A registered or foreign class runs its own code in Keras; spark-gru would compute Keras' built-in layer.
-        throw new IllegalArgumentException(where + ": a custom class (module " + module + ", registered_name "
+        throw new InvalidInputException(where + ": a custom class (module " + module + ", registered_name "
             + layer.get("registered_name") + ") is not supported; spark-gru reads Keras' built-in layers only");
       }
       if (cls.equals("InputLayer")) {
@@ -86,11 +87,11 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
         case "Dense" -> "dense";
         case "Masking" -> "masking";
         case "Dropout" -> "dropout";
-        default -> throw new IllegalArgumentException(where + ": layer class " + cls + " is not supported; spark-gru "
+        default -> throw new InvalidInputException(where + ": layer class " + cls + " is not supported; spark-gru "
             + "reads InputLayer, Masking, GRU, Dense and Dropout");
       };
       if (Boolean.FALSE.equals(cfg.get("trainable"))) {
-        throw new IllegalArgumentException(where + ": trainable=false (frozen layers) is not supported");
+        throw new InvalidInputException(where + ": trainable=false (frozen layers) is not supported");
       }
       checkDtype(cfg.get("dtype"), where, "it");
       Map<String, String> args = new LinkedHashMap<>();
@@ -104,7 +105,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
         }
         if (FIXED.containsKey(key)) {
           if (!FIXED.get(key).equals(v)) {
-            throw new IllegalArgumentException(where + ": " + key + "=" + v + " is not supported (only "
+            throw new InvalidInputException(where + ": " + key + "=" + v + " is not supported (only "
                 + FIXED.get(key) + ")");
           }
           continue;
@@ -118,10 +119,10 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
           continue;
         }
         if (NULL_ONLY.contains(key) && !carried.contains(key)) {
-          throw new IllegalArgumentException(where + ": " + key + " is not supported (got " + v + ")");
+          throw new InvalidInputException(where + ": " + key + " is not supported (got " + v + ")");
         }
         if (!carried.contains(key)) {
-          throw new IllegalArgumentException(where + ": argument '" + key + "' is not supported");
+          throw new InvalidInputException(where + ": argument '" + key + "' is not supported");
         }
         args.put(key, value(key, v, where));
       }
@@ -129,23 +130,23 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
         LayerSpec spec = new LayerSpec(type, args);
         spec.build();
         specs.add(spec);
-      } catch (IllegalArgumentException ex) {
-        throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+      } catch (InvalidInputException ex) {
+        throw new InvalidInputException(where + ": " + ex.getMessage(), ex);
       }
       names.add(name);
     }
     if (input == null) {
-      throw new IllegalArgumentException(file + " does not say the model's input shape (no InputLayer, "
+      throw new InvalidInputException(file + " does not say the model's input shape (no InputLayer, "
           + "batch_input_shape or build_config); save the model after building it");
     }
     if (specs.isEmpty()) {
-      throw new IllegalArgumentException(file + ": the Sequential config has no layer besides its InputLayer");
+      throw new InvalidInputException(file + ": the Sequential config has no layer besides its InputLayer");
     }
     ModelSpec spec = new ModelSpec(input[0], input[1], specs);
     try {
       spec.weightCount();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(file + ": " + e.getMessage(), e);
     }
     return new KerasConfig(spec, names, paths(specs));
   }
@@ -170,7 +171,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       if (FIXED.containsKey(key) && FIXED.get(key).equals(e.getValue())) {
         continue;
       }
-      throw new IllegalArgumentException(where + ": " + key + "=" + e.getValue() + " is not supported");
+      throw new InvalidInputException(where + ": " + key + "=" + e.getValue() + " is not supported");
     }
   }
 
@@ -185,7 +186,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       name = c instanceof Map<?, ?> cm ? cm.get("name") : m.get("name");
     }
     if (!"float32".equals(name)) {
-      throw new IllegalArgumentException(where + ": dtype " + name + " of " + what + " is not supported; spark-gru "
+      throw new InvalidInputException(where + ": dtype " + name + " of " + what + " is not supported; spark-gru "
           + "computes in float32");
     }
   }
@@ -194,7 +195,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   private static int[] inputShape(Object shape, String where) {
     if (!(shape instanceof List<?> dims) || dims.size() != 3 || !(dims.get(2) instanceof Number f)
         || f.intValue() < 1 || (dims.get(1) != null && !(dims.get(1) instanceof Number))) {
-      throw new IllegalArgumentException(where + ": input shape " + shape + " is not [batch, steps, features] with "
+      throw new InvalidInputException(where + ": input shape " + shape + " is not [batch, steps, features] with "
           + "a known number of features");
     }
     int steps = dims.get(1) == null ? -1 : ((Number) dims.get(1)).intValue();
@@ -221,13 +222,13 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
           case "L1" -> "l1:" + number(c, "l1", where);
           case "L2" -> "l2:" + number(c, "l2", where);
           case "L1L2" -> "l1_l2:" + number(c, "l1", where) + ":" + number(c, "l2", where);
-          default -> throw new IllegalArgumentException(where + ": " + key + " " + cls + " is not supported");
+          default -> throw new InvalidInputException(where + ": " + key + " " + cls + " is not supported");
         };
       }
       if (key.endsWith("_constraint")) {
         Object axis = c.get("axis");
         if (axis != null && !(axis instanceof Number a && a.intValue() == 0)) {
-          throw new IllegalArgumentException(where + ": " + key + " with axis " + axis + " is not supported (axis 0)");
+          throw new InvalidInputException(where + ": " + key + " with axis " + axis + " is not supported (axis 0)");
         }
         return switch (cls) {
           case "MaxNorm" -> "max_norm:" + number(c, "max_value", where);
@@ -235,11 +236,11 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
           case "UnitNorm" -> "unit_norm";
           case "MinMaxNorm" -> "min_max_norm:" + number(c, "min_value", where) + ":" + number(c, "max_value", where)
               + ":" + number(c, "rate", where);
-          default -> throw new IllegalArgumentException(where + ": " + key + " " + cls + " is not supported");
+          default -> throw new InvalidInputException(where + ": " + key + " " + cls + " is not supported");
         };
       }
     }
-    throw new IllegalArgumentException(where + ": " + key + "=" + v + " is not supported");
+    throw new InvalidInputException(where + ": " + key + "=" + v + " is not supported");
   }
 
   private static String initializer(String cls, Map<?, ?> c, String key, String where) {
@@ -256,13 +257,13 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
       case "Constant" -> "constant:" + number(c, "value", where);
       case "RandomUniform" -> "random_uniform:" + number(c, "minval", where) + ":" + number(c, "maxval", where);
       case "RandomNormal" -> "random_normal:" + number(c, "mean", where) + ":" + number(c, "stddev", where);
-      default -> throw new IllegalArgumentException(where + ": " + key + " " + cls + " is not supported");
+      default -> throw new InvalidInputException(where + ": " + key + " " + cls + " is not supported");
     };
   }
 
   private static double number(Map<?, ?> c, String key, String where) {
     if (!(c.get(key) instanceof Number n)) {
-      throw new IllegalArgumentException(where + ": '" + key + "' must be a number, got " + c.get(key));
+      throw new InvalidInputException(where + ": '" + key + "' must be a number, got " + c.get(key));
     }
     return n.doubleValue();
   }
@@ -270,7 +271,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object o, String file, String what) {
     if (!(o instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException(file + ": " + what + " is not a JSON object");
+      throw new InvalidInputException(file + ": " + what + " is not a JSON object");
     }
     return (Map<String, Object>) o;
   }

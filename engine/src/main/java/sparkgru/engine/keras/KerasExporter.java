@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
@@ -43,12 +44,12 @@ public final class KerasExporter {
   /**
    * The {@code .keras} bytes of {@code model}, built from {@code spec}.
    *
-   * @throws IllegalArgumentException for a stateful GRU (Keras needs a fixed batch size for it)
+   * @throws sparkgru.engine.errors.InvalidInputException for a stateful GRU (Keras needs a fixed batch size for it)
    */
   public static byte[] write(ModelSpec spec, Sequential model) {
     for (LayerSpec l : spec.layers()) {
       if (l.args().getOrDefault("stateful", "false").trim().equalsIgnoreCase("true")) {
-        throw new IllegalArgumentException("a stateful GRU cannot be exported: Keras needs a fixed batch size for it, "
+        throw new InvalidInputException("a stateful GRU cannot be exported: Keras needs a fixed batch size for it, "
             + "which a spark-gru model does not have");
       }
     }

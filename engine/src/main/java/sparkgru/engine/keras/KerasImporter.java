@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Parameters;
@@ -55,24 +56,24 @@ public final class KerasImporter {
       return withHdf(data, name, h5 -> {
         Attribute config = h5.getAttribute("model_config");
         if (config == null) {
-          throw new IllegalArgumentException(name + " is an HDF5 file without a model_config attribute: a bare "
+          throw new InvalidInputException(name + " is an HDF5 file without a model_config attribute: a bare "
               + "weights file; read it together with its config JSON");
         }
         KerasConfig cfg = KerasConfig.parse(json(text(config.getData(), name).getBytes(StandardCharsets.UTF_8),
             name + " model_config"), name);
         if (String.valueOf(h5.getAttribute("keras_version") == null ? "" : h5.getAttribute("keras_version").getData())
             .startsWith("2") && cfg.spec().layers().stream().anyMatch(l -> l.args().containsValue("hard_sigmoid"))) {
-          throw new IllegalArgumentException(name + " was saved by Keras 2, whose hard_sigmoid is clip(0.2 x + 0.5); "
+          throw new InvalidInputException(name + " was saved by Keras 2, whose hard_sigmoid is clip(0.2 x + 0.5); "
               + "spark-gru computes Keras 3's clip(x / 6 + 0.5): refusing rather than changing the numbers");
         }
         List<List<int[]>> shapes = shapes(cfg, data.length, name);
         Node weights = h5.getByPath("model_weights");
         if (!(weights instanceof io.jhdf.api.Group group)) {
-          throw new IllegalArgumentException(name + " has no model_weights group");
+          throw new InvalidInputException(name + " has no model_weights group");
         }
         for (String child : group.getChildren().keySet()) {
           if (!cfg.names().contains(child) && !child.equals("top_level_model_weights")) {
-            throw new IllegalArgumentException(name + " holds weights of a layer '" + child + "' its config does not have");
+            throw new InvalidInputException(name + " holds weights of a layer '" + child + "' its config does not have");
           }
         }
         List<float[]> values = new ArrayList<>();
@@ -84,13 +85,13 @@ public final class KerasImporter {
             if (mine.isEmpty()) {
               continue;
             }
-            throw new IllegalArgumentException(name + " has no weights for layer '" + layer + "'");
+            throw new InvalidInputException(name + " has no weights for layer '" + layer + "'");
           }
           Attribute namesAttr = layerGroup.getAttribute("weight_names");
           String[] weightNames = namesAttr == null || namesAttr.isEmpty() || namesAttr.getSize() == 0 ? new String[0]
               : strings(namesAttr.getData(), name);
           if (weightNames.length != mine.size()) {
-            throw new IllegalArgumentException(name + ": layer '" + layer + "' has " + weightNames.length + " weights "
+            throw new InvalidInputException(name + ": layer '" + layer + "' has " + weightNames.length + " weights "
                 + "in the file but its config needs " + mine.size());
           }
           for (int k = 0; k < mine.size(); k++) {
@@ -101,7 +102,7 @@ public final class KerasImporter {
         return new ModelFile.Loaded(cfg.spec(), model, Provenance.imported(name, null));
       });
     }
-    throw new IllegalArgumentException(name + " is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) "
+    throw new InvalidInputException(name + " is neither a spark-gru model, a .keras archive nor an HDF5 (.h5) "
         + "file");
   }
 
@@ -113,7 +114,7 @@ public final class KerasImporter {
   private static ModelFile.Loaded read(Object config, byte[] weights, String name, Provenance provenance) {
     KerasConfig cfg = KerasConfig.parse(config, name);
     if (!startsWith(weights, HDF5)) {
-      throw new IllegalArgumentException(name + ": the weights are not an HDF5 file");
+      throw new InvalidInputException(name + ": the weights are not an HDF5 file");
     }
     List<List<int[]>> shapes = shapes(cfg, weights.length, name);
     return withHdf(weights, name, h5 -> {
@@ -121,7 +122,7 @@ public final class KerasImporter {
       if (layers instanceof io.jhdf.api.Group g) {
         for (String child : g.getChildren().keySet()) {
           if (!cfg.paths().contains(child)) {
-            throw new IllegalArgumentException(name + " holds weights at layers/" + child + " that its config has no "
+            throw new InvalidInputException(name + " holds weights at layers/" + child + " that its config has no "
                 + "layer for");
           }
         }
@@ -140,11 +141,11 @@ public final class KerasImporter {
             if (k == mine.size()) {
               break;
             }
-            throw new IllegalArgumentException(name + " has no weight " + prefix + k + " for layer '" + layer
+            throw new InvalidInputException(name + " has no weight " + prefix + k + " for layer '" + layer
                 + "' (truncated, or saved from another model)", e);
           }
           if (k == mine.size()) {
-            throw new IllegalArgumentException(name + " holds more weights for layer '" + layer + "' than its config "
+            throw new InvalidInputException(name + " holds more weights for layer '" + layer + "' than its config "
                 + "needs (" + prefix + k + "); Keras refuses such a file too");
           }
           values.add(read(node, mine.get(k), name, layer));
@@ -163,7 +164,7 @@ public final class KerasImporter {
     // Counted with overflow checks (KerasConfig.parse has refused a count beyond a long).
     long total = cfg.spec().weightCount();
     if (total > fileBytes / 4) {
-      throw new IllegalArgumentException(name + ": its config needs " + total + " float32 weights ("
+      throw new InvalidInputException(name + ": its config needs " + total + " float32 weights ("
           + java.math.BigInteger.valueOf(total).shiftLeft(2) + " bytes) but the weights file holds " + fileBytes
           + " bytes");
     }
@@ -198,31 +199,31 @@ public final class KerasImporter {
    */
   private static float[] read(Node node, int[] shape, String name, String layer) {
     if (!(node instanceof Dataset d)) {
-      throw new IllegalArgumentException(name + ": " + node.getPath() + " of layer '" + layer + "' is not a dataset");
+      throw new InvalidInputException(name + ": " + node.getPath() + " of layer '" + layer + "' is not a dataset");
     }
     int[] dims;
     try {
       dims = d.getDimensions();
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' claims a "
+      throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' claims a "
           + "dimension beyond 2147483647 but the config needs " + Arrays.toString(shape) + " (corrupt file)", e);
     }
     if (!Arrays.equals(dims, shape)) {
-      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' has shape "
+      throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' has shape "
           + Arrays.toString(dims) + " but the config needs " + Arrays.toString(shape));
     }
     if (d.getJavaType() != float.class || d.getDataType().getSize() != 4) {
-      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is not float32 ("
+      throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is not float32 ("
           + d.getJavaType() + ", " + d.getDataType().getSize() + " bytes)");
     }
     if (d.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED) {
-      throw new IllegalArgumentException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is chunked or "
+      throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is chunked or "
           + "compressed; Keras writes weights contiguously");
     }
     float[] values = (float[]) d.getDataFlat();
     for (int i = 0; i < values.length; i++) {
       if (!Float.isFinite(values[i])) {
-        throw new IllegalArgumentException(name + ": weight " + d.getPath() + " has a non-finite value at " + i);
+        throw new InvalidInputException(name + ": weight " + d.getPath() + " has a non-finite value at " + i);
       }
     }
     return values;
@@ -242,27 +243,27 @@ public final class KerasImporter {
       long end = io.jhdf.Superblock.readSuperblock(
           java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN)).getEndOfFileAddress();
       if (end > data.length) {
-        throw new IllegalArgumentException(name + " is truncated: its HDF5 superblock gives an end of file at byte "
+        throw new InvalidInputException(name + " is truncated: its HDF5 superblock gives an end of file at byte "
             + end + " but it holds " + data.length + " bytes");
       }
       return reader.read(h5);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
+      throw e;
+    } catch (RuntimeException e) {
       if (raisedBySparkGru(e)) {
         throw e;
       }
-      throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e, e);
-    } catch (RuntimeException e) {
-      // jhdf reports damaged structures with many exception types (HdfException, arithmetic, state, bounds).
-      throw new IllegalArgumentException(name + " is a corrupt or truncated HDF5 file: " + e, e);
+      // jhdf reports damaged structures with many exception types (HdfException, arithmetic, state, bounds, and
+      // IllegalArgumentException such as "Couldn't read 0 bytes as int").
+      throw new InvalidInputException(name + " is a corrupt or truncated HDF5 file: " + e, e);
     }
   }
 
   /**
-   * Whether spark-gru's own checks raised {@code e} (they name the file), rather than jhdf, which
-   * also reports damage as IllegalArgumentException ("Couldn't read 0 bytes as int"): the first
-   * frame outside the JDK decides.
+   * Whether spark-gru's own code raised {@code e}, rather than jhdf: a bug, since spark-gru's
+   * checks of the file throw {@link InvalidInputException}. The first frame outside the JDK decides.
    */
-  private static boolean raisedBySparkGru(IllegalArgumentException e) {
+  private static boolean raisedBySparkGru(RuntimeException e) {
     for (StackTraceElement frame : e.getStackTrace()) {
       String cls = frame.getClassName();
       if (!cls.startsWith("java.") && !cls.startsWith("jdk.") && !cls.startsWith("sun.")) {
@@ -275,8 +276,8 @@ public final class KerasImporter {
   private static Object json(byte[] bytes, String what) {
     try {
       return Json.parse(new String(bytes, StandardCharsets.UTF_8));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(what + " is not valid JSON: " + e.getMessage(), e);
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(what + " is not valid JSON: " + e.getMessage(), e);
     }
   }
 
@@ -287,7 +288,7 @@ public final class KerasImporter {
     if (attribute instanceof byte[] b) {
       return new String(b, StandardCharsets.UTF_8);
     }
-    throw new IllegalArgumentException(name + ": model_config is not text");
+    throw new InvalidInputException(name + ": model_config is not text");
   }
 
   private static String[] strings(Object attribute, String name) {
@@ -302,7 +303,7 @@ public final class KerasImporter {
       }
       return out;
     }
-    throw new IllegalArgumentException(name + ": weight_names is not a list of names");
+    throw new InvalidInputException(name + ": weight_names is not a list of names");
   }
 
   private static boolean startsWith(byte[] data, byte[] prefix) {

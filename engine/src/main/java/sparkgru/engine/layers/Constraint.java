@@ -1,6 +1,7 @@
 package sparkgru.engine.layers;
 
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras weight constraints, applied to a variable after each optimiser update. Norms are taken
@@ -40,7 +41,7 @@ public sealed interface Constraint {
     /** Validates the range. */
     public NormClip {
       if (!(minValue >= 0) || !(maxValue >= minValue) || !(rate >= 0 && rate <= 1)) {
-        throw new IllegalArgumentException(name + " needs 0 <= min_value <= max_value and rate in [0, 1], got min_value="
+        throw new InvalidInputException(name + " needs 0 <= min_value <= max_value and rate in [0, 1], got min_value="
             + minValue + ", max_value=" + maxValue + ", rate=" + rate);
       }
     }
@@ -107,11 +108,11 @@ public sealed interface Constraint {
         case "max_norm" -> maxNorm(p.length > 1 ? Double.parseDouble(p[1]) : 2.0);
         case "min_max_norm" -> minMaxNorm(p.length > 1 ? Double.parseDouble(p[1]) : 0.0,
             p.length > 2 ? Double.parseDouble(p[2]) : 1.0, p.length > 3 ? Double.parseDouble(p[3]) : 1.0);
-        default -> throw new IllegalArgumentException(field
+        default -> throw new InvalidInputException(field
             + " must be one of [max_norm, non_neg, unit_norm, min_max_norm], got '" + spec + "'");
       };
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + " has a non-numeric argument in '" + spec + "'", e);
+      throw new InvalidInputException(field + " has a non-numeric argument in '" + spec + "'", e);
     }
   }
 

@@ -2,6 +2,7 @@ package sparkgru.engine.layers;
 
 import java.util.ArrayList;
 import java.util.List;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Activation;
 import sparkgru.engine.linalg.Blas;
 import sparkgru.engine.linalg.Tensor;
@@ -43,7 +44,7 @@ public final class Dense extends Layer {
   public Dense(int units, Activation activation, boolean useBias, Initializer kernelInitializer,
       Initializer biasInitializer, Regularizer kernelRegularizer, Regularizer biasRegularizer) {
     if (units < 1 || units > GruConfig.MAX_UNITS) {
-      throw new IllegalArgumentException("dense.units must be in [1, " + GruConfig.MAX_UNITS + "], got " + units);
+      throw new InvalidInputException("dense.units must be in [1, " + GruConfig.MAX_UNITS + "], got " + units);
     }
     if (activation == null || kernelInitializer == null || biasInitializer == null) {
       throw new IllegalArgumentException("dense.activation, dense.kernel_initializer and dense.bias_initializer must "

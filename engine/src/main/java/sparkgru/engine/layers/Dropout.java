@@ -1,6 +1,7 @@
 package sparkgru.engine.layers;
 
 import java.util.SplittableRandom;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 
 /**
@@ -24,7 +25,7 @@ public final class Dropout extends Layer {
    */
   public Dropout(double rate, Long seed) {
     if (!(rate >= 0 && rate < 1)) {
-      throw new IllegalArgumentException("dropout.rate must be in [0, 1), got " + rate);
+      throw new InvalidInputException("dropout.rate must be in [0, 1), got " + rate);
     }
     this.rate = rate;
     this.seed = seed;

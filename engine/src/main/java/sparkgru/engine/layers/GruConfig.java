@@ -1,5 +1,6 @@
 package sparkgru.engine.layers;
 
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Activation;
 
 /**
@@ -46,7 +47,7 @@ public record GruConfig(int units, Activation activation, Activation recurrentAc
   /** Validates every argument. */
   public GruConfig {
     if (units < 1 || units > MAX_UNITS) {
-      throw new IllegalArgumentException("gru.units must be in [1, " + MAX_UNITS + "], got " + units);
+      throw new InvalidInputException("gru.units must be in [1, " + MAX_UNITS + "], got " + units);
     }
     checkRate("gru.dropout", dropout);
     checkRate("gru.recurrent_dropout", recurrentDropout);
@@ -59,7 +60,7 @@ public record GruConfig(int units, Activation activation, Activation recurrentAc
 
   private static void checkRate(String field, double rate) {
     if (!(rate >= 0.0 && rate < 1.0)) {
-      throw new IllegalArgumentException(field + " must be in [0, 1), got " + rate
+      throw new InvalidInputException(field + " must be in [0, 1), got " + rate
           + (rate == 1.0 ? " (a rate of 1 drops every input)" : ""));
     }
   }

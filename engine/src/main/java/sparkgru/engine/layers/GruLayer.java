@@ -131,21 +131,21 @@ public final class GruLayer extends Layer {
   @Override
   public int[] build(int[] inputShape) {
     if (inputShape.length != 2) {
-      throw new IllegalArgumentException(label() + " expects input of shape [batch, steps, features] (rank 3), got rank "
+      throw new sparkgru.engine.errors.InvalidInputException(label() + " expects input of shape [batch, steps, features] (rank 3), got rank "
           + (inputShape.length + 1) + " " + Layer.kerasShape(inputShape)
           + "; a GRU needs a steps axis: put sequences as [batch, steps, features]");
     }
     if (inputShape[1] < 1) {
-      throw new IllegalArgumentException(label() + " needs at least one input feature, got " + inputShape[1]);
+      throw new sparkgru.engine.errors.InvalidInputException(label() + " needs at least one input feature, got " + inputShape[1]);
     }
     if (config.unroll() && inputShape[0] < 0) {
-      throw new IllegalArgumentException(label() + ": gru.unroll=true needs a fixed number of steps, got any length; "
+      throw new sparkgru.engine.errors.InvalidInputException(label() + ": gru.unroll=true needs a fixed number of steps, got any length; "
           + "build the model with a step count or set unroll=false");
     }
     inputDim = inputShape[1];
     int h = config.units();
     if ((long) inputDim * 3 * h > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException(label() + " kernel [" + inputDim + ", " + 3 * h + "] has more than 2^31 values; "
+      throw new sparkgru.engine.errors.InvalidInputException(label() + " kernel [" + inputDim + ", " + 3 * h + "] has more than 2^31 values; "
           + "reduce the input features or gru.units");
     }
     List<VariableSpec> vars = new ArrayList<>();

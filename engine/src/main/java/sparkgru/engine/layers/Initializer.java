@@ -2,6 +2,7 @@ package sparkgru.engine.layers;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Weight initializers with the definitions of {@code keras.initializers} (Keras 3).
@@ -40,7 +41,7 @@ public sealed interface Initializer {
     /** Validates the value. */
     public Constant {
       if (!Float.isFinite(value)) {
-        throw new IllegalArgumentException("constant initializer value must be finite, got " + value);
+        throw new InvalidInputException("constant initializer value must be finite, got " + value);
       }
     }
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
@@ -53,7 +54,7 @@ public sealed interface Initializer {
   record RandomUniform(double minval, double maxval) implements Initializer {
     public RandomUniform {
       if (!(minval < maxval) || Double.isInfinite(minval) || Double.isInfinite(maxval)) {
-        throw new IllegalArgumentException("random_uniform needs minval < maxval, got " + minval + " and " + maxval);
+        throw new InvalidInputException("random_uniform needs minval < maxval, got " + minval + " and " + maxval);
       }
     }
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
@@ -68,7 +69,7 @@ public sealed interface Initializer {
   record RandomNormal(double mean, double stddev) implements Initializer {
     public RandomNormal {
       if (!(stddev >= 0) || !Double.isFinite(stddev) || !Double.isFinite(mean)) {
-        throw new IllegalArgumentException("random_normal needs a finite mean and a finite stddev >= 0, got mean="
+        throw new InvalidInputException("random_normal needs a finite mean and a finite stddev >= 0, got mean="
             + mean + ", stddev=" + stddev);
       }
     }
@@ -92,7 +93,7 @@ public sealed interface Initializer {
     /** Validates the scale. */
     public VarianceScaling {
       if (!(scale > 0) || Double.isInfinite(scale) || mode == null) {
-        throw new IllegalArgumentException(name + " needs a finite scale > 0 and a mode, got scale=" + scale
+        throw new InvalidInputException(name + " needs a finite scale > 0 and a mode, got scale=" + scale
             + ", mode=" + mode);
       }
     }
@@ -134,13 +135,13 @@ public sealed interface Initializer {
     /** Validates the gain. */
     public Orthogonal {
       if (!Double.isFinite(gain)) {
-        throw new IllegalArgumentException("orthogonal gain must be finite, got " + gain);
+        throw new InvalidInputException("orthogonal gain must be finite, got " + gain);
       }
     }
 
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
       if (shape.length < 2) {
-        throw new IllegalArgumentException("the orthogonal initializer needs a variable of at least 2 dimensions, got "
+        throw new InvalidInputException("the orthogonal initializer needs a variable of at least 2 dimensions, got "
             + "shape " + java.util.Arrays.toString(shape) + " (use it for kernels, not biases)");
       }
       int rows = 1;
@@ -195,7 +196,7 @@ public sealed interface Initializer {
    */
   static Initializer parse(String spec, String field) {
     if (spec == null) {
-      throw new IllegalArgumentException(field + " must be set, got null");
+      throw new InvalidInputException(field + " must be set, got null");
     }
     String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
     try {
@@ -216,12 +217,12 @@ public sealed interface Initializer {
         case "lecun_uniform" -> new VarianceScaling("lecun_uniform", 1.0, VarianceScaling.Mode.FAN_IN, true);
         case "lecun_normal" -> new VarianceScaling("lecun_normal", 1.0, VarianceScaling.Mode.FAN_IN, false);
         case "orthogonal" -> new Orthogonal(parts.length > 1 ? Double.parseDouble(parts[1]) : 1.0);
-        default -> throw new IllegalArgumentException(field + " must be one of [zeros, ones, constant, "
+        default -> throw new InvalidInputException(field + " must be one of [zeros, ones, constant, "
             + "random_uniform, random_normal, glorot_uniform, glorot_normal, he_uniform, he_normal, "
             + "lecun_uniform, lecun_normal, orthogonal], got '" + spec + "'");
       };
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + " has a non-numeric argument in '" + spec + "'", e);
+      throw new InvalidInputException(field + " has a non-numeric argument in '" + spec + "'", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package sparkgru.engine.layers;
 
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 
 /**
@@ -18,7 +19,7 @@ public final class Masking extends Layer {
   /** Masks steps equal to {@code maskValue} (Keras default 0). */
   public Masking(float maskValue) {
     if (Float.isNaN(maskValue)) {
-      throw new IllegalArgumentException("masking.mask_value must be a number, got NaN");
+      throw new InvalidInputException("masking.mask_value must be a number, got NaN");
     }
     this.maskValue = maskValue;
   }
@@ -36,7 +37,7 @@ public final class Masking extends Layer {
   @Override
   public int[] build(int[] inputShape) {
     if (inputShape.length != 2) {
-      throw new IllegalArgumentException(label() + " expects [batch, steps, features], got " + Layer.kerasShape(inputShape));
+      throw new InvalidInputException(label() + " expects [batch, steps, features], got " + Layer.kerasShape(inputShape));
     }
     features = inputShape[1];
     return inputShape.clone();

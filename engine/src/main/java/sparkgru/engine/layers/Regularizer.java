@@ -1,6 +1,7 @@
 package sparkgru.engine.layers;
 
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras' {@code L1L2} weight penalty {@code l1 * sum|w| + l2 * sum w^2}, added to the loss; its
@@ -15,7 +16,7 @@ public record Regularizer(double l1, double l2) {
   /** Validates both factors. */
   public Regularizer {
     if (!(l1 >= 0) || !(l2 >= 0) || Double.isInfinite(l1) || Double.isInfinite(l2)) {
-      throw new IllegalArgumentException("regularizer factors must be finite and >= 0, got l1=" + l1 + ", l2=" + l2);
+      throw new InvalidInputException("regularizer factors must be finite and >= 0, got l1=" + l1 + ", l2=" + l2);
     }
   }
 
@@ -44,10 +45,10 @@ public record Regularizer(double l1, double l2) {
         case "l2" -> l2(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.01);
         case "l1_l2" -> new Regularizer(parts.length > 1 ? Double.parseDouble(parts[1]) : 0.0,
             parts.length > 2 ? Double.parseDouble(parts[2]) : 0.0);
-        default -> throw new IllegalArgumentException(field + " must be l1[:factor], l2[:factor] or l1_l2:l1:l2, got '" + spec + "'");
+        default -> throw new InvalidInputException(field + " must be l1[:factor], l2[:factor] or l1_l2:l1:l2, got '" + spec + "'");
       };
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field + " has a non-numeric factor in '" + spec + "'", e);
+      throw new InvalidInputException(field + " has a non-numeric factor in '" + spec + "'", e);
     }
   }
 

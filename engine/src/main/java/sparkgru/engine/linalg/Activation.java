@@ -3,6 +3,7 @@ package sparkgru.engine.linalg;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Element-wise activations with the definitions of {@code keras.activations} (Keras 3).
@@ -154,7 +155,7 @@ public enum Activation {
         return a;
       }
     }
-    throw new IllegalArgumentException(field + " must be one of " + allowedNames() + ", got '" + name + "'");
+    throw new InvalidInputException(field + " must be one of " + allowedNames() + ", got '" + name + "'");
   }
 
   /** The Keras names of all activations, for error messages. */

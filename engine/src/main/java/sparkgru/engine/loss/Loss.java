@@ -2,6 +2,7 @@ package sparkgru.engine.loss;
 
 import java.util.List;
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * A Keras loss with the {@code sum_over_batch_size} reduction.
@@ -84,7 +85,7 @@ public sealed interface Loss {
     /** Validates delta. */
     public Huber {
       if (!(delta > 0) || Double.isInfinite(delta)) {
-        throw new IllegalArgumentException("huber.delta must be a finite number > 0, got " + delta);
+        throw new InvalidInputException("huber.delta must be a finite number > 0, got " + delta);
       }
     }
     @Override public String name() { return "huber"; }
@@ -125,7 +126,7 @@ public sealed interface Loss {
       case "mae", "mean_absolute_error" -> new MeanAbsoluteError();
       case "huber" -> new Huber(parts.length > 1 ? Double.parseDouble(parts[1]) : 1.0);
       case "binary_crossentropy", "bce" -> new BinaryCrossentropy();
-      default -> throw new IllegalArgumentException("loss must be one of " + NAMES + ", got '" + name + "'");
+      default -> throw new InvalidInputException("loss must be one of " + NAMES + ", got '" + name + "'");
     };
   }
 }

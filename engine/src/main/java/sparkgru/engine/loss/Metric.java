@@ -3,6 +3,7 @@ package sparkgru.engine.loss;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras metrics accumulated over an epoch: a weighted sum and a weight, so the epoch value is
@@ -84,7 +85,7 @@ public enum Metric {
   /** The metric with this Keras name. */
   public static Metric parse(String name) {
     if (name == null) {
-      throw new IllegalArgumentException("metric must be one of " + NAMES + ", got null");
+      throw new InvalidInputException("metric must be one of " + NAMES + ", got null");
     }
     String wanted = name.trim().toLowerCase(Locale.ROOT);
     for (Metric m : values()) {
@@ -92,6 +93,6 @@ public enum Metric {
         return m;
       }
     }
-    throw new IllegalArgumentException("metric must be one of " + NAMES + ", got '" + name + "'");
+    throw new InvalidInputException("metric must be one of " + NAMES + ", got '" + name + "'");
   }
 }

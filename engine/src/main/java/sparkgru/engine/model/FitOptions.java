@@ -1,5 +1,6 @@
 package sparkgru.engine.model;
 
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 
 /**
@@ -19,10 +20,10 @@ public record FitOptions(int epochs, int batchSize, boolean shuffle, long seed, 
   /** Validates the options. */
   public FitOptions {
     if (epochs < 1 || epochs > 1_000_000) {
-      throw new IllegalArgumentException("fit.epochs must be in [1, 1000000], got " + epochs);
+      throw new InvalidInputException("fit.epochs must be in [1, 1000000], got " + epochs);
     }
     if (batchSize < 1 || batchSize > (1 << 24)) {
-      throw new IllegalArgumentException("fit.batch_size must be in [1, 16777216], got " + batchSize);
+      throw new InvalidInputException("fit.batch_size must be in [1, 16777216], got " + batchSize);
     }
     if ((validationX == null) != (validationY == null)) {
       throw new IllegalArgumentException("fit validation data needs both inputs and targets, got only "

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.errors.Suggestions;
 import sparkgru.engine.layers.Constraint;
 import sparkgru.engine.layers.Dense;
@@ -52,13 +53,13 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
   /** Validates the type and that every argument is one the type takes (suggesting the nearest on a typo). */
   public LayerSpec {
     if (type == null || !KEYS.containsKey(type)) {
-      throw new IllegalArgumentException("layer type must be one of " + new java.util.TreeSet<>(KEYS.keySet())
+      throw new InvalidInputException("layer type must be one of " + new java.util.TreeSet<>(KEYS.keySet())
           + ", got '" + type + "'");
     }
     args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
     for (String key : args.keySet()) {
       if (!KEYS.get(type).contains(key)) {
-        throw new IllegalArgumentException(type + " has no argument '" + key + "'" + Suggestions.nearest(key, KEYS.get(type))
+        throw new InvalidInputException(type + " has no argument '" + key + "'" + Suggestions.nearest(key, KEYS.get(type))
             + "; it takes " + new java.util.TreeSet<>(KEYS.get(type)));
       }
     }
@@ -131,7 +132,7 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
     String v = args.get(key);
     if (v == null) {
       if (fallback == null) {
-        throw new IllegalArgumentException(field(key) + " must be set");
+        throw new InvalidInputException(field(key) + " must be set");
       }
       return fallback;
     }
@@ -143,7 +144,7 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field(key) + " must be an integer, got '" + v + "'", e);
+      throw new InvalidInputException(field(key) + " must be an integer, got '" + v + "'", e);
     }
   }
 
@@ -152,14 +153,14 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(field(key) + " must be a number, got '" + v + "'", e);
+      throw new InvalidInputException(field(key) + " must be a number, got '" + v + "'", e);
     }
   }
 
   private boolean bool(String key, boolean fallback) {
     String v = text(key, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
     if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(field(key) + " must be true or false, got '" + v + "'");
+      throw new InvalidInputException(field(key) + " must be true or false, got '" + v + "'");
     }
     return v.equals("true");
   }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 
 /**
@@ -90,16 +91,16 @@ public final class ModelFile {
       byte[] magic = new byte[MAGIC.length];
       in.readFully(magic);
       if (!Arrays.equals(magic, MAGIC)) {
-        throw new IllegalArgumentException(name + " is not a spark-gru model file (no SPARKGRU signature)");
+        throw new InvalidInputException(name + " is not a spark-gru model file (no SPARKGRU signature)");
       }
       int version = in.readInt();
       if (version != VERSION) {
-        throw new IllegalArgumentException(name + " has model format version " + version + "; this build reads version "
+        throw new InvalidInputException(name + " has model format version " + version + "; this build reads version "
             + VERSION);
       }
       int jsonLength = in.readInt();
       if (jsonLength < 2 || jsonLength > MAX_HEADER_BYTES || jsonLength > data.length) {
-        throw new IllegalArgumentException(name + " declares a header of " + jsonLength + " bytes; at most "
+        throw new InvalidInputException(name + " declares a header of " + jsonLength + " bytes; at most "
             + MAX_HEADER_BYTES + " and no more than the file are allowed (corrupt file?)");
       }
       byte[] json = new byte[jsonLength];
@@ -116,7 +117,7 @@ public final class ModelFile {
           String where = "model.layers[" + i + "]";
           Map<String, Object> l = object(layerList.get(i), where);
           if (!(l.get("type") instanceof String type)) {
-            throw new IllegalArgumentException(where + ".type must be a layer type name, got " + l.get("type"));
+            throw new InvalidInputException(where + ".type must be a layer type name, got " + l.get("type"));
           }
           Map<String, String> args = new LinkedHashMap<>();
           object(l.get("args"), where + ".args").forEach((k, v) -> args.put(k, String.valueOf(v)));
@@ -125,38 +126,38 @@ public final class ModelFile {
         spec = new ModelSpec(integer(m.get("steps"), "model.steps"), integer(m.get("features"), "model.features"),
             layers);
         needed = spec.weightCount();
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(name + " has an invalid header: " + e.getMessage(), e);
       }
       int count = in.readInt();
       if (count != needed) {
-        throw new IllegalArgumentException(name + " holds " + count + " weights but its model needs " + needed);
+        throw new InvalidInputException(name + " holds " + count + " weights but its model needs " + needed);
       }
       // Checked before the model and the weights are allocated: a header cannot claim more memory than the file holds.
       if (4L * count > in.available()) {
-        throw new IllegalArgumentException(name + " is truncated: its model needs " + count + " float32 weights ("
+        throw new InvalidInputException(name + " is truncated: its model needs " + count + " float32 weights ("
             + 4L * count + " bytes) but " + in.available() + " bytes follow its header");
       }
       Sequential model;
       try {
         model = spec.build(0);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(name + " has an invalid header: " + e.getMessage(), e);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(name + " has an invalid header: " + e.getMessage(), e);
       }
       float[] w = new float[count];
       for (int i = 0; i < count; i++) {
         w[i] = in.readFloat();
         if (!Float.isFinite(w[i])) {
-          throw new IllegalArgumentException(name + " has a non-finite weight at index " + i);
+          throw new InvalidInputException(name + " has a non-finite weight at index " + i);
         }
       }
       if (in.available() > 0) {
-        throw new IllegalArgumentException(name + " has " + in.available() + " unexpected bytes after the weights");
+        throw new InvalidInputException(name + " has " + in.available() + " unexpected bytes after the weights");
       }
       model.parameters().copyFrom(w);
       return new Loaded(spec, model, Provenance.fromJson(header.get("provenance")));
     } catch (EOFException e) {
-      throw new IllegalArgumentException(name + " is truncated: the file ends before its declared contents", e);
+      throw new InvalidInputException(name + " is truncated: the file ends before its declared contents", e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -165,7 +166,7 @@ public final class ModelFile {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> object(Object value, String field) {
     if (!(value instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException(field + " must be a JSON object, got " + describe(value));
+      throw new InvalidInputException(field + " must be a JSON object, got " + describe(value));
     }
     return (Map<String, Object>) value;
   }
@@ -173,7 +174,7 @@ public final class ModelFile {
   @SuppressWarnings("unchecked")
   private static List<Object> list(Object value, String field) {
     if (!(value instanceof List<?>)) {
-      throw new IllegalArgumentException(field + " must be a JSON array, got " + describe(value));
+      throw new InvalidInputException(field + " must be a JSON array, got " + describe(value));
     }
     return (List<Object>) value;
   }
@@ -181,7 +182,7 @@ public final class ModelFile {
   private static int integer(Object value, String field) {
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
         || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(field + " must be a whole number, got " + describe(value));
+      throw new InvalidInputException(field + " must be a whole number, got " + describe(value));
     }
     return n.intValue();
   }

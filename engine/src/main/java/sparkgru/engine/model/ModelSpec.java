@@ -2,6 +2,7 @@ package sparkgru.engine.model;
 
 import java.io.Serializable;
 import java.util.List;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.layers.VariableSpec;
 
@@ -19,7 +20,7 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
   /** Copies the layer list and checks it is not empty. */
   public ModelSpec {
     if (layers == null || layers.isEmpty()) {
-      throw new IllegalArgumentException("a model needs at least one layer");
+      throw new InvalidInputException("a model needs at least one layer");
     }
     layers = List.copyOf(layers);
   }
@@ -43,7 +44,7 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
           }
           total = Math.addExact(total, n);
         } catch (ArithmeticException e) {
-          throw new IllegalArgumentException("the model has more weights than can be counted (" + layer.typeName()
+          throw new InvalidInputException("the model has more weights than can be counted (" + layer.typeName()
               + " variable " + v.name() + " of shape " + java.util.Arrays.toString(v.shape()) + ")", e);
         }
       }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.layers.GruLayer;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Buffers;
@@ -60,7 +61,7 @@ public final class Sequential {
       int n = counts.merge(base, 1, Integer::sum) - 1;
       layer.setName(n == 0 ? base : base + "_" + n);
       if (layer instanceof GruLayer gru && gru.config().returnState()) {
-        throw new IllegalArgumentException(layer.name() + ": gru.return_state is not supported inside a Sequential "
+        throw new InvalidInputException(layer.name() + ": gru.return_state is not supported inside a Sequential "
             + "model (the next layer takes one tensor); call GruLayer.forward directly to get the state");
       }
       shape = layer.build(shape);
@@ -88,10 +89,10 @@ public final class Sequential {
 
     private Builder(int steps, int features) {
       if (steps == 0 || steps < -1) {
-        throw new IllegalArgumentException("input steps must be >= 1, or -1 for any length, got " + steps);
+        throw new InvalidInputException("input steps must be >= 1, or -1 for any length, got " + steps);
       }
       if (features < 1) {
-        throw new IllegalArgumentException("input features must be >= 1, got " + features);
+        throw new InvalidInputException("input features must be >= 1, got " + features);
       }
       this.steps = steps;
       this.features = features;
@@ -387,19 +388,19 @@ public final class Sequential {
 
   private void checkInput(Tensor x, String name, boolean scanValues) {
     if (x.rank() != 3) {
-      throw new IllegalArgumentException(name + " must have shape [samples, steps, features] (rank 3), got rank " + x.rank()
+      throw new InvalidInputException(name + " must have shape [samples, steps, features] (rank 3), got rank " + x.rank()
           + " " + Arrays.toString(x.shape()) + (x.rank() == 2 ? "; reshape a single sequence to [1, steps, features]" : ""));
     }
     if (x.dim(2) != inputShape[1]) {
-      throw new IllegalArgumentException(name + " has " + x.dim(2) + " features per step, the model expects "
+      throw new InvalidInputException(name + " has " + x.dim(2) + " features per step, the model expects "
           + inputShape[1] + " (shape " + Arrays.toString(x.shape()) + ")");
     }
     if (inputShape[0] > 0 && x.dim(1) != inputShape[0]) {
-      throw new IllegalArgumentException(name + " has " + x.dim(1) + " steps, the model was built for " + inputShape[0]
+      throw new InvalidInputException(name + " has " + x.dim(1) + " steps, the model was built for " + inputShape[0]
           + " (build it with steps -1 to accept any length)");
     }
     if (x.dim(0) < 1 || x.dim(1) < 1) {
-      throw new IllegalArgumentException(name + " is empty: shape " + Arrays.toString(x.shape()));
+      throw new InvalidInputException(name + " is empty: shape " + Arrays.toString(x.shape()));
     }
     if (scanValues) {
       checkFinite(x, name);
@@ -414,7 +415,7 @@ public final class Sequential {
   private void checkData(Tensor x, Tensor y, String xName, String yName, boolean scanValues) {
     checkInput(x, xName, scanValues);
     if (y.rank() < 1 || y.dim(0) != x.dim(0)) {
-      throw new IllegalArgumentException(yName + " has " + (y.rank() < 1 ? 0 : y.dim(0)) + " samples but " + xName + " has "
+      throw new InvalidInputException(yName + " has " + (y.rank() < 1 ? 0 : y.dim(0)) + " samples but " + xName + " has "
           + x.dim(0) + "; inputs and targets must pair up sample by sample");
     }
     int[] expected = new int[outputShape.length + 1];
@@ -431,7 +432,7 @@ public final class Sequential {
         hint = "; the model outputs one vector per step (return_sequences=true on the last GRU): give targets per "
             + "step, or set return_sequences=false";
       }
-      throw new IllegalArgumentException(yName + " has shape " + Arrays.toString(y.shape()) + ", the model outputs "
+      throw new InvalidInputException(yName + " has shape " + Arrays.toString(y.shape()) + ", the model outputs "
           + Arrays.toString(expected) + hint);
     }
     if (scanValues) {
@@ -443,7 +444,7 @@ public final class Sequential {
     int i = t.indexOfNonFinite();
     if (i >= 0) {
       int per = t.size() / t.dim(0);
-      throw new IllegalArgumentException(name + " contains " + t.data()[i] + " in sample " + (i / per) + " (value "
+      throw new InvalidInputException(name + " contains " + t.data()[i] + " in sample " + (i / per) + " (value "
           + (i % per) + " of " + per + "); clean or impute missing values before training or predicting");
     }
   }
@@ -452,7 +453,7 @@ public final class Sequential {
   private void checkStatefulBatches(int samples, int batchSize, String name) {
     for (Layer layer : layers) {
       if (layer instanceof GruLayer gru && gru.config().stateful() && samples % batchSize != 0) {
-        throw new IllegalArgumentException(layer.name() + " is stateful, so every batch must be full, but " + name
+        throw new InvalidInputException(layer.name() + " is stateful, so every batch must be full, but " + name
             + " has " + samples + " samples, not a multiple of batch_size " + batchSize
             + "; drop the remainder or pick a batch size that divides the sample count");
       }
@@ -461,7 +462,7 @@ public final class Sequential {
 
   private static void checkBatchSize(int batchSize) {
     if (batchSize < 1) {
-      throw new IllegalArgumentException("batch_size must be >= 1, got " + batchSize);
+      throw new InvalidInputException("batch_size must be >= 1, got " + batchSize);
     }
   }
 

@@ -1,5 +1,6 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.VectorKernels;
 
 /**
@@ -24,10 +25,10 @@ public final class Adam extends Optimizer {
       double weightDecay) {
     super(schedule, clipping, weightDecay);
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException("adam.beta_1 and adam.beta_2 must be in [0, 1), got " + beta1 + " and " + beta2);
+      throw new InvalidInputException("adam.beta_1 and adam.beta_2 must be in [0, 1), got " + beta1 + " and " + beta2);
     }
     if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("adam.epsilon must be > 0, got " + epsilon);
+      throw new InvalidInputException("adam.epsilon must be > 0, got " + epsilon);
     }
     this.beta1 = beta1;
     this.beta2 = beta2;

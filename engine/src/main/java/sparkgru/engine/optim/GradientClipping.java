@@ -1,5 +1,7 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.errors.InvalidInputException;
+
 /**
  * Keras' gradient clipping, at most one kind at a time: {@code clipnorm} rescales each
  * variable's gradient to norm &lt;= c, {@code global_clipnorm} rescales all gradients together
@@ -22,14 +24,14 @@ public record GradientClipping(double clipnorm, double globalClipnorm, double cl
     check("clipvalue", clipvalue);
     int set = (clipnorm > 0 ? 1 : 0) + (globalClipnorm > 0 ? 1 : 0) + (clipvalue > 0 ? 1 : 0);
     if (set > 1) {
-      throw new IllegalArgumentException("only one of clipnorm, global_clipnorm and clipvalue can be set, got clipnorm="
+      throw new InvalidInputException("only one of clipnorm, global_clipnorm and clipvalue can be set, got clipnorm="
           + clipnorm + ", global_clipnorm=" + globalClipnorm + ", clipvalue=" + clipvalue);
     }
   }
 
   private static void check(String field, double v) {
     if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException(field + " must be a finite number > 0 (or 0 for none), got " + v);
+      throw new InvalidInputException(field + " must be a finite number > 0 (or 0 for none), got " + v);
     }
   }
 

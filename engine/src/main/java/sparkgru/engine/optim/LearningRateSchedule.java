@@ -1,5 +1,7 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.errors.InvalidInputException;
+
 /**
  * The learning rate as a function of the optimiser's iteration count (0 for the first update),
  * with Keras' definitions. Rates are rounded to float32, as Keras' schedules return them.
@@ -14,7 +16,7 @@ public sealed interface LearningRateSchedule {
     /** Validates the rate. */
     public Constant {
       if (!(rate > 0) || Double.isInfinite(rate)) {
-        throw new IllegalArgumentException("learning_rate must be a finite number > 0, got " + rate);
+        throw new InvalidInputException("learning_rate must be a finite number > 0, got " + rate);
       }
     }
     @Override public float at(long step) { return (float) rate; }
@@ -30,7 +32,7 @@ public sealed interface LearningRateSchedule {
     public ExponentialDecay {
       if (!(initialLearningRate > 0) || Double.isInfinite(initialLearningRate) || decaySteps < 1 || !(decayRate > 0)
           || Double.isInfinite(decayRate)) {
-        throw new IllegalArgumentException("exponential_decay needs initial_learning_rate > 0, decay_steps >= 1 and "
+        throw new InvalidInputException("exponential_decay needs initial_learning_rate > 0, decay_steps >= 1 and "
             + "decay_rate > 0, got " + initialLearningRate + ", " + decaySteps + ", " + decayRate);
       }
     }
@@ -52,7 +54,7 @@ public sealed interface LearningRateSchedule {
     public CosineDecay {
       if (!(initialLearningRate > 0) || Double.isInfinite(initialLearningRate) || decaySteps < 1
           || !(alpha >= 0 && alpha <= 1)) {
-        throw new IllegalArgumentException("cosine_decay needs initial_learning_rate > 0, decay_steps >= 1 and alpha in "
+        throw new InvalidInputException("cosine_decay needs initial_learning_rate > 0, decay_steps >= 1 and alpha in "
             + "[0, 1], got " + initialLearningRate + ", " + decaySteps + ", " + alpha);
       }
     }

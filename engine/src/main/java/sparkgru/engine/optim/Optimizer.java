@@ -1,6 +1,7 @@
 package sparkgru.engine.optim;
 
 import java.util.Arrays;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * A Keras 3 optimiser over one flat weight array.
@@ -32,7 +33,7 @@ public abstract class Optimizer {
       throw new IllegalArgumentException("optimizer learning_rate and clipping must be set");
     }
     if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-      throw new IllegalArgumentException("weight_decay must be a finite number >= 0, got " + weightDecay);
+      throw new InvalidInputException("weight_decay must be a finite number >= 0, got " + weightDecay);
     }
     this.schedule = schedule;
     this.clipping = clipping;

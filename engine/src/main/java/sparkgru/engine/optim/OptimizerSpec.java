@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * An optimiser as text: Keras' name ({@code sgd}, {@code adam}, {@code adamw}, {@code rmsprop})
@@ -36,14 +37,14 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
   public OptimizerSpec {
     name = name == null ? null : name.trim().toLowerCase(Locale.ROOT);
     if (name == null || !OWN.containsKey(name)) {
-      throw new IllegalArgumentException("optimizer must be one of " + NAMES + ", got '" + name + "'");
+      throw new InvalidInputException("optimizer must be one of " + NAMES + ", got '" + name + "'");
     }
     args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
     for (String key : args.keySet()) {
       if (!COMMON.contains(key) && !OWN.get(name).contains(key)) {
         Set<String> all = new java.util.TreeSet<>(COMMON);
         all.addAll(OWN.get(name));
-        throw new IllegalArgumentException(name + " has no argument '" + key + "'"
+        throw new InvalidInputException(name + " has no argument '" + key + "'"
             + sparkgru.engine.errors.Suggestions.nearest(key, all) + "; it takes " + all);
       }
     }
@@ -66,7 +67,7 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
   /** This optimiser with another constant learning rate (not for schedules). */
   public OptimizerSpec withLearningRate(double rate) {
     if (args.containsKey("schedule")) {
-      throw new IllegalArgumentException(name + " uses a learning-rate schedule; reduce-on-plateau needs a constant "
+      throw new InvalidInputException(name + " uses a learning-rate schedule; reduce-on-plateau needs a constant "
           + "learning_rate");
     }
     Map<String, String> copy = new LinkedHashMap<>(args);
@@ -103,11 +104,11 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
             Long.parseLong(p[2]), Double.parseDouble(p[3]), p.length > 4 && Boolean.parseBoolean(p[4]));
         case "cosine_decay" -> new LearningRateSchedule.CosineDecay(Double.parseDouble(p[1]), Long.parseLong(p[2]),
             p.length > 3 ? Double.parseDouble(p[3]) : 0.0);
-        default -> throw new IllegalArgumentException(name + ".schedule must be exponential_decay:initial:steps:rate"
+        default -> throw new InvalidInputException(name + ".schedule must be exponential_decay:initial:steps:rate"
             + "[:staircase] or cosine_decay:initial:steps[:alpha], got '" + spec + "'");
       };
     } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-      throw new IllegalArgumentException(name + ".schedule must be exponential_decay:initial:steps:rate[:staircase] or "
+      throw new InvalidInputException(name + ".schedule must be exponential_decay:initial:steps:rate[:staircase] or "
           + "cosine_decay:initial:steps[:alpha], got '" + spec + "'", e);
     }
   }
@@ -120,14 +121,14 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
     try {
       return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + "." + key + " must be a number, got '" + v + "'", e);
+      throw new InvalidInputException(name + "." + key + " must be a number, got '" + v + "'", e);
     }
   }
 
   private boolean bool(String key) {
     String v = args.getOrDefault(key, "false").trim().toLowerCase(Locale.ROOT);
     if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(name + "." + key + " must be true or false, got '" + v + "'");
+      throw new InvalidInputException(name + "." + key + " must be true or false, got '" + v + "'");
     }
     return v.equals("true");
   }

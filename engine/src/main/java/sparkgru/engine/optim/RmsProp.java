@@ -1,5 +1,7 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.errors.InvalidInputException;
+
 /**
  * Keras' {@code RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False)}:
  * <pre>
@@ -20,13 +22,13 @@ public final class RmsProp extends Optimizer {
       GradientClipping clipping, double weightDecay) {
     super(schedule, clipping, weightDecay);
     if (!(rho >= 0 && rho < 1)) {
-      throw new IllegalArgumentException("rmsprop.rho must be in [0, 1), got " + rho);
+      throw new InvalidInputException("rmsprop.rho must be in [0, 1), got " + rho);
     }
     if (!(momentum >= 0 && momentum <= 1)) {
-      throw new IllegalArgumentException("rmsprop.momentum must be in [0, 1], got " + momentum);
+      throw new InvalidInputException("rmsprop.momentum must be in [0, 1], got " + momentum);
     }
     if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
-      throw new IllegalArgumentException("rmsprop.epsilon must be > 0, got " + epsilon);
+      throw new InvalidInputException("rmsprop.epsilon must be > 0, got " + epsilon);
     }
     this.rho = rho;
     this.momentum = momentum;

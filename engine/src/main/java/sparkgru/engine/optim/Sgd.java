@@ -1,5 +1,7 @@
 package sparkgru.engine.optim;
 
+import sparkgru.engine.errors.InvalidInputException;
+
 /**
  * Keras' {@code SGD(learning_rate=0.01, momentum=0.0, nesterov=False)}:
  * <pre>
@@ -16,7 +18,7 @@ public final class Sgd extends Optimizer {
       double weightDecay) {
     super(schedule, clipping, weightDecay);
     if (!(momentum >= 0 && momentum <= 1)) {
-      throw new IllegalArgumentException("sgd.momentum must be in [0, 1], got " + momentum);
+      throw new InvalidInputException("sgd.momentum must be in [0, 1], got " + momentum);
     }
     this.momentum = momentum;
     this.nesterov = nesterov;

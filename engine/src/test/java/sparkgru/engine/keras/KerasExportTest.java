@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.LayerSpec;
@@ -64,7 +65,7 @@ class KerasExportTest {
   @Test
   void statefulModelsAreNotExported() {
     ModelSpec spec = new ModelSpec(-1, 2, List.of(LayerSpec.of("gru", "units", "3", "stateful", "true")));
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
         () -> KerasExporter.write(spec, spec.build(1)));
     assertEquals("a stateful GRU cannot be exported: Keras needs a fixed batch size for it, which a spark-gru model "
         + "does not have", e.getMessage());

@@ -18,6 +18,7 @@ import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.ModelFile;
 
@@ -96,7 +97,7 @@ class KerasImportTest {
   }
 
   private static String error(byte[] data, String name) {
-    return assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(data, name)).getMessage();
+    return assertThrows(InvalidInputException.class, () -> KerasImporter.read(data, name)).getMessage();
   }
 
   /** stacked.keras with its config.json edited. */
@@ -253,11 +254,11 @@ class KerasImportTest {
     String dense = ", {\"class_name\": \"Dense\", \"config\": {\"units\": 1}}";
     String config = "{\"class_name\": \"Sequential\", \"config\": {\"layers\": [%s]}}";
     assertEquals("c.weights.h5: the Sequential config has no layer besides its InputLayer",
-        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+        assertThrows(InvalidInputException.class, () -> KerasImporter.read(String.format(config,
             String.format(input, "null")).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights, "c.weights.h5"))
             .getMessage());
     assertEquals("c.weights.h5: input steps must be >= 1, or -1 for any length, got 0",
-        assertThrows(IllegalArgumentException.class, () -> KerasImporter.read(String.format(config,
+        assertThrows(InvalidInputException.class, () -> KerasImporter.read(String.format(config,
             String.format(input, "0") + dense).getBytes(java.nio.charset.StandardCharsets.UTF_8), weights,
             "c.weights.h5")).getMessage());
   }

@@ -87,8 +87,8 @@ class LossTest {
 
   @Test
   void unknownNamesAreRejected() {
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> Loss.parse("cross_entropy"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        sparkgru.engine.errors.InvalidInputException.class, () -> Loss.parse("cross_entropy"));
     assertEquals("loss must be one of [mse, mae, huber, binary_crossentropy], got 'cross_entropy'", e.getMessage());
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.linalg.Tensor;
 
@@ -138,9 +139,9 @@ class ModelFileTest {
     Object v = Json.parse(Json.write(Map.of("a", List.of(1, 2.5, "x\"y\n", true), "b", Map.of())));
     assertEquals(Map.of("a", List.of(1.0, 2.5, "x\"y\n", true), "b", Map.of()), v);
     assertEquals("invalid JSON at offset 65: nesting deeper than 64",
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("[".repeat(100))).getMessage());
+        assertThrows(InvalidInputException.class, () -> Json.parse("[".repeat(100))).getMessage());
     assertEquals("invalid JSON at offset 7: unterminated string",
-        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": \"")).getMessage());
+        assertThrows(InvalidInputException.class, () -> Json.parse("{\"a\": \"")).getMessage());
   }
 
   /** A file of the given header and weight count, without the weights. */
@@ -182,7 +183,7 @@ class ModelFileTest {
   }
 
   private static void assertMessage(String expected, byte[] data) {
-    assertEquals(expected, assertThrows(IllegalArgumentException.class, () -> ModelFile.read(data, "m.sgru"))
+    assertEquals(expected, assertThrows(InvalidInputException.class, () -> ModelFile.read(data, "m.sgru"))
         .getMessage());
   }
 }

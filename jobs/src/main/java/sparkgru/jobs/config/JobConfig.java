@@ -78,7 +78,7 @@ public final class JobConfig implements java.io.Serializable {
     }
     try {
       return new JobConfig(map);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new InvalidInputException((origin == null ? "" : origin + ": ") + e.getMessage(), e);
     }
   }
@@ -289,7 +289,7 @@ public final class JobConfig implements java.io.Serializable {
         LayerSpec spec = new LayerSpec(types.get(i), args);
         spec.build();
         layers.add(spec);
-      } catch (IllegalArgumentException ex) {
+      } catch (InvalidInputException ex) {
         throw new InvalidInputException("model.layer." + i + ": " + ex.getMessage(), ex);
       }
     }
@@ -369,7 +369,7 @@ public final class JobConfig implements java.io.Serializable {
             + "forecasting needs a model trained with data.format=long, wide or m4");
       }
       return c;
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new InvalidInputException(model + ": " + e.getMessage(), e);
     }
   }

@@ -3,6 +3,7 @@ package sparkgru.jobs.data;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /** Configuration values that name one constant of an enum, in lower case. */
 final class Choices {
@@ -20,7 +21,7 @@ final class Choices {
       for (E c : type.getEnumConstants()) {
         allowed.add(c.name().toLowerCase(Locale.ROOT));
       }
-      throw new IllegalArgumentException(key + " must be one of " + allowed + ", got '" + name + "'", e);
+      throw new InvalidInputException(key + " must be one of " + allowed + ", got '" + name + "'", e);
     }
   }
 }

@@ -2,6 +2,7 @@ package sparkgru.jobs.data;
 
 import java.io.Serializable;
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Where each series' training, validation and test parts end, in rows of the series:
@@ -39,20 +40,20 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
   /** Validates the sizes. */
   public ChronologicalSplit {
     if (mode == null) {
-      throw new IllegalArgumentException("split.mode must be one of [fractions, rows, last_rows, times]");
+      throw new InvalidInputException("split.mode must be one of [fractions, rows, last_rows, times]");
     }
     if (mode == Mode.TIMES) {
       if (!(train <= validation && validation <= test)) {
-        throw new IllegalArgumentException("split times must be in order, split.train <= split.validation <= "
+        throw new InvalidInputException("split times must be in order, split.train <= split.validation <= "
             + "split.test, got " + (long) train + ", " + (long) validation + ", " + (long) test);
       }
     } else if (mode == Mode.FRACTIONS) {
       if (!(train > 0) || !(validation >= 0) || !(test >= 0) || train + validation + test > 1 + 1e-9) {
-        throw new IllegalArgumentException("split fractions must be split.train > 0, split.validation >= 0, "
+        throw new InvalidInputException("split fractions must be split.train > 0, split.validation >= 0, "
             + "split.test >= 0 with a sum <= 1, got " + train + ", " + validation + ", " + test);
       }
     } else if (!whole(validation) || !whole(test) || (mode == Mode.ROWS && (!whole(train) || train < 1))) {
-      throw new IllegalArgumentException("split row counts must be whole numbers >= 0" + (mode == Mode.ROWS
+      throw new InvalidInputException("split row counts must be whole numbers >= 0" + (mode == Mode.ROWS
           ? " and split.train >= 1" : "") + ", got " + train + ", " + validation + ", " + test);
     }
   }
@@ -99,7 +100,7 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
         String iso = v.length() == 10 ? v + "T00:00:00" : v.replace(' ', 'T');
         return java.time.LocalDateTime.parse(iso).toEpochSecond(java.time.ZoneOffset.UTC);
       } catch (java.time.format.DateTimeParseException e) {
-        throw new IllegalArgumentException(key + " must be a time with split.mode=times: a whole number or a date-time "
+        throw new InvalidInputException(key + " must be a time with split.mode=times: a whole number or a date-time "
             + "like 2017-06-26 00:00:00, got '" + value + "'", e);
       }
     }

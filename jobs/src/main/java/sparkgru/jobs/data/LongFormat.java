@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.PackedPartition;
 
 /**
@@ -53,7 +54,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     requireColumns(data, wanted, origin);
     DataType stepType = data.schema().apply(step).dataType();
     if (!(stepType instanceof StringType || stepType instanceof NumericType)) {
-      throw new IllegalArgumentException(origin + ": column '" + step + "' has type " + stepType.simpleString()
+      throw new InvalidInputException(origin + ": column '" + step + "' has type " + stepType.simpleString()
           + "; expected whole-number steps 0, 1, ..., T-1 (a numeric type, or text holding them)");
     }
     if (stepType instanceof DecimalType || stepType.equals(DataTypes.DoubleType)
@@ -63,7 +64,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
       List<Row> fractional = data.filter(value.notEqual(rint(value))).select(col(id).cast(DataTypes.StringType),
           col(step).cast(DataTypes.StringType)).limit(1).collectAsList();
       if (!fractional.isEmpty()) {
-        throw new IllegalArgumentException(origin + ": column '" + step + "' has a step that is not a whole number "
+        throw new InvalidInputException(origin + ": column '" + step + "' has a step that is not a whole number "
             + "(sequence " + fractional.get(0).get(0) + ", value '" + fractional.get(0).get(1) + "'); steps must run "
             + "0, 1, ..., T-1");
       }
@@ -97,7 +98,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
       if (!rows.isEmpty()) {
         Row r = rows.get(0);
         Object raw = r.get(wanted.size() + i);
-        throw new IllegalArgumentException(origin + ": column '" + c + "' has a missing, non-numeric or infinite value "
+        throw new InvalidInputException(origin + ": column '" + c + "' has a missing, non-numeric or infinite value "
             + "or beyond float32 range (sequence " + r.get(0) + ", step " + r.get(1) + ", value "
             + (raw == null ? "null" : "'" + raw + "'") + "); "
             + (i < 2 ? "every row needs a sequence id and an integer step" : "clean or impute the data"));
@@ -115,7 +116,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     for (String c : columns) {
       DataType type = data.schema().apply(c).dataType();
       if (!(type instanceof NumericType || type instanceof BooleanType || type instanceof StringType)) {
-        throw new IllegalArgumentException(origin + ": column '" + c + "' has type " + type.simpleString()
+        throw new InvalidInputException(origin + ": column '" + c + "' has type " + type.simpleString()
             + "; expected numbers (any numeric type, booleans, or text holding numbers)");
       }
     }
@@ -126,7 +127,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     List<String> available = Arrays.asList(data.columns());
     for (String c : wanted) {
       if (!available.contains(c)) {
-        throw new IllegalArgumentException(origin + " has no column '" + c + "'; its columns are " + available);
+        throw new InvalidInputException(origin + " has no column '" + c + "'; its columns are " + available);
       }
     }
   }
@@ -137,7 +138,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
    */
   public static void requireStep(String sequence, int step, int expected) {
     if (step != expected) {
-      throw new IllegalArgumentException("sequence " + sequence + ": " + (step < 0 ? "negative step " + step
+      throw new InvalidInputException("sequence " + sequence + ": " + (step < 0 ? "negative step " + step
           : step < expected ? "duplicate step " + step : "missing step " + expected + " (next step found is " + step
           + ")") + "; steps must run 0, 1, ..., T-1");
     }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Value scaling fitted on the training part of each series only: {@code (v - shift) / scale},
@@ -118,7 +119,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     Row r = stacked.agg(mean(col("_v")), stddev_pop(col("_v")), min(col("_v")), max(col("_v")), max(abs(col("_v"))))
         .first();
     if (r.isNullAt(0)) {
-      throw new IllegalArgumentException("no training rows to fit the scaling on: every series' training part is empty");
+      throw new InvalidInputException("no training rows to fit the scaling on: every series' training part is empty");
     }
     return shiftAndScale(r, 0).params();
   }
@@ -214,13 +215,13 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
         double shift = v.get(0).doubleValue();
         double scale = v.get(1).doubleValue();
         if (!Double.isFinite(shift) || !(scale > 0) || !Double.isFinite(scale)) {
-          throw new IllegalArgumentException("scaling of " + e.getKey() + " is " + v);
+          throw new InvalidInputException("scaling of " + e.getKey() + " is " + v);
         }
         params.put(e.getKey(), new double[] {shift, scale});
       }
       return new Scaler(s.method, s.scope, s.columns, params);
     } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
-      throw new IllegalArgumentException(origin + " has no valid stored scaling (" + e.getMessage() + ")", e);
+      throw new InvalidInputException(origin + " has no valid stored scaling (" + e.getMessage() + ")", e);
     }
   }
 
@@ -230,7 +231,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     }
     double[] p = params.get(key(series, column));
     if (p == null) {
-      throw new IllegalArgumentException("no scaling fitted for series " + series + ", column " + column
+      throw new InvalidInputException("no scaling fitted for series " + series + ", column " + column
           + " (a series without training rows cannot be scaled per series)");
     }
     return p;

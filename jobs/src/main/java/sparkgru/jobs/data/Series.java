@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * One time series as a partition holds it after sorting by (series, time): its times ascending
@@ -96,7 +97,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
           if (!times.isEmpty() && times.get(times.size() - 1) == t) {
-            throw new IllegalArgumentException("series " + id + " has two rows at time " + timeText(t, dateTimes)
+            throw new InvalidInputException("series " + id + " has two rows at time " + timeText(t, dateTimes)
                 + "; each series needs one row per time");
           }
           double[] v = new double[width];

@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.io.ParquetInput;
 
 /**
@@ -62,14 +63,14 @@ public record SeriesSource(String source, String format, String path, boolean he
   public SeriesSource {
     format = format.trim().toLowerCase(Locale.ROOT);
     if (!FORMATS.contains(format)) {
-      throw new IllegalArgumentException("data.format must be one of [sequences, long, wide, m4], got '" + format + "'");
+      throw new InvalidInputException("data.format must be one of [sequences, long, wide, m4], got '" + format + "'");
     }
     if (seriesColumn.isBlank() || (format.equals("long") && timeColumn.isBlank())) {
-      throw new IllegalArgumentException("data.series_column" + (format.equals("long") ? " and data.time_column" : "")
+      throw new InvalidInputException("data.series_column" + (format.equals("long") ? " and data.time_column" : "")
           + " must not be empty for data.format=" + format);
     }
     if (source.equals("demo") && !format.equals("long")) {
-      throw new IllegalArgumentException("data.source=demo generates long-format series; set data.format=long");
+      throw new InvalidInputException("data.source=demo generates long-format series; set data.format=long");
     }
   }
 
@@ -99,19 +100,19 @@ public record SeriesSource(String source, String format, String path, boolean he
 
   private Table wide(SparkSession spark, Dataset<Row> raw) {
     if (Arrays.asList(raw.columns()).contains(seriesColumn)) {
-      throw new IllegalArgumentException(path + " already has a column '" + seriesColumn + "'; a wide table holds one "
+      throw new InvalidInputException(path + " already has a column '" + seriesColumn + "'; a wide table holds one "
           + "series, so data.series_column names the id column this adds: choose another name, or use data.format=long");
     }
     Dataset<Row> rows = raw;
     String time = time();
     if (timeColumn.isBlank()) {
       if (raw.inputFiles().length > 1) {
-        throw new IllegalArgumentException(path + " holds " + raw.inputFiles().length + " files; a wide table without "
+        throw new InvalidInputException(path + " holds " + raw.inputFiles().length + " files; a wide table without "
             + "data.time_column is numbered by row order, which only one file defines: merge the files or add a time "
             + "column");
       }
       if (Arrays.asList(raw.columns()).contains(time)) {
-        throw new IllegalArgumentException(path + " already has a column 'step'; name the time column in "
+        throw new InvalidInputException(path + " already has a column 'step'; name the time column in "
             + "data.time_column");
       }
       StructType schema = raw.schema().add(time, DataTypes.LongType, false);
@@ -130,7 +131,7 @@ public record SeriesSource(String source, String format, String path, boolean he
   private Table m4(Dataset<Row> raw) {
     String[] cols = raw.columns();
     if (cols.length < 2) {
-      throw new IllegalArgumentException(path + " has " + cols.length + " column; an m4 table needs the series id "
+      throw new InvalidInputException(path + " has " + cols.length + " column; an m4 table needs the series id "
           + "then its values");
     }
     List<Column> values = new ArrayList<>();
@@ -157,10 +158,10 @@ public record SeriesSource(String source, String format, String path, boolean he
       Path p = new Path(path);
       FileStatus[] matches = p.getFileSystem(conf).globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw new IllegalArgumentException("data.path " + path + " does not exist (or matches no file)");
+        throw new InvalidInputException("data.path " + path + " does not exist (or matches no file)");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("data.path " + path + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException("data.path " + path + " cannot be read: " + e.getMessage(), e);
     }
   }
 }

@@ -95,14 +95,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       List<Row> bad = rows.filter(col(c).isNotNull().and(col(c).try_cast(DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
       if (!bad.isEmpty()) {
-        throw new IllegalArgumentException(origin + ": column '" + c + "' has a non-numeric value '"
+        throw new sparkgru.engine.errors.InvalidInputException(origin + ": column '" + c + "' has a non-numeric value '"
             + bad.get(0).getAs(c) + "' (series " + bad.get(0).getAs(series) + ", time " + bad.get(0).getAs(time) + ")");
       }
     }
     Dataset<Row> typed = rows.select(cols.toArray(new Column[0]));
     List<Row> badTime = typed.filter(col(time).isNull().or(col(series).isNull())).limit(1).collectAsList();
     if (!badTime.isEmpty()) {
-      throw new IllegalArgumentException(origin + ": a row has no series id or an unreadable time (series "
+      throw new sparkgru.engine.errors.InvalidInputException(origin + ": a row has no series id or an unreadable time (series "
           + badTime.get(0).get(0) + "); times must be numbers or date-times like 2016-07-01 00:00:00");
     }
     return typed;
@@ -156,7 +156,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
 
   /**
    * The combined report of built windows; a data error found on an executor surfaces as the
-   * IllegalArgumentException that names it, not as Spark's job failure around it.
+   * InvalidInputException that names it, not as Spark's job failure around it.
    */
   public static WindowReport report(JavaRDD<WindowChunk> windows) {
     return WindowReport.sum(reportsByPartition(windows));

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Cuts series into forecasting windows, shaped and encoded by a {@link WindowSpec}: applies the
@@ -69,14 +70,14 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
           if (Double.isNaN(v[c]) || Double.isInfinite(v[c]) || Math.abs(v[c]) > Float.MAX_VALUE) {
             boolean missingValue = Double.isNaN(v[c]);
             if (!missingValue || spec.missing() == WindowSpec.Missing.ERROR) {
-              throw new IllegalArgumentException("series " + s.id() + " has " + (missingValue ? "a missing"
+              throw new InvalidInputException("series " + s.id() + " has " + (missingValue ? "a missing"
                   : "an infinite or out-of-float-range") + " value in column '" + columns.get(c) + "' at time "
                   + s.timeText(s.times()[i]) + " (row " + (i + 1) + " of the series)" + (missingValue
                   ? "; set data.missing to forward_fill or drop, or clean the data" : ""));
             }
             if (spec.missing() == WindowSpec.Missing.FORWARD_FILL) {
               if (i == stretches[st]) {
-                throw new IllegalArgumentException("series " + s.id() + " cannot forward-fill column '"
+                throw new InvalidInputException("series " + s.id() + " cannot forward-fill column '"
                     + columns.get(c) + "' at time " + s.timeText(s.times()[i])
                     + ": no earlier value in this stretch of the series");
               }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * The shape and encoding of forecasting windows, shared by training, forecasting and
@@ -89,23 +90,23 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     range("window.horizon", horizon);
     range("window.stride", stride);
     if (inputs == null || targets == null || inputs.isEmpty() || targets.isEmpty()) {
-      throw new IllegalArgumentException("forecasting needs at least one input and one target column "
+      throw new InvalidInputException("forecasting needs at least one input and one target column "
           + "(data.feature_columns, data.target_columns)");
     }
     inputs = List.copyOf(inputs);
     targets = List.copyOf(targets);
     for (List<String> cols : List.of(inputs, targets)) {
       if (cols.stream().distinct().count() != cols.size()) {
-        throw new IllegalArgumentException("columns are listed twice in " + cols);
+        throw new InvalidInputException("columns are listed twice in " + cols);
       }
     }
     if (normalization != Normalization.NONE && !inputs.containsAll(targets)) {
-      throw new IllegalArgumentException("window.normalization=" + normalization.name().toLowerCase(Locale.ROOT)
+      throw new InvalidInputException("window.normalization=" + normalization.name().toLowerCase(Locale.ROOT)
           + " subtracts each target's last or mean input value, so every target must also be an input; targets "
           + targets + " are not all in the inputs " + inputs);
     }
     if (recursive && !(inputs.containsAll(targets) && targets.containsAll(inputs))) {
-      throw new IllegalArgumentException("forecast.mode=recursive feeds each forecast back as the next input, so the "
+      throw new InvalidInputException("forecast.mode=recursive feeds each forecast back as the next input, so the "
           + "inputs and targets must be the same columns, got inputs " + inputs + " and targets " + targets
           + "; use forecast.mode=direct with covariates");
     }
@@ -113,7 +114,7 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
 
   private static void range(String key, int v) {
     if (v < 1 || v > MAX_STEPS) {
-      throw new IllegalArgumentException(key + " must be in [1, " + MAX_STEPS + "], got " + v);
+      throw new InvalidInputException(key + " must be in [1, " + MAX_STEPS + "], got " + v);
     }
   }
 

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
@@ -29,6 +30,7 @@ import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
 import sparkgru.jobs.io.AtomicFiles;
+import sparkgru.jobs.io.RunFailedException;
 
 /**
  * The evaluate job: forecasts every test window (the test part of each series, every
@@ -102,7 +104,7 @@ public final class EvaluateJob {
       out.println(tally.describeSkipped());
     }
     if (evaluation.windows() == 0) {
-      throw new IllegalArgumentException("no test window in " + table.origin() + " (" + tally.seriesCount()
+      throw new InvalidInputException("no test window in " + table.origin() + " (" + tally.seriesCount()
           + " series): each series' test part must hold window.horizon = " + spec.horizon() + " rows"
           + (tally.describeSkipped().isEmpty() ? "" : "; " + tally.describeSkipped()));
     }
@@ -210,7 +212,7 @@ public final class EvaluateJob {
       Row r = wrong.get(0);
       String what = r.isNullAt(1) ? "has actuals in " + origin + " but no history"
           : r.isNullAt(2) ? "has no actuals in " + origin : "has " + r.getLong(2) + " actual rows in " + origin;
-      throw new IllegalArgumentException("series " + r.getString(0) + " " + what + "; every series needs exactly "
+      throw new InvalidInputException("series " + r.getString(0) + " " + what + "; every series needs exactly "
           + horizon + " (window.horizon) actual rows following its history");
     }
     Dataset<Row> moved = future;
@@ -252,7 +254,7 @@ public final class EvaluateJob {
   /**
    * The PNG report: the model's loss curves and the evaluation's sample windows.
    *
-   * @throws IllegalStateException when Java cannot draw (no fonts), naming the fix
+   * @throws RunFailedException when Java cannot draw (no fonts), naming the fix
    */
   public static byte[] plot(TrainedModel model, Evaluation evaluation, String title) {
     List<ForecastReport.SeriesPlot> plots = new ArrayList<>();
@@ -274,7 +276,7 @@ public final class EvaluateJob {
       return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
     } catch (RuntimeException | LinkageError | InternalError e) {
       // Headless Java draws text through fontconfig: a machine without any font fails here.
-      throw new IllegalStateException("cannot draw the PNG report (" + e + "); Java needs fontconfig and a font to "
+      throw new RunFailedException("cannot draw the PNG report (" + e + "); Java needs fontconfig and a font to "
           + "draw text: apt-get install -y fontconfig fonts-dejavu-core", e);
     }
   }

@@ -15,6 +15,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.Batched;
@@ -79,7 +80,7 @@ public final class ForecastJob {
     try {
       TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop, () -> {
         if (tally.seriesCount() == tally.skippedCount()) {
-          throw new IllegalArgumentException("no series of " + table.origin() + " could be forecast ("
+          throw new InvalidInputException("no series of " + table.origin() + " could be forecast ("
               + tally.seriesCount() + " series)" + (tally.describeSkipped().isEmpty() ? ""
               : ": " + tally.describeSkipped()) + "; nothing was written");
         }

@@ -25,6 +25,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import sparkgru.jobs.io.RunFailedException;
 
 /**
  * One PNG image of a forecasting run: the run's title across the top, then a grid of XChart
@@ -245,7 +246,7 @@ public final class ForecastReport {
   private static byte[] encode(BufferedImage image) {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("png");
     if (!writers.hasNext()) {
-      throw new IllegalStateException("this JVM has no PNG writer (javax.imageio); the report cannot be encoded");
+      throw new RunFailedException("this JVM has no PNG writer (javax.imageio); the report cannot be encoded");
     }
     ImageWriter writer = writers.next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -1,6 +1,7 @@
 package sparkgru.jobs.forecast;
 
 import java.util.List;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.data.WindowSpec;
@@ -19,20 +20,20 @@ public final class Forecaster {
 
   /**
    * @param batchSize windows per model call, in [1, 1 << 20]
-   * @throws IllegalArgumentException when the model's input or output width does not fit the spec
+   * @throws InvalidInputException when the model's input or output width does not fit the spec
    */
   public Forecaster(Sequential model, int features, WindowSpec spec, int batchSize) {
     if (features != spec.inputs().size()) {
-      throw new IllegalArgumentException("the model reads " + features + " input values per step but the data have "
+      throw new InvalidInputException("the model reads " + features + " input values per step but the data have "
           + spec.inputs().size() + " input columns " + spec.inputs());
     }
     int[] out = model.outputShape();
     if (out.length != 1 || out[0] != spec.outputWidth()) {
-      throw new IllegalArgumentException("the model outputs " + java.util.Arrays.toString(out) + " values per window "
+      throw new InvalidInputException("the model outputs " + java.util.Arrays.toString(out) + " values per window "
           + "but " + spec.trainingHorizon() + " step(s) of " + spec.targets() + " need " + spec.outputWidth());
     }
     if (batchSize < 1 || batchSize > 1 << 20) {
-      throw new IllegalArgumentException("forecast batch size must be in [1, 1048576], got " + batchSize);
+      throw new InvalidInputException("forecast batch size must be in [1, 1048576], got " + batchSize);
     }
     this.model = model;
     this.spec = spec;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
@@ -30,20 +31,20 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
     byte[] bytes;
     try {
       bytes = HadoopFiles.readAll(path, "model", conf);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + (e.getMessage().endsWith("(or is a directory)")
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException(e.getMessage() + (e.getMessage().endsWith("(or is a directory)")
           ? "; train one with bin/spark-gru train" : ""), e);
     }
     ModelFile.Loaded loaded = ModelFile.read(bytes, path);
     Map<String, String> config = loaded.provenance().config();
     if (config == null) {
-      throw new IllegalArgumentException(path + " holds no training configuration; it was not written by the train "
+      throw new InvalidInputException(path + " holds no training configuration; it was not written by the train "
           + "job");
     }
     JobConfig applied = JobConfig.applying(config, path, overrides);
     Object scaling = loaded.provenance().scaling();
     if (scaling == null) {
-      throw new IllegalArgumentException(path + " holds no fitted scaling; it was not written by the train job");
+      throw new InvalidInputException(path + " holds no fitted scaling; it was not written by the train job");
     }
     Scaler scaler = Scaler.fromJson(scaling, path);
     TrainedModel m = new TrainedModel(path, bytes, applied, scaler);

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import sparkgru.engine.errors.InvalidInputException;
 
 /** Atomic whole-file writes through the Hadoop FileSystem API (models, checkpoints, metrics). */
 public final class AtomicFiles {
@@ -51,7 +52,7 @@ public final class AtomicFiles {
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException(key + " " + path + " is not writable: " + e.getMessage(), e);
+      throw new InvalidInputException(key + " " + path + " is not writable: " + e.getMessage(), e);
     }
   }
 }

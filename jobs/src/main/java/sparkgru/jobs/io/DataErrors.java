@@ -1,29 +1,44 @@
 package sparkgru.jobs.io;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
+import org.apache.spark.SparkException;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
- * Finds the data error behind a failure: an IllegalArgumentException in the cause chain, or,
- * for one thrown on an executor, the message Spark copies into its job-abort exception (the
- * executor's exception itself does not travel as a cause).
+ * Finds the user's error behind a failure: an {@link InvalidInputException} in its cause chain,
+ * also when a Spark task threw it on an executor. Spark 4 returns a task's exception to the
+ * driver as an object: the executor serializes it into the task's {@code ExceptionFailure},
+ * {@code TaskSetManager.handleFailedTask} passes it on when the task has failed for the last
+ * time, and {@code DAGScheduler.abortStage} fails the job with it as the cause of its
+ * {@code SparkException} (or, when the task wrapped it in a SparkException with an error class,
+ * such as a file write's {@code TASK_WRITE_FAILED}, with that exception, which holds it as its
+ * cause). The object does not arrive when its cause chain cannot be serialized (the executor
+ * then sends the failure without it) or the driver cannot deserialize it: the job's
+ * {@code SparkException} then has no cause, and only its message, which holds the task's stack
+ * trace as text, still names the exception's class as {@code
+ * sparkgru.engine.errors.InvalidInputException: <message>}. In that case alone the message is
+ * read from that text.
  */
 public final class DataErrors {
-  private static final String MARKER = "java.lang.IllegalArgumentException: ";
+  private static final String MARKER = InvalidInputException.class.getName() + ": ";
 
   private DataErrors() {}
 
-  /** The message of the data error behind {@code failure}, if there is one. */
+  /** The message of the user's error behind {@code failure}, if there is one. */
   public static Optional<String> message(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof IllegalArgumentException) {
+      if (t instanceof InvalidInputException) {
         return Optional.ofNullable(t.getMessage());
       }
-      String m = t.getMessage();
-      int at = m == null ? -1 : m.indexOf(MARKER);
-      if (at >= 0) {
-        String rest = m.substring(at + MARKER.length());
-        int end = rest.indexOf('\n');
-        return Optional.of(end < 0 ? rest : rest.substring(0, end));
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SparkException && t.getCause() == null) {
+        return lostInTransit(t.getMessage());
       }
       if (t.getCause() == t) {
         break;
@@ -32,15 +47,31 @@ public final class DataErrors {
     return Optional.empty();
   }
 
+  /** The message after the exception's class name in a job abort's text, up to the end of its line. */
+  private static Optional<String> lostInTransit(String abort) {
+    int at = abort == null ? -1 : abort.indexOf(MARKER);
+    if (at < 0) {
+      return Optional.empty();
+    }
+    String rest = abort.substring(at + MARKER.length());
+    int end = rest.indexOf('\n');
+    return Optional.of(end < 0 ? rest : rest.substring(0, end));
+  }
+
   /**
-   * What to throw for {@code failure}: the data error behind it as an IllegalArgumentException,
-   * else the failure itself (checked ones, such as Spark's job aborts, wrapped unchecked).
+   * What to throw for {@code failure}: the user's error behind it as an InvalidInputException,
+   * else the failure itself, a checked one wrapped unchecked (an I/O error as an
+   * UncheckedIOException, anything else, such as Spark's job aborts, as an IllegalStateException).
    */
   public static RuntimeException rethrow(Exception failure) {
-    Optional<String> data = message(failure);
-    if (data.isPresent()) {
-      return new IllegalArgumentException(data.get(), failure);
+    Optional<String> user = message(failure);
+    if (user.isPresent()) {
+      return failure instanceof InvalidInputException i ? i : new InvalidInputException(user.get(), failure);
     }
-    return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
+    if (failure instanceof RuntimeException r) {
+      return r;
+    }
+    return failure instanceof IOException io ? new UncheckedIOException(io.getMessage(), io)
+        : new IllegalStateException(failure.getMessage(), failure);
   }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import sparkgru.engine.errors.InvalidInputException;
 
 /** Whole-file reads of model files through the Hadoop FileSystem API. */
 public final class HadoopFiles {
@@ -20,10 +21,10 @@ public final class HadoopFiles {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(conf);
       if (!fs.exists(p) || fs.getFileStatus(p).isDirectory()) {
-        throw new IllegalArgumentException(what + " " + path + " does not exist (or is a directory)");
+        throw new InvalidInputException(what + " " + path + " does not exist (or is a directory)");
       }
       if (fs.getFileStatus(p).getLen() > MAX_BYTES) {
-        throw new IllegalArgumentException(what + " " + path + " is larger than 2 GiB");
+        throw new InvalidInputException(what + " " + path + " is larger than 2 GiB");
       }
       try (InputStream in = fs.open(p)) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,7 +32,7 @@ public final class HadoopFiles {
         return out.toByteArray();
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + what + " " + path + ": " + e.getMessage(), e);
+      throw new InvalidInputException("cannot read " + what + " " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Parquet input, checked before Spark reads it: every data file (a path, the files a glob
@@ -38,7 +39,7 @@ public final class ParquetInput {
       FileSystem fs = p.getFileSystem(conf);
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw new IllegalArgumentException(key + " " + path + " does not exist (or matches no file)");
+        throw new InvalidInputException(key + " " + path + " does not exist (or matches no file)");
       }
       // As Spark: a glob's matches are listed like a directory's files, a path given as is is read as is.
       boolean glob = path.chars().anyMatch(c -> "{}[]*?\\".indexOf(c) >= 0);
@@ -59,13 +60,13 @@ public final class ParquetInput {
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException(key + " " + path + " cannot be read: " + e.getMessage(), e);
+      throw new InvalidInputException(key + " " + path + " cannot be read: " + e.getMessage(), e);
     }
     try {
       return spark.read().parquet(path);
     } catch (Exception e) {
       String m = String.valueOf(e.getMessage());
-      throw new IllegalArgumentException(key + " " + path + " cannot be read as Parquet: "
+      throw new InvalidInputException(key + " " + path + " cannot be read as Parquet: "
           + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m), e);
     }
   }
@@ -102,7 +103,7 @@ public final class ParquetInput {
       }
     }
     if (!Arrays.equals(head, MAGIC) || !Arrays.equals(tail, MAGIC)) {
-      throw new IllegalArgumentException(key + " " + path + ": " + file.getPath() + " is not a Parquet file: it does "
+      throw new InvalidInputException(key + " " + path + ": " + file.getPath() + " is not a Parquet file: it does "
           + "not begin and end with Parquet's magic bytes PAR1 (another format, e.g. CSV: set data.source=csv; or a "
           + "file cut short)");
     }

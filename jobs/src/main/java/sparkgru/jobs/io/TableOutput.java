@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Writes a result table so that its final path only ever holds a complete result: Spark writes to
@@ -23,10 +24,10 @@ public final class TableOutput {
     try {
       Path p = new Path(path);
       if (p.getFileSystem(conf).exists(p) && !overwrite) {
-        throw new IllegalArgumentException("output " + path + " already exists; remove it or pass --overwrite");
+        throw new InvalidInputException("output " + path + " already exists; remove it or pass --overwrite");
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("output " + path + " is not writable: " + e.getMessage(), e);
+      throw new InvalidInputException("output " + path + " is not writable: " + e.getMessage(), e);
     }
     AtomicFiles.prepare(path, "output", conf);
   }
@@ -45,7 +46,7 @@ public final class TableOutput {
     try {
       fs = p.getFileSystem(conf);
     } catch (IOException e) {
-      throw new IllegalArgumentException("output " + path + " is not writable: " + e.getMessage(), e);
+      throw new InvalidInputException("output " + path + " is not writable: " + e.getMessage(), e);
     }
     try {
       if (csv) {
@@ -67,7 +68,7 @@ public final class TableOutput {
       accept.run();
       if (fs.exists(p)) {
         if (!overwrite) {
-          throw new IllegalArgumentException("output " + path + " appeared while writing; not replacing it");
+          throw new InvalidInputException("output " + path + " appeared while writing; not replacing it");
         }
         fs.delete(p, true);
       }
@@ -75,7 +76,7 @@ public final class TableOutput {
         throw new IOException("rename of " + result + " to " + p + " failed");
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + path + ": " + e.getMessage(), e);
+      throw new RunFailedException("cannot write " + path + ": " + e.getMessage(), e);
     } finally {
       try {
         if (fs.exists(tmp)) {

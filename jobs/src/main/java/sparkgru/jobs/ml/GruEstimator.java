@@ -409,7 +409,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     if (validation) {
       DataType t = SequenceColumns.type(schema, OWNER, "validationIndicatorCol", getOrDefault(validationIndicatorCol));
       if (!(t instanceof BooleanType)) {
-        throw new IllegalArgumentException(OWNER + " param validationIndicatorCol: column '"
+        throw new InvalidInputException(OWNER + " param validationIndicatorCol: column '"
             + getOrDefault(validationIndicatorCol) + "' has type " + t.simpleString() + "; expected boolean");
       }
     }
@@ -417,7 +417,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       SequenceColumns.type(schema, OWNER, "sequenceIdCol", getOrDefault(sequenceIdCol));
     }
     if ((Boolean) getOrDefault(resume) && getOrDefault(checkpointPath).isEmpty()) {
-      throw new IllegalArgumentException(OWNER + " param resume is true but checkpointPath is empty: set checkpointPath "
+      throw new InvalidInputException(OWNER + " param resume is true but checkpointPath is empty: set checkpointPath "
           + "to the directory the interrupted fit wrote its checkpoints to");
     }
     jobConfig(validation);
@@ -446,7 +446,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     Dataset<Row> rows = dataset.select(columns.toArray(new Column[0]));
     List<Row> first = rows.limit(1).collectAsList();
     if (first.isEmpty()) {
-      throw new IllegalArgumentException(OWNER + ".fit: the dataset has no rows");
+      throw new InvalidInputException(OWNER + ".fit: the dataset has no rows");
     }
     String where = "the first row";
     int width = SequenceColumns.sequence(first.get(0).get(0), -1, features, where)[0].length;
@@ -457,7 +457,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     Sequential model = settings.buildModel();
     requireOutputs(model.outputShape(), shape, outputs);
     if (hasValidation && !rows.filter(col(getOrDefault(validationIndicatorCol)).isNull()).limit(1).isEmpty()) {
-      throw new IllegalArgumentException(OWNER + " param validationIndicatorCol: column '"
+      throw new InvalidInputException(OWNER + " param validationIndicatorCol: column '"
           + getOrDefault(validationIndicatorCol) + "' has nulls; every row must be true (validation) or false");
     }
     boolean keyed = isDefined(sequenceIdCol);
@@ -465,7 +465,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       List<Row> clash = rows.groupBy(col(KEY)).count().filter(col(KEY).isNull().or(col("count").gt(1))).limit(1)
           .collectAsList();
       if (!clash.isEmpty()) {
-        throw new IllegalArgumentException(OWNER + " param sequenceIdCol: column '" + getOrDefault(sequenceIdCol)
+        throw new InvalidInputException(OWNER + " param sequenceIdCol: column '" + getOrDefault(sequenceIdCol)
             + "' must hold a unique, non-null key per row (it fixes the rows' partitions and order), but "
             + (clash.get(0).isNullAt(0) ? "it has nulls" : "'" + clash.get(0).get(0) + "' appears "
             + clash.get(0).getLong(1) + " times"));
@@ -522,7 +522,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   private void requireOutputs(int[] outShape, SequenceColumns.Shape shape, int outputs) {
     boolean perStep = shape == SequenceColumns.Shape.SEQUENCE;
     if ((outShape.length == 2) != perStep || outShape[outShape.length - 1] != outputs) {
-      throw new IllegalArgumentException(OWNER + ": the model (layers " + getLayers() + ") outputs "
+      throw new InvalidInputException(OWNER + ": the model (layers " + getLayers() + ") outputs "
           + java.util.Arrays.toString(outShape) + " per sample but labelCol '" + getLabelCol() + "' holds "
           + (perStep ? outputs + " values per step" : outputs + " value(s) per sequence") + "; "
           + (perStep ? "per-step labels need return_sequences=true on the last GRU"
@@ -534,7 +534,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   private TrainSettings settings(JobConfig config, int width, int outputs) {
     try {
       return config.trainSettings(width, outputs);
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new InvalidInputException(OWNER + ": " + e.getMessage(), e);
     }
   }
@@ -578,7 +578,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     s.add(Settings.OUTPUT_PROGRESS.name() + "=false");
     try {
       return JobConfig.of(s.toArray(new String[0]));
-    } catch (IllegalArgumentException e) {
+    } catch (InvalidInputException e) {
       throw new InvalidInputException(OWNER + ": " + e.getMessage() + " (layers, units and layerArgs are the train "
           + "job's model.layers and model.layer.<i>.*; optimizer, learningRate and optimizerArgs its optimizer.*)", e);
     }

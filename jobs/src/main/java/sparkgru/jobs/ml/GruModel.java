@@ -24,6 +24,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
@@ -214,7 +215,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
         String where = "row " + seen++ + " of partition " + org.apache.spark.TaskContext.getPartitionId();
         double[][] q = SequenceColumns.sequence(r.get(index), width, column, where);
         if (steps > 0 && q.length != steps) {
-          throw new IllegalArgumentException("column '" + column + "' has " + q.length + " steps at " + where
+          throw new InvalidInputException("column '" + column + "' has " + q.length + " steps at " + where
               + " but the model reads exactly " + steps);
         }
         inputs.add(r);

@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.PackedPartition;
 
 /**
@@ -62,7 +63,7 @@ final class SequenceColumns {
   static DataType type(StructType schema, String owner, String param, String column) {
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(column)) {
-      throw new IllegalArgumentException(owner + " param " + param + " names column '" + column + "', which the "
+      throw new InvalidInputException(owner + " param " + param + " names column '" + column + "', which the "
           + "dataset lacks; its columns are " + names);
     }
     return schema.apply(column).dataType();
@@ -72,7 +73,7 @@ final class SequenceColumns {
   static void requireSequences(StructType schema, String owner, String param, String column) {
     DataType t = type(schema, owner, param, column);
     if (!isSequence(t)) {
-      throw new IllegalArgumentException(owner + " param " + param + ": column '" + column + "' has type "
+      throw new InvalidInputException(owner + " param " + param + ": column '" + column + "' has type "
           + t.simpleString() + "; expected " + SEQUENCE_TYPES + " (one element per time step)");
     }
   }
@@ -89,7 +90,7 @@ final class SequenceColumns {
     if (isSequence(t)) {
       return Shape.SEQUENCE;
     }
-    throw new IllegalArgumentException(owner + " param " + param + ": column '" + column + "' has type "
+    throw new InvalidInputException(owner + " param " + param + ": column '" + column + "' has type "
         + t.simpleString() + "; expected a number (one output), array<numeric> or vector (several outputs), or "
         + SEQUENCE_TYPES + " (outputs per time step)");
   }
@@ -97,7 +98,7 @@ final class SequenceColumns {
   /** Checks that {@code column} is not in the schema yet (the stage would add it). */
   static void requireAbsent(StructType schema, String owner, String param, String column) {
     if (Arrays.asList(schema.fieldNames()).contains(column)) {
-      throw new IllegalArgumentException(owner + " param " + param + ": the dataset already has a column '" + column
+      throw new InvalidInputException(owner + " param " + param + ": the dataset already has a column '" + column
           + "'; choose another name");
     }
   }
@@ -118,11 +119,11 @@ final class SequenceColumns {
    */
   static double[][] sequence(Object value, int width, String column, String where) {
     if (value == null) {
-      throw new IllegalArgumentException("column '" + column + "' is null at " + where + "; every row needs a sequence");
+      throw new InvalidInputException("column '" + column + "' is null at " + where + "; every row needs a sequence");
     }
     List<?> steps = list(value);
     if (steps.isEmpty()) {
-      throw new IllegalArgumentException("column '" + column + "' holds an empty sequence at " + where
+      throw new InvalidInputException("column '" + column + "' holds an empty sequence at " + where
           + "; a sequence needs at least one step");
     }
     double[][] out = new double[steps.size()][];
@@ -130,7 +131,7 @@ final class SequenceColumns {
       out[s] = numbers(steps.get(s), column, where + ", step " + s);
       int expected = width < 0 ? out[0].length : width;
       if (out[s].length != expected) {
-        throw new IllegalArgumentException("column '" + column + "' has " + out[s].length + " values at " + where
+        throw new InvalidInputException("column '" + column + "' has " + out[s].length + " values at " + where
             + ", step " + s + "; expected " + expected + " per step");
       }
     }
@@ -141,7 +142,7 @@ final class SequenceColumns {
   static double[] numbers(Object value, String column, String where) {
     double[] out;
     if (value == null) {
-      throw new IllegalArgumentException("column '" + column + "' is null at " + where);
+      throw new InvalidInputException("column '" + column + "' is null at " + where);
     } else if (value instanceof Number n) {
       out = new double[] {n.doubleValue()};
     } else if (value instanceof Vector v) {
@@ -151,14 +152,14 @@ final class SequenceColumns {
       out = new double[items.size()];
       for (int i = 0; i < out.length; i++) {
         if (!(items.get(i) instanceof Number n)) {
-          throw new IllegalArgumentException("column '" + column + "' is null at " + where + ", element " + i);
+          throw new InvalidInputException("column '" + column + "' is null at " + where + ", element " + i);
         }
         out[i] = n.doubleValue();
       }
     }
     for (int i = 0; i < out.length; i++) {
       if (!Float.isFinite((float) out[i])) {
-        throw new IllegalArgumentException("column '" + column + "' holds " + out[i] + " at " + where
+        throw new InvalidInputException("column '" + column + "' holds " + out[i] + " at " + where
             + (out.length > 1 ? ", element " + i : "") + "; values must be finite and within float32 range");
       }
     }
@@ -201,11 +202,11 @@ final class SequenceColumns {
       double[][] y = shape == Shape.SEQUENCE ? sequence(r.get(1), outputs, labelCol, where)
           : new double[][] {numbers(r.get(1), labelCol, where)};
       if (shape == Shape.SEQUENCE && y.length != x.length) {
-        throw new IllegalArgumentException("column '" + labelCol + "' has " + y.length + " steps at " + where
+        throw new InvalidInputException("column '" + labelCol + "' has " + y.length + " steps at " + where
             + " but its sequence in '" + featuresCol + "' has " + x.length + "; per-step labels need one per step");
       }
       if (shape != Shape.SEQUENCE && y[0].length != outputs) {
-        throw new IllegalArgumentException("column '" + labelCol + "' has " + y[0].length + " values at " + where
+        throw new InvalidInputException("column '" + labelCol + "' has " + y[0].length + " values at " + where
             + "; expected " + outputs + " (as in the first row)");
       }
       xs.add(x);

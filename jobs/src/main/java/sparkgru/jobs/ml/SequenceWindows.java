@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.Settings;
 
 /**
@@ -136,22 +137,22 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     DataType time = SequenceColumns.type(schema, OWNER, "timeCol", text(timeCol));
     if (!(time instanceof NumericType) && !time.equals(DataTypes.TimestampType) && !time.equals(DataTypes.DateType)
         && !time.equals(DataTypes.TimestampNTZType)) {
-      throw new IllegalArgumentException(OWNER + " param timeCol: column '" + text(timeCol) + "' has type "
+      throw new InvalidInputException(OWNER + " param timeCol: column '" + text(timeCol) + "' has type "
           + time.simpleString() + "; expected a number, date or timestamp");
     }
     DataType input = SequenceColumns.type(schema, OWNER, "inputCol", text(inputCol));
     if (!(input instanceof NumericType) && !SQLDataTypes.VectorType().equals(input)) {
-      throw new IllegalArgumentException(OWNER + " param inputCol: column '" + text(inputCol) + "' has type "
+      throw new InvalidInputException(OWNER + " param inputCol: column '" + text(inputCol) + "' has type "
           + input.simpleString() + "; expected vector or a number");
     }
     DataType target = SequenceColumns.type(schema, OWNER, "targetCol", text(targetCol));
     if (!(target instanceof NumericType)) {
-      throw new IllegalArgumentException(OWNER + " param targetCol: column '" + text(targetCol) + "' has type "
+      throw new InvalidInputException(OWNER + " param targetCol: column '" + text(targetCol) + "' has type "
           + target.simpleString() + "; expected a number");
     }
     List<String> names = List.of(text(seriesCol), text(timeCol), text(windowIdCol), text(outputCol), text(labelCol));
     if (names.stream().distinct().count() != names.size()) {
-      throw new IllegalArgumentException(OWNER + ": seriesCol, timeCol, windowIdCol, outputCol and labelCol must be "
+      throw new InvalidInputException(OWNER + ": seriesCol, timeCol, windowIdCol, outputCol and labelCol must be "
           + "five different names, got " + names);
     }
     return new StructType().add(text(seriesCol), series, false).add(text(timeCol), time, false)
@@ -179,18 +180,18 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   private static List<Row> windows(Row r, int back, int ahead, int stride, String input, String target) {
     Object series = r.get(0);
     if (series == null) {
-      throw new IllegalArgumentException("a row has a null series id; every row needs one");
+      throw new InvalidInputException("a row has a null series id; every row needs one");
     }
     List<Row> steps = new ArrayList<>(r.<Row>getList(1));
     for (Row s : steps) {
       if (s.get(0) == null) {
-        throw new IllegalArgumentException("series " + series + " has a row with a null time");
+        throw new InvalidInputException("series " + series + " has a row with a null time");
       }
     }
     steps.sort(Comparator.comparing(s -> (Comparable) s.get(0)));
     for (int i = 1; i < steps.size(); i++) {
       if (steps.get(i).get(0).equals(steps.get(i - 1).get(0))) {
-        throw new IllegalArgumentException("series " + series + " has two rows at time " + steps.get(i).get(0)
+        throw new InvalidInputException("series " + series + " has two rows at time " + steps.get(i).get(0)
             + "; times must be unique within a series");
       }
     }
@@ -202,7 +203,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
         String where = "series " + series + ", time " + row.get(0);
         window[s] = Vectors.dense(SequenceColumns.numbers(row.get(1), input, where));
         if (window[s].size() != window[0].size()) {
-          throw new IllegalArgumentException("column '" + input + "' has " + window[s].size() + " values at " + where
+          throw new InvalidInputException("column '" + input + "' has " + window[s].size() + " values at " + where
               + " but " + window[0].size() + " at the step before; every step needs the same width");
         }
       }

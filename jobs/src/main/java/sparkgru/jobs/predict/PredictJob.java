@@ -17,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
@@ -65,18 +66,18 @@ public final class PredictJob {
         ? spark.read().option("header", "true").csv(input) : ParquetInput.read(spark, input, "--input");
     List<String> columns = Arrays.asList(raw.columns());
     if (columns.size() < 3 || !columns.get(0).equals("sequence_id") || !columns.get(1).equals("step")) {
-      throw new IllegalArgumentException(input + " has columns " + columns + "; predict reads sequence_id, step, "
+      throw new InvalidInputException(input + " has columns " + columns + "; predict reads sequence_id, step, "
           + "then the feature columns x0, x1, ...");
     }
     List<String> features = columns.subList(2, columns.size());
     int expected = loaded.spec().features();
     if (features.size() != expected) {
-      throw new IllegalArgumentException(input + " has " + features.size() + " feature columns " + features
+      throw new InvalidInputException(input + " has " + features.size() + " feature columns " + features
           + " but the model " + modelPath + " reads " + expected + " per step");
     }
     if (loaded.spec().layers().stream().anyMatch(l -> l.args().getOrDefault("stateful", "false").trim()
         .equalsIgnoreCase("true"))) {
-      throw new IllegalArgumentException("the model " + modelPath + " has a stateful GRU: its outputs would depend on "
+      throw new InvalidInputException("the model " + modelPath + " has a stateful GRU: its outputs would depend on "
           + "how sequences fall into batches and partitions; save it with stateful=False for batch prediction");
     }
     int fixedSteps = loaded.spec().steps();
@@ -106,7 +107,7 @@ public final class PredictJob {
     try {
       TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop, () -> {
         if (count.value() == 0) {
-          throw new IllegalArgumentException(input + " holds no sequence; nothing was written");
+          throw new InvalidInputException(input + " holds no sequence; nothing was written");
         }
       });
     } catch (Exception e) {
@@ -157,7 +158,7 @@ public final class PredictJob {
           pending = rows.hasNext() ? rows.next() : null;
         }
         if (fixedSteps > 0 && steps.size() != fixedSteps) {
-          throw new IllegalArgumentException("sequence " + id + " has " + steps.size() + " steps but the model reads "
+          throw new InvalidInputException("sequence " + id + " has " + steps.size() + " steps but the model reads "
               + "exactly " + fixedSteps);
         }
         ids.add(id);

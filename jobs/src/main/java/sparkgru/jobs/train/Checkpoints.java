@@ -21,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
@@ -108,7 +109,7 @@ public final class Checkpoints {
       for (FileStatus f : files) {
         try (InputStream in = fs.open(f.getPath())) {
           return Optional.of(read(in.readAllBytes(), f.getPath()));
-        } catch (IllegalArgumentException | ClassCastException | IOException e) {
+        } catch (InvalidInputException | ClassCastException | IOException e) {
           LOG.log(System.Logger.Level.WARNING, "skipping unreadable checkpoint " + f.getPath() + ": " + e.getMessage());
         }
       }
@@ -129,14 +130,14 @@ public final class Checkpoints {
     byte[] magic = new byte[MAGIC.length];
     in.readFully(magic);
     if (!Arrays.equals(magic, MAGIC)) {
-      throw new IllegalArgumentException(path + " is not a spark-gru checkpoint");
+      throw new InvalidInputException(path + " is not a spark-gru checkpoint");
     }
     int epoch = in.readInt();
     long iterations = in.readLong();
     double learningRate = in.readDouble();
     int stateLength = in.readInt();
     if (stateLength < 0 || stateLength > data.length / 4) {
-      throw new IllegalArgumentException(path + " declares " + stateLength + " optimizer values (corrupt)");
+      throw new InvalidInputException(path + " declares " + stateLength + " optimizer values (corrupt)");
     }
     float[] state = new float[stateLength];
     for (int i = 0; i < stateLength; i++) {
@@ -144,7 +145,7 @@ public final class Checkpoints {
     }
     int historyLength = in.readInt();
     if (historyLength < 0 || historyLength > data.length) {
-      throw new IllegalArgumentException(path + " declares a history of " + historyLength + " bytes (corrupt)");
+      throw new InvalidInputException(path + " declares a history of " + historyLength + " bytes (corrupt)");
     }
     byte[] historyBytes = new byte[historyLength];
     in.readFully(historyBytes);
@@ -156,13 +157,13 @@ public final class Checkpoints {
     }
     int callbackCount = in.readInt();
     if (callbackCount < 0 || callbackCount > 64) {
-      throw new IllegalArgumentException(path + " declares " + callbackCount + " callback states (corrupt)");
+      throw new InvalidInputException(path + " declares " + callbackCount + " callback states (corrupt)");
     }
     List<double[]> callbackStates = new ArrayList<>();
     for (int c = 0; c < callbackCount; c++) {
       int n = in.readInt();
       if (n < 0 || n > data.length / 8) {
-        throw new IllegalArgumentException(path + " declares a callback state of " + n + " values (corrupt)");
+        throw new InvalidInputException(path + " declares a callback state of " + n + " values (corrupt)");
       }
       double[] v = new double[n];
       for (int i = 0; i < n; i++) {

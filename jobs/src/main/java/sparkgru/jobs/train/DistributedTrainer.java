@@ -11,12 +11,14 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.EpochSums;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
+import sparkgru.jobs.io.RunFailedException;
 
 /**
  * The driver side of parameter averaging. Each round broadcasts the flat weights and optimiser
@@ -100,7 +102,7 @@ public final class DistributedTrainer {
     List<Integer> counts = train.map(PackedPartition::count).collect();
     long total = counts.stream().mapToLong(Integer::longValue).sum();
     if (total == 0) {
-      throw new IllegalArgumentException("the training data is empty: no partition holds a sample");
+      throw new InvalidInputException("the training data is empty: no partition holds a sample");
     }
     int maxBatches = counts.stream().mapToInt(n -> PartitionTrainer.batches(n, settings.batchSize())).max().orElse(0);
     int rounds = (maxBatches + settings.averagingFrequency() - 1) / settings.averagingFrequency();
@@ -115,7 +117,7 @@ public final class DistributedTrainer {
         settings = settings.withOptimizer(settings.optimizer().withLearningRate(start.learningRate()));
       }
       if (start.callbackStates().size() != callbacks.size()) {
-        throw new IllegalArgumentException("the checkpoint was written with " + start.callbackStates().size()
+        throw new InvalidInputException("the checkpoint was written with " + start.callbackStates().size()
             + " callbacks, this run has " + callbacks.size() + "; resume with the same early_stopping/reduce_lr settings");
       }
       for (int i = 0; i < callbacks.size(); i++) {
@@ -157,7 +159,7 @@ public final class DistributedTrainer {
           bp.destroy();
         }
         if (!Double.isFinite(update.sums.meanLoss())) {
-          throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
+          throw new RunFailedException("training diverged in epoch " + epoch + ", round " + (round + 1)
               + ": the loss is " + update.sums.meanLoss() + "; lower optimizer.learning_rate or set "
               + "optimizer.clipnorm (checkpoints written so far are kept)");
         }
@@ -165,7 +167,7 @@ public final class DistributedTrainer {
           packed = update.average.mean();
           for (int i = 0; i < n; i++) {
             if (!Float.isFinite(packed[i])) {
-              throw new IllegalStateException("training diverged in epoch " + epoch + ", round " + (round + 1)
+              throw new RunFailedException("training diverged in epoch " + epoch + ", round " + (round + 1)
                   + ": the averaged weights are no longer finite (loss " + update.sums.meanLoss() + "); lower "
                   + "optimizer.learning_rate or set optimizer.clipnorm (checkpoints written so far are kept)");
             }
@@ -232,7 +234,7 @@ public final class DistributedTrainer {
     EpochSums total = new EpochSums(settings.metrics().size());
     parts.forEach(total::merge);
     if (total.samples() == 0) {
-      throw new IllegalArgumentException("the validation set is empty: data.validation_fraction selected no sequence; "
+      throw new InvalidInputException("the validation set is empty: data.validation_fraction selected no sequence; "
           + "raise it, or set it to 0 to train without validation");
     }
     return total;

@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras' {@code EarlyStopping}: stop when {@code monitor} has not improved by more than
@@ -17,7 +18,7 @@ public record EarlyStopping(String monitor, double minDelta, int patience, boole
   /** Validates the arguments. */
   public EarlyStopping {
     if (!(minDelta >= 0) || patience < 0) {
-      throw new IllegalArgumentException("early_stopping needs min_delta >= 0 and patience >= 0, got " + minDelta + ", "
+      throw new InvalidInputException("early_stopping needs min_delta >= 0 and patience >= 0, got " + minDelta + ", "
           + patience);
     }
   }

@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Keras' {@code ReduceLROnPlateau}: when {@code monitor} has not improved by more than
@@ -20,7 +21,7 @@ public record ReduceLrOnPlateau(String monitor, double factor, int patience, dou
   /** Validates the arguments. */
   public ReduceLrOnPlateau {
     if (!(factor > 0 && factor < 1) || patience < 0 || !(minDelta >= 0) || cooldown < 0 || !(minLr >= 0)) {
-      throw new IllegalArgumentException("reduce_lr needs factor in (0, 1), patience >= 0, min_delta >= 0, cooldown >= 0 "
+      throw new InvalidInputException("reduce_lr needs factor in (0, 1), patience >= 0, min_delta >= 0, cooldown >= 0 "
           + "and min_lr >= 0, got factor=" + factor + ", patience=" + patience + ", min_delta=" + minDelta
           + ", cooldown=" + cooldown + ", min_lr=" + minLr);
     }

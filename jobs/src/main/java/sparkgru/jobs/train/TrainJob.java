@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
@@ -22,6 +23,7 @@ import sparkgru.jobs.forecast.Evaluation;
 import sparkgru.jobs.forecast.TrainedModel;
 import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.io.JsonLinesWriter;
+import sparkgru.jobs.io.RunFailedException;
 
 /**
  * The training job: read (or generate) the data as {@link TrainingData} (training sequences, or
@@ -63,7 +65,7 @@ public final class TrainJob {
     AtomicFiles.prepare(config.get(Settings.OUTPUT_METRICS), "output.metrics", jsc.hadoopConfiguration());
     if (!config.get(Settings.OUTPUT_REPORT).isEmpty()) {
       if (!config.windowed()) {
-        throw new IllegalArgumentException("output.report plots forecasts of series; it needs data.format=long, wide "
+        throw new InvalidInputException("output.report plots forecasts of series; it needs data.format=long, wide "
             + "or m4, not sequences");
       }
       AtomicFiles.prepare(config.get(Settings.OUTPUT_REPORT), "output.report", jsc.hadoopConfiguration());
@@ -123,7 +125,7 @@ public final class TrainJob {
       byte[] png;
       try {
         png = EvaluateJob.plot(trained, r, "spark-gru train: " + config.get(Settings.OUTPUT_MODEL));
-      } catch (IllegalStateException e) {
+      } catch (RunFailedException e) {
         // The model is written; a missing font should not fail the run that trained it.
         out.println("spark-gru: warning: report not written: " + e.getMessage());
         return;

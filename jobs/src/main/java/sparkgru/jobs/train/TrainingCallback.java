@@ -1,6 +1,7 @@
 package sparkgru.jobs.train;
 
 import java.util.Map;
+import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * Called by {@link DistributedTrainer} after each epoch's logs are complete, on the driver. A
@@ -50,7 +51,7 @@ public interface TrainingCallback {
   static double monitored(String monitor, Map<String, Double> logs) {
     Double v = logs.get(monitor);
     if (v == null) {
-      throw new IllegalArgumentException("the monitored metric '" + monitor + "' is not in the epoch logs " + logs.keySet()
+      throw new InvalidInputException("the monitored metric '" + monitor + "' is not in the epoch logs " + logs.keySet()
           + (monitor.startsWith("val_") ? "; validation metrics need data.validation_fraction > 0" : ""));
     }
     return v;

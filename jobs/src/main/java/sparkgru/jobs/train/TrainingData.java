@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
@@ -65,7 +66,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
           : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
-      throw new IllegalArgumentException("the model outputs " + outShape[outShape.length - 1] + " values per "
+      throw new sparkgru.engine.errors.InvalidInputException("the model outputs " + outShape[outShape.length - 1] + " values per "
           + (outShape.length == 2 ? "step" : "sequence") + " but there are " + format.targets().size()
           + " target columns " + format.targets() + "; set the last layer's units to " + format.targets().size());
     }
@@ -150,7 +151,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     long perArray = Integer.MAX_VALUE - 8;
     if (largest * Math.max(inputs, spec.outputWidth()) > perArray) {
       long total = Arrays.stream(perSource).sum();
-      throw new IllegalArgumentException("a partition of " + largest + " windows of " + spec.lookback() + " steps x "
+      throw new InvalidInputException("a partition of " + largest + " windows of " + spec.lookback() + " steps x "
           + spec.inputs().size() + " inputs exceeds the " + perArray + " floats one partition can hold; raise "
           + "train.partitions to at least " + (long) Math.ceil((double) total * Math.max(inputs, spec.outputWidth())
           / perArray) + " (now " + partitions + ")");
@@ -177,7 +178,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
   static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
     WindowSpec spec = config.windowSpec();
     if (outShape.length != 1 || outShape[0] != spec.outputWidth()) {
-      throw new IllegalArgumentException("the model outputs " + Arrays.toString(outShape) + " values per "
+      throw new InvalidInputException("the model outputs " + Arrays.toString(outShape) + " values per "
           + "window but forecasting " + spec.trainingHorizon() + " step(s) of " + spec.targets().size()
           + " target(s) " + spec.targets() + " needs " + spec.outputWidth() + " (one vector: the last GRU without "
           + "return_sequences, then dense with units " + spec.outputWidth() + ")");
@@ -198,7 +199,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       WindowReport trainReport = WindowReport.sum(trainReports);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
-        throw new IllegalArgumentException(table.origin() + " gives no training window: " + trainReport.describe()
+        throw new sparkgru.engine.errors.InvalidInputException(table.origin() + " gives no training window: " + trainReport.describe()
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
             + " rows in its training part (split." + split.mode().name().toLowerCase(Locale.ROOT) + ")");
       }
@@ -217,7 +218,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
         WindowReport report = WindowReport.sum(reports);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
-          throw new IllegalArgumentException(table.origin() + " gives no validation window: each series' validation "
+          throw new sparkgru.engine.errors.InvalidInputException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
         validation = cache(balance(validationWindows.map(WindowChunk::data), windowCounts(reports),

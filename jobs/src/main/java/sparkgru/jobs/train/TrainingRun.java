@@ -10,6 +10,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.EpochListener;
 import sparkgru.engine.model.History;
 import sparkgru.engine.model.Provenance;
@@ -52,12 +53,12 @@ public final class TrainingRun {
       EpochListener replay) {
     String path = config.get(Settings.CHECKPOINT_PATH);
     if (resume && path.isEmpty()) {
-      throw new IllegalArgumentException("--resume needs checkpoint.path: the directory the interrupted run wrote its "
+      throw new InvalidInputException("--resume needs checkpoint.path: the directory the interrupted run wrote its "
           + "checkpoints to");
     }
     Checkpoints checkpoints = path.isEmpty() ? null : new Checkpoints(path, spark.hadoopConfiguration());
     if (!resume && checkpoints != null && checkpoints.any()) {
-      throw new IllegalArgumentException("checkpoint.path " + path + " already holds checkpoints of an earlier run; "
+      throw new InvalidInputException("checkpoint.path " + path + " already holds checkpoints of an earlier run; "
           + "continue it with --resume, or choose an empty directory");
     }
     TrainingState start = null;

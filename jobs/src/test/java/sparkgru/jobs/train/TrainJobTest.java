@@ -18,11 +18,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.io.RunFailedException;
 
 /** The train job end to end on local Spark: CSV and demo input, outputs, and bad data. */
 class TrainJobTest {
@@ -140,9 +142,10 @@ class TrainJobTest {
     Exception e = assertThrows(Exception.class,
         () -> TrainJob.run(SparkTestSession.get(), config, new PrintWriter(new StringWriter())));
     Throwable t = e;
-    while (!(t instanceof IllegalArgumentException) && t.getCause() != null) {
+    while (!(t instanceof InvalidInputException) && t.getCause() != null) {
       t = t.getCause();
     }
+    assertTrue(t instanceof InvalidInputException, "not the user's error: " + e);
     assertTrue(t.getMessage() != null && t.getMessage().contains(expectedPart), "expected '" + expectedPart + "' in: " + t);
   }
 
@@ -202,7 +205,7 @@ class TrainJobTest {
   @Test
   void aDivergingLossStopsWithAClearMessageAndKeepsEarlierCheckpoints() throws Exception {
     Path data = csv("nan.csv", 40, null);
-    Exception e = assertThrows(IllegalStateException.class, () -> TrainJob.run(SparkTestSession.get(),
+    Exception e = assertThrows(RunFailedException.class, () -> TrainJob.run(SparkTestSession.get(),
         config(data, "optimizer.name=sgd", "optimizer.learning_rate=1e30", "checkpoint.path=" + dir.resolve("ck2").toUri()),
         new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().startsWith("training diverged in epoch "), e.getMessage());
