@@ -2,6 +2,7 @@ package sparkgru.jobs;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 import sparkgru.jobs.forecast.TrainedModel;
 
@@ -25,6 +26,6 @@ final class ModelOptions {
     if (input != null) {
       sets.add("data.path=" + input);
     }
-    return TrainedModel.read(model, sets, new org.apache.hadoop.conf.Configuration());
+    return TrainedModel.read(model, sets, new Configuration());
   }
 }

@@ -4,6 +4,7 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparkgru.jobs.config.MasterUrl;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.predict.PredictJob;
 
@@ -35,7 +36,7 @@ final class PredictCommand implements Runnable {
 
   @Override
   public void run() {
-    String checked = sparkgru.jobs.config.MasterUrl.check("--master", master);
+    String checked = MasterUrl.check("--master", master);
     SparkSession spark = JobSession.start("spark-gru predict", checked);
     try {
       PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());

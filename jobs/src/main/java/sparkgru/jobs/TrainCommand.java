@@ -6,6 +6,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -52,7 +53,7 @@ final class TrainCommand implements Runnable {
         return JobConfig.load(null, null, overrides);
       }
       Path path = new Path(config);
-      FileSystem fs = path.getFileSystem(new org.apache.hadoop.conf.Configuration());
+      FileSystem fs = path.getFileSystem(new Configuration());
       if (!fs.exists(path)) {
         throw new InvalidInputException("configuration file " + config + " does not exist");
       }

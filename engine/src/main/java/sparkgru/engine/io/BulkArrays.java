@@ -3,6 +3,7 @@ package sparkgru.engine.io;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -71,7 +72,7 @@ public final class BulkArrays {
 
   private static int checkedLength(int length) throws IOException {
     if (length < 0) {
-      throw new java.io.StreamCorruptedException("negative array length " + length);
+      throw new StreamCorruptedException("negative array length " + length);
     }
     return length;
   }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -46,7 +47,7 @@ final class KerasArchive {
         }
         if (!NAMES.contains(entry)) {
           throw new InvalidInputException(name + " holds an entry '" + entry + "'; a .keras file of the supported "
-              + "layers holds only " + new java.util.TreeSet<>(NAMES) + " (entries with paths are refused)");
+              + "layers holds only " + new TreeSet<>(NAMES) + " (entries with paths are refused)");
         }
         if (out.containsKey(entry)) {
           throw new InvalidInputException(name + " holds '" + entry + "' twice");

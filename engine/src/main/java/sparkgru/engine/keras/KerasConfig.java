@@ -1,6 +1,7 @@
 package sparkgru.engine.keras;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -154,7 +155,7 @@ record KerasConfig(ModelSpec spec, List<String> names, List<String> paths) {
   /** Keras 3's weight paths of these layers: the type, then {@code _1}, {@code _2}, ... for later layers of it. */
   static List<String> paths(List<LayerSpec> layers) {
     List<String> out = new ArrayList<>();
-    Map<String, Integer> used = new java.util.HashMap<>();
+    Map<String, Integer> used = new HashMap<>();
     for (LayerSpec l : layers) {
       int n = used.merge(l.type(), 1, Integer::sum) - 1;
       out.add(n == 0 ? l.type() : l.type() + "_" + n);

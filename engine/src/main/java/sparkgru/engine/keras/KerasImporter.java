@@ -1,10 +1,17 @@
 package sparkgru.engine.keras;
 
 import io.jhdf.HdfFile;
+import io.jhdf.Superblock;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.message.DataLayout;
+import java.lang.reflect.Array;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
+import sparkgru.engine.layers.Layer;
+import sparkgru.engine.layers.VariableSpec;
+import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Parameters;
 import sparkgru.engine.model.Provenance;
@@ -68,7 +78,7 @@ public final class KerasImporter {
         }
         List<List<int[]>> shapes = shapes(cfg, data.length, name);
         Node weights = h5.getByPath("model_weights");
-        if (!(weights instanceof io.jhdf.api.Group group)) {
+        if (!(weights instanceof Group group)) {
           throw new InvalidInputException(name + " has no model_weights group");
         }
         for (String child : group.getChildren().keySet()) {
@@ -119,7 +129,7 @@ public final class KerasImporter {
     List<List<int[]>> shapes = shapes(cfg, weights.length, name);
     return withHdf(weights, name, h5 -> {
       Node layers = h5.getChild("layers");
-      if (layers instanceof io.jhdf.api.Group g) {
+      if (layers instanceof Group g) {
         for (String child : g.getChildren().keySet()) {
           if (!cfg.paths().contains(child)) {
             throw new InvalidInputException(name + " holds weights at layers/" + child + " that its config has no "
@@ -165,16 +175,16 @@ public final class KerasImporter {
     long total = cfg.spec().weightCount();
     if (total > fileBytes / 4) {
       throw new InvalidInputException(name + ": its config needs " + total + " float32 weights ("
-          + java.math.BigInteger.valueOf(total).shiftLeft(2) + " bytes) but the weights file holds " + fileBytes
+          + BigInteger.valueOf(total).shiftLeft(2) + " bytes) but the weights file holds " + fileBytes
           + " bytes");
     }
     List<List<int[]>> out = new ArrayList<>();
     int[] shape = {cfg.spec().steps(), cfg.spec().features()};
-    for (sparkgru.engine.model.LayerSpec l : cfg.spec().layers()) {
-      sparkgru.engine.layers.Layer layer = l.build();
+    for (LayerSpec l : cfg.spec().layers()) {
+      Layer layer = l.build();
       shape = layer.build(shape);
       List<int[]> vars = new ArrayList<>();
-      for (sparkgru.engine.layers.VariableSpec v : layer.variables()) {
+      for (VariableSpec v : layer.variables()) {
         vars.add(v.shape());
       }
       out.add(vars);
@@ -216,7 +226,7 @@ public final class KerasImporter {
       throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is not float32 ("
           + d.getJavaType() + ", " + d.getDataType().getSize() + " bytes)");
     }
-    if (d.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED) {
+    if (d.getDataLayout() == DataLayout.CHUNKED) {
       throw new InvalidInputException(name + ": weight " + d.getPath() + " of layer '" + layer + "' is chunked or "
           + "compressed; Keras writes weights contiguously");
     }
@@ -240,8 +250,8 @@ public final class KerasImporter {
    */
   private static <T> T withHdf(byte[] data, String name, HdfReader<T> reader) {
     try (HdfFile h5 = HdfFile.fromBytes(data)) {
-      long end = io.jhdf.Superblock.readSuperblock(
-          java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN)).getEndOfFileAddress();
+      long end = Superblock.readSuperblock(
+          ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN)).getEndOfFileAddress();
       if (end > data.length) {
         throw new InvalidInputException(name + " is truncated: its HDF5 superblock gives an end of file at byte "
             + end + " but it holds " + data.length + " bytes");
@@ -296,9 +306,9 @@ public final class KerasImporter {
       return new String[] {s};
     }
     if (attribute != null && attribute.getClass().isArray()) {
-      String[] out = new String[java.lang.reflect.Array.getLength(attribute)];
+      String[] out = new String[Array.getLength(attribute)];
       for (int i = 0; i < out.length; i++) {
-        Object o = java.lang.reflect.Array.get(attribute, i);
+        Object o = Array.get(attribute, i);
         out[i] = o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
       }
       return out;

@@ -1,5 +1,6 @@
 package sparkgru.engine.layers;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import sparkgru.engine.errors.InvalidInputException;
@@ -23,7 +24,7 @@ public sealed interface Initializer {
   /** Zeros. */
   record Zeros() implements Initializer {
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
-      java.util.Arrays.fill(dst, off, off + size(shape), 0f);
+      Arrays.fill(dst, off, off + size(shape), 0f);
     }
     @Override public String describe() { return "zeros"; }
   }
@@ -31,7 +32,7 @@ public sealed interface Initializer {
   /** Ones. */
   record Ones() implements Initializer {
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
-      java.util.Arrays.fill(dst, off, off + size(shape), 1f);
+      Arrays.fill(dst, off, off + size(shape), 1f);
     }
     @Override public String describe() { return "ones"; }
   }
@@ -45,7 +46,7 @@ public sealed interface Initializer {
       }
     }
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
-      java.util.Arrays.fill(dst, off, off + size(shape), value);
+      Arrays.fill(dst, off, off + size(shape), value);
     }
     @Override public String describe() { return "constant:" + value; }
   }
@@ -142,7 +143,7 @@ public sealed interface Initializer {
     @Override public void fill(float[] dst, int off, int[] shape, SplittableRandom random) {
       if (shape.length < 2) {
         throw new InvalidInputException("the orthogonal initializer needs a variable of at least 2 dimensions, got "
-            + "shape " + java.util.Arrays.toString(shape) + " (use it for kernels, not biases)");
+            + "shape " + Arrays.toString(shape) + " (use it for kernels, not biases)");
       }
       int rows = 1;
       for (int i = 0; i < shape.length - 1; i++) {

@@ -2,6 +2,7 @@ package sparkgru.engine.layers;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import sparkgru.engine.linalg.Buffers;
 import sparkgru.engine.linalg.Tensor;
@@ -122,7 +123,7 @@ public abstract class Layer {
 
   /** A label for error messages: the name if set, else the type. */
   protected final String label() {
-    return name != null ? name : typeName().toLowerCase(java.util.Locale.ROOT);
+    return name != null ? name : typeName().toLowerCase(Locale.ROOT);
   }
 
   /** Returns {@code buffer} if it holds {@code size} floats, else a new array of that size. */

@@ -1,6 +1,7 @@
 package sparkgru.engine.layers;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What a layer declares about one of its weight variables: Keras' name, shape, and how it is
@@ -38,8 +39,8 @@ public record VariableSpec(String name, int[] shape, Initializer initializer, Re
   @Override
   public boolean equals(Object o) {
     return o instanceof VariableSpec v && name.equals(v.name) && Arrays.equals(shape, v.shape)
-        && initializer.equals(v.initializer) && java.util.Objects.equals(regularizer, v.regularizer)
-        && java.util.Objects.equals(constraint, v.constraint);
+        && initializer.equals(v.initializer) && Objects.equals(regularizer, v.regularizer)
+        && Objects.equals(constraint, v.constraint);
   }
 
   @Override

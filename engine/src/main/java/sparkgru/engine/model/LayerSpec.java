@@ -2,11 +2,13 @@ package sparkgru.engine.model;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.errors.Suggestions;
 import sparkgru.engine.layers.Constraint;
@@ -53,14 +55,14 @@ public record LayerSpec(String type, Map<String, String> args) implements Serial
   /** Validates the type and that every argument is one the type takes (suggesting the nearest on a typo). */
   public LayerSpec {
     if (type == null || !KEYS.containsKey(type)) {
-      throw new InvalidInputException("layer type must be one of " + new java.util.TreeSet<>(KEYS.keySet())
+      throw new InvalidInputException("layer type must be one of " + new TreeSet<>(KEYS.keySet())
           + ", got '" + type + "'");
     }
-    args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
     for (String key : args.keySet()) {
       if (!KEYS.get(type).contains(key)) {
         throw new InvalidInputException(type + " has no argument '" + key + "'" + Suggestions.nearest(key, KEYS.get(type))
-            + "; it takes " + new java.util.TreeSet<>(KEYS.get(type)));
+            + "; it takes " + new TreeSet<>(KEYS.get(type)));
       }
     }
   }

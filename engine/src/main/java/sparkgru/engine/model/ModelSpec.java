@@ -1,6 +1,7 @@
 package sparkgru.engine.model;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.layers.Layer;
@@ -45,7 +46,7 @@ public record ModelSpec(int steps, int features, List<LayerSpec> layers) impleme
           total = Math.addExact(total, n);
         } catch (ArithmeticException e) {
           throw new InvalidInputException("the model has more weights than can be counted (" + layer.typeName()
-              + " variable " + v.name() + " of shape " + java.util.Arrays.toString(v.shape()) + ")", e);
+              + " variable " + v.name() + " of shape " + Arrays.toString(v.shape()) + ")", e);
         }
       }
     }

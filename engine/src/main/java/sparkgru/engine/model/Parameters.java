@@ -1,8 +1,10 @@
 package sparkgru.engine.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.layers.VariableSpec;
@@ -80,7 +82,7 @@ public final class Parameters {
       throw new IllegalArgumentException(layer.name() + " already has weights; a layer instance belongs to one model");
     }
     if (layer.name() == null) {
-      layer.setName(layer.typeName().toLowerCase(java.util.Locale.ROOT));
+      layer.setName(layer.typeName().toLowerCase(Locale.ROOT));
     }
     layer.build(inputShape);
     layer.seed(Seeds.derive(seed, 1_000_000L));
@@ -145,14 +147,14 @@ public final class Parameters {
     Variable v = variable(path);
     if (data.length != v.size()) {
       throw new IllegalArgumentException(path + " has " + v.size() + " values (shape "
-          + java.util.Arrays.toString(v.spec().shape()) + "), got " + data.length);
+          + Arrays.toString(v.spec().shape()) + "), got " + data.length);
     }
     System.arraycopy(data, 0, values, v.offset(), v.size());
   }
 
   /** A compact copy of all weights. */
   public float[] toArray() {
-    return java.util.Arrays.copyOf(values, size);
+    return Arrays.copyOf(values, size);
   }
 
   /** Overwrites all weights, e.g. with averaged ones. */
@@ -179,7 +181,7 @@ public final class Parameters {
 
   /** Zeroes the gradients. */
   void zeroGradients() {
-    java.util.Arrays.fill(gradients, 0f);
+    Arrays.fill(gradients, 0f);
   }
 
   /** Adds every weight regularizer's gradient and returns the sum of their penalties. */

@@ -1,5 +1,7 @@
 package sparkgru.engine.model;
 
+import java.util.SplittableRandom;
+
 /**
  * Derivation of independent seeds from one seed (SplitMix64's finaliser), so that one seed in a
  * config fixes every random stream: initializers, dropout, shuffling, and later per-partition
@@ -18,7 +20,7 @@ public final class Seeds {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    java.util.SplittableRandom random = new java.util.SplittableRandom(derive(derive(seed, epoch), partition));
+    SplittableRandom random = new SplittableRandom(derive(derive(seed, epoch), partition));
     for (int i = n - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int tmp = order[i];

@@ -1,6 +1,7 @@
 package sparkgru.engine.optim;
 
 import java.io.Serializable;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.engine.errors.Suggestions;
 
 /**
  * An optimiser as text: Keras' name ({@code sgd}, {@code adam}, {@code adamw}, {@code rmsprop})
@@ -39,13 +41,13 @@ public record OptimizerSpec(String name, Map<String, String> args) implements Se
     if (name == null || !OWN.containsKey(name)) {
       throw new InvalidInputException("optimizer must be one of " + NAMES + ", got '" + name + "'");
     }
-    args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
     for (String key : args.keySet()) {
       if (!COMMON.contains(key) && !OWN.get(name).contains(key)) {
-        Set<String> all = new java.util.TreeSet<>(COMMON);
+        Set<String> all = new TreeSet<>(COMMON);
         all.addAll(OWN.get(name));
         throw new InvalidInputException(name + " has no argument '" + key + "'"
-            + sparkgru.engine.errors.Suggestions.nearest(key, all) + "; it takes " + all);
+            + Suggestions.nearest(key, all) + "; it takes " + all);
       }
     }
   }

@@ -1,5 +1,10 @@
 package sparkgru.engine.optim;
 
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import sparkgru.engine.io.BulkArrays;
@@ -11,7 +16,7 @@ import sparkgru.engine.io.BulkArrays;
  * on the order in which a tree aggregation combines partial sums. A worker's own contribution
  * ({@link #of}) travels as its float vector and becomes double sums when merged.
  */
-public final class ParameterAveraging implements java.io.Serializable {
+public final class ParameterAveraging implements Serializable {
   private static final long serialVersionUID = 3L;
   private static final int FOLD_BLOCK = 4096;
   private int length; // not final: readObject sets it
@@ -170,7 +175,7 @@ public final class ParameterAveraging implements java.io.Serializable {
    * at a time) and every field by hand, pending merges folded first. The fields are not
    * transient, so serializers that ignore these two methods (Spark's Kryo) copy them as they are.
    */
-  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+  private void writeObject(ObjectOutputStream out) throws IOException {
     if (pending != null) {
       sums();
     }
@@ -185,7 +190,7 @@ public final class ParameterAveraging implements java.io.Serializable {
     }
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+  private void readObject(ObjectInputStream in) throws IOException {
     length = in.readInt();
     totalWeight = in.readDouble();
     singleWeight = in.readDouble();
@@ -195,7 +200,7 @@ public final class ParameterAveraging implements java.io.Serializable {
       single = BulkArrays.readFloats(in);
     }
     if ((sum != null ? sum.length : single.length) != length) {
-      throw new java.io.InvalidObjectException("averaging vector of " + length + " values holds "
+      throw new InvalidObjectException("averaging vector of " + length + " values holds "
           + (sum != null ? sum.length : single.length));
     }
   }

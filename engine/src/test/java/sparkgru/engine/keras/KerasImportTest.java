@@ -229,7 +229,7 @@ class KerasImportTest {
         error(new byte[] {1, 2, 3}, "x.bin"));
   }
 
-  /** Damage the fuzzer found (KerasImporterFuzzTestInputs/readAny/finding-*) is reported with the file's name. */
+  /** The damage in KerasImporterFuzzTestInputs/readAny/finding-* is reported with the file's name. */
   @Test
   void damageFoundByFuzzingIsNamed() throws IOException {
     ByteArrayOutputStream latin1 = new ByteArrayOutputStream();

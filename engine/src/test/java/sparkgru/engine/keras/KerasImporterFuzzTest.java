@@ -12,7 +12,7 @@ import sparkgru.engine.FuzzContract;
  * by content), bare {@code .weights.h5} files read with a valid config, and configs read with
  * valid weights. Every build replays the inputs in
  * {@code src/test/resources/sparkgru/engine/keras/KerasImporterFuzzTestInputs/<method>} (the
- * test fixtures and former findings); {@code JAZZER_FUZZ=1} fuzzes one method (see
+ * test fixtures and the finding-* inputs); {@code JAZZER_FUZZ=1} fuzzes one method (see
  * RELIABILITY.md, Fuzzing).
  */
 class KerasImporterFuzzTest {

@@ -6,7 +6,7 @@ import sparkgru.engine.FuzzContract;
 /**
  * Fuzzes the reader of the project's own model files ({@code .sgru}). Every build replays the
  * inputs in {@code src/test/resources/sparkgru/engine/model/ModelFileFuzzTestInputs/read}
- * (valid files and former findings); {@code JAZZER_FUZZ=1} fuzzes (see RELIABILITY.md, Fuzzing).
+ * (valid files and the finding-* inputs); {@code JAZZER_FUZZ=1} fuzzes (see RELIABILITY.md, Fuzzing).
  */
 class ModelFileFuzzTest {
   /** Any bytes load as a model or fail with a message naming the file. */

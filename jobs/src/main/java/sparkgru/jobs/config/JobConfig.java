@@ -2,12 +2,14 @@ package sparkgru.jobs.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -34,7 +36,7 @@ import sparkgru.jobs.data.WindowSpec;
  * {@code optimizer.<keras argument>}, checked by the engine's {@link LayerSpec} and
  * {@link OptimizerSpec}, which name the argument and suggest the nearest on a typo.
  */
-public final class JobConfig implements java.io.Serializable {
+public final class JobConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private static final Pattern LAYER_KEY = Pattern.compile("model\\.layer\\.(\\d+)\\.([a-z_0-9]+)");
@@ -426,7 +428,7 @@ public final class JobConfig implements java.io.Serializable {
     List<String> differences = new ArrayList<>();
     for (String k : keys) {
       Object before = earlier.get(k);
-      if (!RESUMABLE_CHANGES.contains(k) && !java.util.Objects.equals(before == null ? null : before.toString(),
+      if (!RESUMABLE_CHANGES.contains(k) && !Objects.equals(before == null ? null : before.toString(),
           now.get(k))) {
         differences.add(k + " (" + before + " then, " + now.get(k) + " now)");
       }

@@ -1,7 +1,9 @@
 package sparkgru.jobs.data;
 
 import java.io.Serializable;
-import java.util.Locale;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import sparkgru.engine.errors.InvalidInputException;
 
 /**
@@ -98,8 +100,8 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
     } catch (NumberFormatException notANumber) {
       try {
         String iso = v.length() == 10 ? v + "T00:00:00" : v.replace(' ', 'T');
-        return java.time.LocalDateTime.parse(iso).toEpochSecond(java.time.ZoneOffset.UTC);
-      } catch (java.time.format.DateTimeParseException e) {
+        return LocalDateTime.parse(iso).toEpochSecond(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
         throw new InvalidInputException(key + " must be a time with split.mode=times: a whole number or a date-time "
             + "like 2017-06-26 00:00:00, got '" + value + "'", e);
       }

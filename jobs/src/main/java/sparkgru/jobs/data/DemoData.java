@@ -1,5 +1,7 @@
 package sparkgru.jobs.data;
 
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -64,7 +66,7 @@ public final class DemoData {
       List<Row> out = new ArrayList<>(seq.size());
       long start = START + 3600L * startHour(id, seed);
       for (Row r : seq) {
-        out.add(RowFactory.create("series_" + id, java.sql.Timestamp.from(java.time.Instant.ofEpochSecond(start
+        out.add(RowFactory.create("series_" + id, Timestamp.from(Instant.ofEpochSecond(start
             + 3600L * r.getInt(1))), r.getDouble(2), r.getDouble(3), r.getDouble(4)));
       }
       return out.iterator();

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -37,7 +38,7 @@ import sparkgru.jobs.data.PackedPartition;
  * @param targets  the target columns
  */
 public record LongFormat(String id, String step, List<String> features, List<String> targets)
-    implements java.io.Serializable {
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -2,6 +2,7 @@ package sparkgru.jobs.data;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.List;
 import sparkgru.engine.linalg.Tensor;
 
 /**
@@ -102,7 +103,7 @@ public final class PackedPartition implements Serializable {
    * @param ys      targets per sequence: {@code [steps][outputs]} per step, or {@code [1][outputs]}
    * @param perStep whether targets are per step (models returning sequences)
    */
-  public static PackedPartition ofSequences(java.util.List<double[][]> xs, java.util.List<double[][]> ys, int width,
+  public static PackedPartition ofSequences(List<double[][]> xs, List<double[][]> ys, int width,
       int outputs, boolean perStep) {
     int n = xs.size();
     int t = Math.max(1, xs.stream().mapToInt(q -> q.length).max().orElse(1));

@@ -1,5 +1,8 @@
 package sparkgru.jobs.data;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,8 +28,8 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
   }
 
   private static String timeText(long t, boolean dateTimes) {
-    return dateTimes ? java.time.LocalDateTime.ofEpochSecond(t, 0, java.time.ZoneOffset.UTC).format(
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) : Long.toString(t);
+    return dateTimes ? LocalDateTime.ofEpochSecond(t, 0, ZoneOffset.UTC).format(
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) : Long.toString(t);
   }
 
   /** Rows in the series. */

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampType;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.io.DataErrors;
 
 /**
@@ -95,14 +96,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       List<Row> bad = rows.filter(col(c).isNotNull().and(col(c).try_cast(DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
       if (!bad.isEmpty()) {
-        throw new sparkgru.engine.errors.InvalidInputException(origin + ": column '" + c + "' has a non-numeric value '"
+        throw new InvalidInputException(origin + ": column '" + c + "' has a non-numeric value '"
             + bad.get(0).getAs(c) + "' (series " + bad.get(0).getAs(series) + ", time " + bad.get(0).getAs(time) + ")");
       }
     }
     Dataset<Row> typed = rows.select(cols.toArray(new Column[0]));
     List<Row> badTime = typed.filter(col(time).isNull().or(col(series).isNull())).limit(1).collectAsList();
     if (!badTime.isEmpty()) {
-      throw new sparkgru.engine.errors.InvalidInputException(origin + ": a row has no series id or an unreadable time (series "
+      throw new InvalidInputException(origin + ": a row has no series id or an unreadable time (series "
           + badTime.get(0).get(0) + "); times must be numbers or date-times like 2016-07-01 00:00:00");
     }
     return typed;

@@ -2,6 +2,7 @@ package sparkgru.jobs.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import sparkgru.engine.errors.InvalidInputException;
@@ -167,7 +168,7 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     int width = values[start].length;
     double[] off = new double[width];
     double[] scale = new double[width];
-    java.util.Arrays.fill(scale, 1);
+    Arrays.fill(scale, 1);
     if (normalization == Normalization.LAST) {
       System.arraycopy(values[start + lookback - 1], 0, off, 0, width);
     } else if (normalization == Normalization.MEAN || normalization == Normalization.STANDARD) {

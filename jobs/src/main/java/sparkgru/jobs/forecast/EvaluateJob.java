@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.reflect.ClassTag$;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.io.Json;
 import sparkgru.jobs.config.JobConfig;
@@ -119,7 +121,7 @@ public final class EvaluateJob {
     report.put("lookback", spec.lookback());
     report.put("horizon", spec.horizon());
     int[] steps = config.evaluationSteps();
-    report.put("steps_scored", steps == null ? "all" : java.util.Arrays.stream(steps).map(x -> x + 1).boxed().toList());
+    report.put("steps_scored", steps == null ? "all" : Arrays.stream(steps).map(x -> x + 1).boxed().toList());
     report.put("season", config.get(Settings.EVALUATE_SEASON));
     Map<String, Object> metrics = new LinkedHashMap<>();
     evaluation.results().forEach((name, values) -> {
@@ -169,13 +171,13 @@ public final class EvaluateJob {
       int season, int[] steps, SparkTally tally) {
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
-        scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
+        ClassTag$.MODULE$.apply(TrainedModel.class));
     WindowSpec spec = windows.spec();
     ChronologicalSplit split = windows.split();
     int batch = model.config().get(Settings.FORECAST_BATCH_SIZE);
     boolean dateTimes = windows.typedDateTimes(typed);
     Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
-        scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));
+        ClassTag$.MODULE$.apply(SlidingWindows.class));
     try {
       return windows.sorted(typed, partitions).mapPartitions(part -> {
         SlidingWindows w = shippedWindows.value();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
@@ -54,7 +55,7 @@ public final class Evaluation implements Serializable {
   public Evaluation(WindowSpec spec, int season, int[] steps, ChronologicalSplit split) {
     this.spec = spec;
     this.season = season;
-    this.steps = steps == null ? java.util.stream.IntStream.range(0, spec.horizon()).toArray() : steps.clone();
+    this.steps = steps == null ? IntStream.range(0, spec.horizon()).toArray() : steps.clone();
     this.split = split;
     for (String name : names(spec, season)) {
       metrics.put(name, new ForecastMetrics(spec.targets().size()));

@@ -3,6 +3,7 @@ package sparkgru.jobs.forecast;
 import java.io.PrintWriter;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.reflect.ClassTag$;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
@@ -63,11 +65,11 @@ public final class ForecastJob {
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
-        scala.reflect.ClassTag$.MODULE$.apply(TrainedModel.class));
+        ClassTag$.MODULE$.apply(TrainedModel.class));
     WindowForecasts.Mode mode = backtest ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FUTURE;
     int batch = config.get(Settings.FORECAST_BATCH_SIZE);
     Broadcast<SlidingWindows> shippedWindows = spark.sparkContext().broadcast(windows,
-        scala.reflect.ClassTag$.MODULE$.apply(SlidingWindows.class));
+        ClassTag$.MODULE$.apply(SlidingWindows.class));
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
       Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
           shipped.value().forecaster(), mode, batch, tally);
@@ -135,7 +137,7 @@ public final class ForecastJob {
     }
 
     @Override
-    protected void fill(java.util.ArrayDeque<Row> pending) {
+    protected void fill(ArrayDeque<Row> pending) {
       if (!forecasts.hasNext()) {
         return;
       }

@@ -1,5 +1,6 @@
 package sparkgru.jobs.forecast;
 
+import java.util.Arrays;
 import java.util.List;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
@@ -29,7 +30,7 @@ public final class Forecaster {
     }
     int[] out = model.outputShape();
     if (out.length != 1 || out[0] != spec.outputWidth()) {
-      throw new InvalidInputException("the model outputs " + java.util.Arrays.toString(out) + " values per window "
+      throw new InvalidInputException("the model outputs " + Arrays.toString(out) + " values per window "
           + "but " + spec.trainingHorizon() + " step(s) of " + spec.targets() + " need " + spec.outputWidth());
     }
     if (batchSize < 1 || batchSize > 1 << 20) {

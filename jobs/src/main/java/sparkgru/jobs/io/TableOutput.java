@@ -1,6 +1,7 @@
 package sparkgru.jobs.io;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -41,7 +42,7 @@ public final class TableOutput {
   public static void write(Dataset<Row> rows, String path, boolean overwrite, Configuration conf, Runnable accept) {
     Path p = new Path(path);
     Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
-    boolean csv = p.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".csv");
+    boolean csv = p.getName().toLowerCase(Locale.ROOT).endsWith(".csv");
     FileSystem fs;
     try {
       fs = p.getFileSystem(conf);

@@ -4,9 +4,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -347,7 +350,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     for (String a : getOptimizerArgs()) {
       args.put(a.substring(0, a.indexOf('=')).trim(), a.substring(a.indexOf('=') + 1).trim());
     }
-    return new OptimizerSpec(getOptimizer().trim().toLowerCase(java.util.Locale.ROOT), args).learningRate();
+    return new OptimizerSpec(getOptimizer().trim().toLowerCase(Locale.ROOT), args).learningRate();
   }
 
   public GruEstimator setFeaturesCol(String v) { set(featuresCol, v); return this; }
@@ -495,7 +498,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     JavaRDD<PackedPartition> validation = hasValidation
         ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
         : null;
-    Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(java.util.Locale.ROOT));
+    Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(Locale.ROOT));
     try {
       TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, OWNER + " " + uid,
           provenance);
@@ -523,7 +526,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     boolean perStep = shape == SequenceColumns.Shape.SEQUENCE;
     if ((outShape.length == 2) != perStep || outShape[outShape.length - 1] != outputs) {
       throw new InvalidInputException(OWNER + ": the model (layers " + getLayers() + ") outputs "
-          + java.util.Arrays.toString(outShape) + " per sample but labelCol '" + getLabelCol() + "' holds "
+          + Arrays.toString(outShape) + " per sample but labelCol '" + getLabelCol() + "' holds "
           + (perStep ? outputs + " values per step" : outputs + " value(s) per sequence") + "; "
           + (perStep ? "per-step labels need return_sequences=true on the last GRU"
           : "the last GRU must not return sequences") + " and the last dense layer " + outputs + " units (or none "
@@ -562,7 +565,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     List<String> types = List.of(getLayers().trim().toLowerCase(Locale.ROOT).split("\\s*,\\s*"));
     for (int i = 0; i < types.size(); i++) {
       String prefix = i + ".units=";
-      if (types.get(i).equals("gru") && java.util.Arrays.stream(getLayerArgs()).noneMatch(a -> a.startsWith(prefix))) {
+      if (types.get(i).equals("gru") && Arrays.stream(getLayerArgs()).noneMatch(a -> a.startsWith(prefix))) {
         s.add("model.layer." + prefix + getUnits());
       }
     }
@@ -601,7 +604,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     return ParamChecks.stage(read(), path, GruEstimator.class);
   }
 
-  private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     listeners = new ArrayList<>();
   }

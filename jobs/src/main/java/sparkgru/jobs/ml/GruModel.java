@@ -1,5 +1,7 @@
 package sparkgru.jobs.ml;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
@@ -24,6 +27,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import scala.reflect.ClassTag$;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
@@ -168,7 +172,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     StructType out = transformSchema(dataset.schema());
     if (broadcast == null) {
       broadcast = dataset.sparkSession().sparkContext().broadcast(file,
-          scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+          ClassTag$.MODULE$.apply(byte[].class));
     }
     Broadcast<byte[]> model = broadcast;
     String column = getFeaturesCol();
@@ -212,7 +216,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
       List<double[][]> sequences = new ArrayList<>();
       while (rows.hasNext() && inputs.size() < batch) {
         Row r = rows.next();
-        String where = "row " + seen++ + " of partition " + org.apache.spark.TaskContext.getPartitionId();
+        String where = "row " + seen++ + " of partition " + TaskContext.getPartitionId();
         double[][] q = SequenceColumns.sequence(r.get(index), width, column, where);
         if (steps > 0 && q.length != steps) {
           throw new InvalidInputException("column '" + column + "' has " + q.length + " steps at " + where
@@ -276,8 +280,8 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
       public void saveImpl(String path) {
         try {
           params.session(sparkSession()).save(path);
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
         }
         AtomicFiles.write(new Path(path, MODEL_FILE), sparkSession().sparkContext().hadoopConfiguration(), bytes);
       }

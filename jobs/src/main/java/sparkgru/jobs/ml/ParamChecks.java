@@ -3,6 +3,7 @@ package sparkgru.jobs.ml;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.ml.util.MLReader;
 import scala.Function1;
 import sparkgru.engine.errors.InvalidInputException;
 
@@ -97,7 +98,7 @@ final class ParamChecks {
    * Loads a saved stage with MLlib's params reader, failing with a message naming both classes
    * when {@code path} holds another kind of stage.
    */
-  static <T> T stage(org.apache.spark.ml.util.MLReader<T> reader, String path, Class<T> type) {
+  static <T> T stage(MLReader<T> reader, String path, Class<T> type) {
     Object stage = reader.load(path);
     if (!type.isInstance(stage)) {
       throw new InvalidInputException(path + " holds a saved " + stage.getClass().getName() + ", not a "

@@ -12,6 +12,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.PackedPartition;
 
@@ -167,8 +169,8 @@ final class SequenceColumns {
   }
 
   private static List<?> list(Object value) {
-    if (value instanceof scala.collection.Seq<?> seq) {
-      return scala.jdk.javaapi.CollectionConverters.asJava(seq);
+    if (value instanceof Seq<?> seq) {
+      return CollectionConverters.asJava(seq);
     }
     if (value instanceof List<?> l) {
       return l;

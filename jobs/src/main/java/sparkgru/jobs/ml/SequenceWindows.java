@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
 
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -214,7 +215,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
       }
       Object time = steps.get(start + back - 1).get(0);
       // Timestamps by their instant, not the JVM's time zone: the id is a partitioning key.
-      Object key = time instanceof java.sql.Timestamp ts ? ts.toInstant() : time;
+      Object key = time instanceof Timestamp ts ? ts.toInstant() : time;
       out.add(RowFactory.create(series, time, series + "@" + key, window, ahead == 1 ? (Object) label[0] : label));
     }
     return out;

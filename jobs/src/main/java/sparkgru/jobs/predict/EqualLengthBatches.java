@@ -1,6 +1,7 @@
 package sparkgru.jobs.predict;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -45,7 +46,7 @@ public final class EqualLengthBatches {
       float[] y = model.predict(Tensor.of(x, members.size(), t, width), members.size()).toArray();
       int per = y.length / members.size();
       for (int m = 0; m < members.size(); m++) {
-        out[members.get(m)] = java.util.Arrays.copyOfRange(y, m * per, (m + 1) * per);
+        out[members.get(m)] = Arrays.copyOfRange(y, m * per, (m + 1) * per);
       }
     }
     return out;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
@@ -17,6 +18,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import scala.reflect.ClassTag$;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.keras.KerasImporter;
 import sparkgru.engine.model.ModelFile;
@@ -62,7 +65,7 @@ public final class PredictJob {
     ModelFile.Loaded loaded = KerasImporter.readAny(bytes, modelPath);
     TableOutput.prepare(output, overwrite, hadoop);
     SeriesSource.requireExists(input, hadoop);
-    Dataset<Row> raw = input.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
+    Dataset<Row> raw = input.toLowerCase(Locale.ROOT).endsWith(".csv")
         ? spark.read().option("header", "true").csv(input) : ParquetInput.read(spark, input, "--input");
     List<String> columns = Arrays.asList(raw.columns());
     if (columns.size() < 3 || !columns.get(0).equals("sequence_id") || !columns.get(1).equals("step")) {
@@ -93,10 +96,10 @@ public final class PredictJob {
     for (int i = 0; i < outputs; i++) {
       schema = schema.add("y" + i, DataTypes.DoubleType, false);
     }
-    Broadcast<byte[]> model = spark.sparkContext().broadcast(bytes, scala.reflect.ClassTag$.MODULE$.apply(
+    Broadcast<byte[]> model = spark.sparkContext().broadcast(bytes, ClassTag$.MODULE$.apply(
         byte[].class));
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
-    org.apache.spark.util.LongAccumulator count = spark.sparkContext().longAccumulator("sequences");
+    LongAccumulator count = spark.sparkContext().longAccumulator("sequences");
     int width = features.size();
     JavaRDD<Row> rows = typed.repartition(partitions, col("sequence_id"))
         .sortWithinPartitions(col("sequence_id"), col("step")).javaRDD()
@@ -127,11 +130,11 @@ public final class PredictJob {
     private final int width;
     private final int fixedSteps;
     private final boolean sequences;
-    private final org.apache.spark.util.LongAccumulator count;
+    private final LongAccumulator count;
     private Row pending;
 
     Predictions(Iterator<Row> rows, Sequential model, int width, int fixedSteps, boolean sequences,
-        org.apache.spark.util.LongAccumulator count) {
+        LongAccumulator count) {
       this.rows = rows;
       this.model = model;
       this.width = width;

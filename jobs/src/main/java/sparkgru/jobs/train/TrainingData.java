@@ -66,7 +66,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
           : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
-      throw new sparkgru.engine.errors.InvalidInputException("the model outputs " + outShape[outShape.length - 1] + " values per "
+      throw new InvalidInputException("the model outputs " + outShape[outShape.length - 1] + " values per "
           + (outShape.length == 2 ? "step" : "sequence") + " but there are " + format.targets().size()
           + " target columns " + format.targets() + "; set the last layer's units to " + format.targets().size());
     }
@@ -199,7 +199,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       WindowReport trainReport = WindowReport.sum(trainReports);
       notes.add("training windows: " + trainReport.describe());
       if (trainReport.windows() == 0) {
-        throw new sparkgru.engine.errors.InvalidInputException(table.origin() + " gives no training window: " + trainReport.describe()
+        throw new InvalidInputException(table.origin() + " gives no training window: " + trainReport.describe()
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
             + " rows in its training part (split." + split.mode().name().toLowerCase(Locale.ROOT) + ")");
       }
@@ -218,7 +218,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
         WindowReport report = WindowReport.sum(reports);
         notes.add("validation windows: " + report.describe());
         if (report.windows() == 0) {
-          throw new sparkgru.engine.errors.InvalidInputException(table.origin() + " gives no validation window: each series' validation "
+          throw new InvalidInputException(table.origin() + " gives no validation window: each series' validation "
               + "part must hold window.horizon = " + spec.horizon() + " rows; enlarge split.validation or set it to 0");
         }
         validation = cache(balance(validationWindows.map(WindowChunk::data), windowCounts(reports),

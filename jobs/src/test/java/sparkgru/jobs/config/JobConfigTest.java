@@ -70,7 +70,10 @@ class JobConfigTest {
         error("split.validation=0", "early_stopping.monitor=val_loss"));
   }
 
-  /** Found by JobConfigFuzzTest: an index beyond int gave the JDK's bare "For input string" message. */
+  /**
+   * A layer index beyond int is past the last layer, and the message says so rather than the JDK's
+   * "For input string".
+   */
   @Test
   void aLayerIndexBeyondIntIsPastTheLastLayer() {
     assertEquals("model.layer.99999999999.units configures layer 99999999999 but model.layers lists 2 layers "

@@ -33,7 +33,7 @@ import sparkgru.jobs.train.TrainJob;
 /**
  * Train, forecast and evaluate end to end on local Spark with long-format CSV series of very
  * different levels (so that a forecast left on the scaled scale, or shifted by the wrong
- * window offset, is far off), and the bad inputs of the forecasting issue.
+ * window offset, is far off), and the bad inputs a forecasting run refuses (RELIABILITY.md, section 2).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ForecastJobTest {
