@@ -45,6 +45,7 @@ public final class GruLayer extends Layer {
   private int inputDim = -1;
   private List<VariableSpec> variables = List.of();
   private SplittableRandom random = new SplittableRandom(0);
+  private GruCell.Weights weights;
 
   // Stateful carry.
   private int statefulBatch = -1;
@@ -450,9 +451,13 @@ public final class GruLayer extends Layer {
     return Tensor.view(ws.dX, stepMask, b, t, d);
   }
 
-  /** Where this layer's weights lie in the model's flat array. */
+  /** Where this layer's weights lie in the model's flat array: made once the layer is bound, then reused. */
   private GruCell.Weights weights() {
-    return new GruCell.Weights(values(), offsetOf(KERNEL), offsetOf(RECURRENT), config.useBias() ? offsetOf(BIAS) : -1);
+    if (weights == null || weights.values() != values()) {
+      weights = new GruCell.Weights(values(), offsetOf(KERNEL), offsetOf(RECURRENT),
+          config.useBias() ? offsetOf(BIAS) : -1);
+    }
+    return weights;
   }
 
   /** The initial state to use, or {@code null} for zeros. */
