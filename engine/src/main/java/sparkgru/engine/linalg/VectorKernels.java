@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  *
  * <p>The GRU kernels fuse the element-wise work of one time step for Keras' default cell
  * (sigmoid gates, tanh candidate, {@code reset_after=true}), gate columns z | r | h, with exactly
- * the operation order of {@code GruLayer}'s general loops, so that both give the same bits for
+ * the operation order of {@code GruCell}'s scalar loops, so that both give the same bits for
  * the vectorised lanes. Arguments are arrays with offsets and row strides, BLAS style. Each
  * forward kernel evaluates one activation: C2 stops inlining a method at about 18,000 IR nodes,
  * and a Vector API call left out of line boxes its vectors on the heap, many times slower; a
