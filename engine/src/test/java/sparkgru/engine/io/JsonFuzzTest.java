@@ -6,7 +6,7 @@ import sparkgru.engine.FuzzContract;
 
 /**
  * Fuzzes the JSON reader of model-file headers and Keras configs. Every build replays the inputs
- * in {@code src/test/resources/sparkgru/engine/config/JsonFuzzTestInputs/parse}; {@code
+ * in {@code src/test/resources/sparkgru/engine/io/JsonFuzzTestInputs/parse}; {@code
  * JAZZER_FUZZ=1} fuzzes (see RELIABILITY.md, Fuzzing).
  */
 class JsonFuzzTest {

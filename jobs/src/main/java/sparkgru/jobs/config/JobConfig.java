@@ -113,7 +113,9 @@ public final class JobConfig implements Serializable {
       }
     }
     for (Setting<?> setting : Settings.ALL) {
-      get(setting);
+      if (read(setting)) {
+        get(setting);
+      }
     }
     String source = get(Settings.DATA_SOURCE);
     if (!source.equals("demo")) {
@@ -158,6 +160,33 @@ public final class JobConfig implements Serializable {
             + ", got '" + monitor + "'");
       }
     }
+  }
+
+  /** Settings that only series read: with data.format=sequences nothing reads them, so no value of theirs is refused. */
+  private static final Set<Setting<?>> SERIES_ONLY = Set.of(Settings.WINDOW_LOOKBACK, Settings.WINDOW_HORIZON,
+      Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_MISSING, Settings.FORECAST_MODE,
+      Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
+      Settings.SCALING_METHOD, Settings.SCALING_SCOPE, Settings.EVALUATE_STEPS);
+
+  /**
+   * Whether a setting is read by this configuration: the series settings for series, the numbers
+   * of early stopping and learning-rate reduction when their monitor is set, every other setting
+   * always. What nothing reads is not checked, so a model trained with such a value still
+   * forecasts.
+   */
+  private boolean read(Setting<?> setting) {
+    if (SERIES_ONLY.contains(setting)) {
+      return windowed();
+    }
+    if (setting == Settings.EARLY_STOPPING_PATIENCE || setting == Settings.EARLY_STOPPING_MIN_DELTA) {
+      return !get(Settings.EARLY_STOPPING_MONITOR).isEmpty();
+    }
+    if (setting == Settings.REDUCE_LR_FACTOR || setting == Settings.REDUCE_LR_PATIENCE
+        || setting == Settings.REDUCE_LR_MIN_DELTA || setting == Settings.REDUCE_LR_COOLDOWN
+        || setting == Settings.REDUCE_LR_MIN_LR) {
+      return !get(Settings.REDUCE_LR_MONITOR).isEmpty();
+    }
+    return true;
   }
 
   /** Whether the data are time series cut into forecasting windows (rather than training sequences). */

@@ -235,7 +235,7 @@ public sealed interface Setting<T> permits Setting.IntRange, Setting.Whole, Sett
       return new OneOf(name, defaultText, names, text -> {
         String wanted = text == null ? null : text.trim().toLowerCase(Locale.ROOT);
         if (!names.contains(wanted)) {
-          throw new InvalidInputException(name + " must be one of " + names + ", got '" + text + "'");
+          throw new InvalidInputException(name + " must be one of " + names + ", got '" + wanted + "'");
         }
         return wanted;
       }, description);

@@ -60,8 +60,10 @@ public final class DataErrors {
 
   /**
    * What to throw for {@code failure}: the user's error behind it as an InvalidInputException,
-   * else the failure itself, a checked one wrapped unchecked (an I/O error as an
-   * UncheckedIOException, anything else, such as Spark's job aborts, as an IllegalStateException).
+   * else the failure itself, a checked one wrapped unchecked: an I/O error as an
+   * UncheckedIOException; a Spark job abort with no exception behind it (a lost executor, a
+   * cancelled job) as a {@link RunFailedException}; one with an exception behind it, which a
+   * task threw and which is not the user's, as an IllegalStateException, an internal error.
    */
   public static RuntimeException rethrow(Exception failure) {
     Optional<String> user = message(failure);
@@ -71,7 +73,10 @@ public final class DataErrors {
     if (failure instanceof RuntimeException r) {
       return r;
     }
-    return failure instanceof IOException io ? new UncheckedIOException(io.getMessage(), io)
+    if (failure instanceof IOException io) {
+      return new UncheckedIOException(io.getMessage(), io);
+    }
+    return failure.getCause() == null ? new RunFailedException(failure.getMessage(), failure)
         : new IllegalStateException(failure.getMessage(), failure);
   }
 }

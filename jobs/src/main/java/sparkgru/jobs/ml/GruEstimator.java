@@ -162,20 +162,22 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     sequenceIdCol = new Param<>(this, "sequenceIdCol", "a key column by which rows are partitioned and ordered "
         + "(as the train job orders sequences by id); unset = the dataset's row order",
         ParamChecks.column(OWNER, "sequenceIdCol"));
-    layers = param(Settings.MODEL_LAYERS, false);
+    layers = param(Settings.MODEL_LAYERS, "model.layers: comma-separated layer types (gru layers get units unless "
+        + "layerArgs set them; a last dense layer without units gets one per label value)", false);
     units = new IntParam(this, "units", "units of every GRU layer whose layerArgs do not set them",
         ParamChecks.range(OWNER, "units", 1, 65_536));
     layerArgs = new StringArrayParam(this, "layerArgs", "Keras layer arguments by layer index "
         + "(model.layer.<i>.<argument>), e.g. 0.recurrent_dropout=0.1", ParamChecks.entries(OWNER, "layerArgs",
         "\\d+\\.[a-z_0-9]+=.*", "<layer index>.<keras argument>=<value>, e.g. 0.dropout=0.1"));
-    optimizer = param(Settings.OPTIMIZER_NAME);
+    optimizer = param(Settings.OPTIMIZER_NAME, "optimizer.name: the optimiser, set up by learningRate and "
+        + "optimizerArgs");
     learningRate = new DoubleParam(this, "learningRate", "optimizer.learning_rate; unset = Keras' default (0.001, "
         + "sgd 0.01)", ParamChecks.range(OWNER, "learningRate", Double.MIN_VALUE, 1e6));
     optimizerArgs = new StringArrayParam(this, "optimizerArgs", "other Keras optimizer arguments "
         + "(optimizer.<argument>), e.g. beta_1=0.9, clipnorm=1", ParamChecks.entries(OWNER, "optimizerArgs",
         "(?!name=|learning_rate=)[a-z_0-9]+=.*", "<keras argument>=<value> other than name and learning_rate "
         + "(see optimizer and learningRate), e.g. clipnorm=1"));
-    loss = param(Settings.TRAIN_LOSS);
+    loss = param(Settings.TRAIN_LOSS, "train.loss: the loss");
     metrics = param(Settings.TRAIN_METRICS, true);
     epochs = param(Settings.TRAIN_EPOCHS);
     batchSize = param(Settings.TRAIN_BATCH_SIZE);
@@ -256,14 +258,23 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   }
 
   private Param<String> param(Setting.OneOf setting) {
-    Param<String> p = new Param<>(this, name(setting), doc(setting) + "; one of " + setting.allowed(),
+    return param(setting, doc(setting));
+  }
+
+  /** A param of a key whose description speaks of train job keys the estimator sets by other params. */
+  private Param<String> param(Setting.OneOf setting, String doc) {
+    Param<String> p = new Param<>(this, name(setting), doc + "; one of " + setting.allowed(),
         ParamChecks.oneOf(OWNER, name(setting), setting.names()));
     setDefault(p, setting.defaultText());
     return p;
   }
 
   private Param<String> param(Setting.Items setting, boolean emptyOk) {
-    Param<String> p = new Param<>(this, name(setting), doc(setting) + "; from " + setting.allowed(),
+    return param(setting, doc(setting), emptyOk);
+  }
+
+  private Param<String> param(Setting.Items setting, String doc, boolean emptyOk) {
+    Param<String> p = new Param<>(this, name(setting), doc + "; from " + setting.allowed(),
         ParamChecks.listOf(OWNER, name(setting), setting.names(), emptyOk));
     setDefault(p, setting.defaultText());
     return p;

@@ -59,22 +59,35 @@ class SettingsTest {
   void eachKindOfValueIsRefusedNamingTheKeyAndWhatIsAllowed() {
     assertEquals("train.epochs must be an integer in [1, 1000000], got 'ten'", refused("train.epochs=ten"));
     assertEquals("train.seed must be an integer, got '4.2'", refused("train.seed=4.2"));
-    assertEquals("reduce_lr.factor must be in (0.0, 1.0), got 1.0", refused("reduce_lr.factor=1"));
-    assertEquals("reduce_lr.factor must be a number in (0.0, 1.0), got 'half'", refused("reduce_lr.factor=half"));
+    assertEquals("reduce_lr.factor must be in (0.0, 1.0), got 1.0", refused("reduce_lr.monitor=loss", "reduce_lr.factor=1"));
+    assertEquals("reduce_lr.factor must be a number in (0.0, 1.0), got 'half'", refused("reduce_lr.monitor=loss",
+        "reduce_lr.factor=half"));
     assertEquals("early_stopping.min_delta must be in [0.0, 1.7976931348623157E308], got -1.0",
-        refused("early_stopping.min_delta=-1"));
+        refused("early_stopping.monitor=loss", "early_stopping.min_delta=-1"));
     assertEquals("output.progress must be true or false, got 'yes'", refused("output.progress=yes"));
     assertEquals("data.source must be one of [demo, csv, parquet], got 'jdbc'", refused("data.source=jdbc"));
     assertEquals("optimizer must be one of [adam, adamw, rmsprop, sgd], got 'adagrad'",
         refused("optimizer.name=adagrad"));
-    assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", refused("data.missing=zero"));
+    assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", refused("data.format=long",
+        "data.missing=zero"));
     assertEquals("csv", JobConfig.of("data.source= CSV ", "data.path=x.csv", "data.feature_columns=a",
         "data.target_columns=b").get(Settings.DATA_SOURCE), "names in any case, blanks around them ignored");
   }
 
-  private static String refused(String override) {
+  @Test
+  void aSettingNothingReadsIsNotRefused() {
+    // Training sequences read no window, split or scaling; callbacks without a monitor read none of their numbers.
+    JobConfig sequences = JobConfig.of("window.lookback=0", "scaling.method=foo", "data.missing=zero",
+        "reduce_lr.factor=5", "early_stopping.patience=-1");
+    assertEquals("sequences", sequences.get(Settings.DATA_FORMAT));
+    assertEquals("window.lookback must be in [1, 100000], got 0", refused("data.format=long", "window.lookback=0"));
+    assertEquals("early_stopping.patience must be in [0, 1000000], got -1", refused("early_stopping.monitor=loss",
+        "early_stopping.patience=-1"));
+  }
+
+  private static String refused(String... overrides) {
     return assertInstanceOf(InvalidInputException.class, assertThrows(IllegalArgumentException.class,
-        () -> JobConfig.of(override))).getMessage();
+        () -> JobConfig.of(overrides))).getMessage();
   }
 
   /**

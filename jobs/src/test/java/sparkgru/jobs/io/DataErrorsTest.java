@@ -90,6 +90,7 @@ class DataErrorsTest {
     assertEquals(Optional.empty(), DataErrors.message(bug));
     RuntimeException thrown = DataErrors.rethrow(bug);
     assertFalse(thrown instanceof IllegalArgumentException, thrown.toString());
+    assertFalse(thrown instanceof RunFailedException, "a task's bug is an internal error, not a failed run");
     assertSame(bug, thrown.getCause());
     Exception quoting = failedJob("bug-quoting");
     assertInstanceOf(IllegalArgumentException.class, quoting.getCause(), "the exception itself arrived");
@@ -107,6 +108,15 @@ class DataErrorsTest {
     assertSame(direct, DataErrors.rethrow(direct));
     IOException io = new IOException("disk full");
     assertSame(io, assertInstanceOf(UncheckedIOException.class, DataErrors.rethrow(io)).getCause());
+  }
+
+  @Test
+  void aJobAbortWithNoExceptionBehindItIsAFailedRun() {
+    SparkException lost = new SparkException("Job aborted due to stage failure: ExecutorLostFailure (executor 1 "
+        + "exited caused by one of the running tasks)");
+    RuntimeException thrown = DataErrors.rethrow(lost);
+    assertInstanceOf(RunFailedException.class, thrown);
+    assertSame(lost, thrown.getCause());
   }
 
   @Test
