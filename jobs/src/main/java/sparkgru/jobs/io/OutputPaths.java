@@ -1,0 +1,119 @@
+package sparkgru.jobs.io;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import sparkgru.engine.errors.InvalidInputException;
+
+/**
+ * The paths a run writes, checked before it starts: no two outputs are the same path or lie
+ * inside one another (one would overwrite or delete the other), and no output is an input or
+ * lies inside one (it would replace the data, or be read back as data by this or a later run).
+ * Paths are compared as the Hadoop FileSystem qualifies them ({@code FileSystem.makeQualified}:
+ * scheme, authority and absolute path), so {@code out/m.sgru}, {@code ./out/m.sgru} and
+ * {@code file:/abs/out/m.sgru} are one path.
+ */
+public final class OutputPaths {
+  /**
+   * A qualified path and the key or option that names it in messages.
+   *
+   * @param name a configuration key ({@code output.model}) or option ({@code --output})
+   * @param path the qualified path
+   */
+  public record Location(String name, Path path) {}
+
+  private OutputPaths() {}
+
+  /** {@code path} qualified by its file system, named {@code name}. */
+  public static Location qualify(String name, String path, Configuration conf) {
+    try {
+      Path p = new Path(path);
+      return new Location(name, p.getFileSystem(conf).makeQualified(p));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidInputException(name + " " + path + " is not a usable path: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Where an input path reads: the path itself (a file, or a directory and all it holds), or, for
+   * a glob, the parent directories of its matches, named {@code name + "'s directory"}. A glob
+   * that matches nothing reads nothing.
+   */
+  public static List<Location> input(String name, String path, Configuration conf) {
+    if (path.chars().noneMatch(c -> "{}[]*?\\".indexOf(c) >= 0)) {
+      return List.of(qualify(name, path, conf));
+    }
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus[] matches = fs.globStatus(p);
+      Set<Path> parents = new LinkedHashSet<>();
+      for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
+        Path parent = fs.makeQualified(m.getPath()).getParent();
+        if (parent != null) {
+          parents.add(parent);
+        }
+      }
+      List<Location> out = new ArrayList<>();
+      for (Path parent : parents) {
+        out.add(new Location(name + "'s directory", parent));
+      }
+      return out;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new InvalidInputException(name + " " + path + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether qualified {@code path} is {@code other} or lies inside it. */
+  public static boolean within(Path path, Path other) {
+    for (Path p = path; p != null; p = p.getParent()) {
+      if (p.equals(other)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Refuses two of {@code outputs} that are the same path or lie one inside the other. */
+  public static void requireSeparate(List<Location> outputs) {
+    for (int i = 0; i < outputs.size(); i++) {
+      for (int j = i + 1; j < outputs.size(); j++) {
+        Location a = outputs.get(i);
+        Location b = outputs.get(j);
+        String advice = "; give each output a path of its own";
+        if (within(a.path(), b.path())) {
+          throw clash(a, b, advice);
+        }
+        if (within(b.path(), a.path())) {
+          throw clash(b, a, advice);
+        }
+      }
+    }
+  }
+
+  /** Refuses an output of {@code outputs} that is one of {@code inputs} or lies inside one. */
+  public static void requireOutside(List<Location> outputs, List<Location> inputs) {
+    for (Location out : outputs) {
+      for (Location in : inputs) {
+        if (within(out.path(), in.path())) {
+          throw clash(out, in, "; write outputs outside what the run reads");
+        }
+      }
+    }
+  }
+
+  private static InvalidInputException clash(Location inner, Location outer, String advice) {
+    if (inner.path().equals(outer.path())) {
+      return new InvalidInputException(inner.name() + " and " + outer.name() + " are the same path, " + inner.path()
+          + advice);
+    }
+    return new InvalidInputException(inner.name() + " " + inner.path() + " lies inside " + outer.name() + " "
+        + outer.path() + advice);
+  }
+}
