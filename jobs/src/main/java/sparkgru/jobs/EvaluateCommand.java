@@ -1,5 +1,8 @@
 package sparkgru.jobs;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +11,7 @@ import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.io.OutputPaths;
 
 /** {@code spark-gru evaluate}: load a trained forecaster, run {@link EvaluateJob}. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -34,7 +38,20 @@ final class EvaluateCommand implements Runnable {
 
   @Override
   public void run() {
+    Configuration conf = new Configuration();
+    List<OutputPaths.Location> outputs = new ArrayList<>();
+    if (report != null) {
+      outputs.add(OutputPaths.qualify("--report", report, conf));
+    }
+    if (plot != null) {
+      outputs.add(OutputPaths.qualify("--plot", plot, conf));
+    }
+    options.checkOutputs(outputs, conf);
+    if (actuals != null) {
+      OutputPaths.requireOutside(outputs, OutputPaths.input("--actuals", actuals, conf));
+    }
     TrainedModel trained = options.load();
+    options.checkOutputs(outputs, trained, conf);
     SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get(Settings.SPARK_MASTER));
     try {
       EvaluateJob.run(spark, trained, actuals, report, plot, spec.commandLine().getOut());

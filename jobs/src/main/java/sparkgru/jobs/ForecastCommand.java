@@ -1,5 +1,7 @@
 package sparkgru.jobs;
 
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -8,6 +10,7 @@ import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.ForecastJob;
 import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.io.OutputPaths;
 
 /** {@code spark-gru forecast}: load a trained forecaster, run {@link ForecastJob}. */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
@@ -34,7 +37,11 @@ final class ForecastCommand implements Runnable {
 
   @Override
   public void run() {
+    Configuration conf = new Configuration();
+    List<OutputPaths.Location> outputs = List.of(OutputPaths.qualify("--output", output, conf));
+    options.checkOutputs(outputs, conf);
     TrainedModel trained = options.load();
+    options.checkOutputs(outputs, trained, conf);
     SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get(Settings.SPARK_MASTER));
     try {
       ForecastJob.run(spark, trained, output, backtest, overwrite, spec.commandLine().getOut());

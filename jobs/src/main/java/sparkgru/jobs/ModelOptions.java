@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
+import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.io.OutputPaths;
 
 /** The options of the commands that apply a trained forecaster: the model, its input and overrides. */
 final class ModelOptions {
@@ -19,6 +21,32 @@ final class ModelOptions {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a data, split or evaluate key of the "
       + "model's configuration, e.g. --set data.source=parquet or --set evaluate.season=24 (repeatable).")
   private List<String> overrides = new ArrayList<>();
+
+  /**
+   * Refuses {@code outputs} (qualified, named by their options) that are the same path, lie
+   * inside one another, or are (or lie inside) {@code --model} or {@code --input}; before the
+   * model is read.
+   */
+  void checkOutputs(List<OutputPaths.Location> outputs, Configuration conf) {
+    OutputPaths.requireSeparate(outputs);
+    List<OutputPaths.Location> inputs = new ArrayList<>(List.of(OutputPaths.qualify("--model", model, conf)));
+    if (input != null) {
+      inputs.addAll(OutputPaths.input("--input", input, conf));
+    }
+    OutputPaths.requireOutside(outputs, inputs);
+  }
+
+  /**
+   * Refuses {@code outputs} that are (or lie inside) what the model's {@code data.path} reads,
+   * when {@code --input} does not replace it.
+   */
+  void checkOutputs(List<OutputPaths.Location> outputs, TrainedModel trained, Configuration conf) {
+    String path = trained.config().get(Settings.DATA_PATH);
+    if (input == null && path != null && !path.isEmpty()
+        && !trained.config().get(Settings.DATA_SOURCE).equals("demo")) {
+      OutputPaths.requireOutside(outputs, OutputPaths.input("data.path", path, conf));
+    }
+  }
 
   /** Reads the model with the overrides (and --input as data.path). */
   TrainedModel load() {

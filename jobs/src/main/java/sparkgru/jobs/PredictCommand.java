@@ -1,11 +1,15 @@
 package sparkgru.jobs;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.MasterUrl;
 import sparkgru.jobs.config.Settings;
+import sparkgru.jobs.io.OutputPaths;
 import sparkgru.jobs.predict.PredictJob;
 
 /** {@code spark-gru predict}: run {@link PredictJob}. */
@@ -37,6 +41,11 @@ final class PredictCommand implements Runnable {
   @Override
   public void run() {
     String checked = MasterUrl.check("--master", master);
+    Configuration conf = new Configuration();
+    List<OutputPaths.Location> outputs = List.of(OutputPaths.qualify("--output", output, conf));
+    List<OutputPaths.Location> inputs = new ArrayList<>(List.of(OutputPaths.qualify("--model", model, conf)));
+    inputs.addAll(OutputPaths.input("--input", input, conf));
+    OutputPaths.requireOutside(outputs, inputs);
     SparkSession spark = JobSession.start("spark-gru predict", checked);
     try {
       PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());

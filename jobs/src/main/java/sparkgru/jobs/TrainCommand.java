@@ -39,6 +39,7 @@ final class TrainCommand implements Runnable {
   @Override
   public void run() {
     JobConfig cfg = load();
+    TrainJob.checkPaths(cfg, new Configuration());
     SparkSession spark = JobSession.start("spark-gru train", cfg.get(Settings.SPARK_MASTER));
     try {
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);

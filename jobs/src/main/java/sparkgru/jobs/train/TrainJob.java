@@ -1,7 +1,10 @@
 package sparkgru.jobs.train;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,6 +15,7 @@ import sparkgru.engine.model.History;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.config.Setting;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
@@ -23,6 +27,7 @@ import sparkgru.jobs.forecast.Evaluation;
 import sparkgru.jobs.forecast.TrainedModel;
 import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.io.JsonLinesWriter;
+import sparkgru.jobs.io.OutputPaths;
 import sparkgru.jobs.io.RunFailedException;
 
 /**
@@ -58,6 +63,7 @@ public final class TrainJob {
     int outputs = config.windowed() ? config.outputs()
         : config.get(Settings.DATA_SOURCE).equals("demo") ? DemoData.TARGETS.size()
         : config.get(Settings.DATA_TARGET_COLUMNS).size();
+    checkPaths(config, jsc.hadoopConfiguration());
     TrainSettings settings = config.trainSettings(features, outputs);
     Sequential model = settings.buildModel();
     int[] outShape = model.outputShape();
@@ -101,6 +107,27 @@ public final class TrainJob {
       return new Result(trained.history(), model, settings);
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
+    }
+  }
+
+  /**
+   * Refuses outputs ({@code output.model}, {@code output.metrics}, {@code output.report},
+   * {@code checkpoint.path}) that are the same path or lie inside one another, or inside what
+   * {@code data.path} reads. {@link #run} checks first; the command line checks before Spark
+   * starts.
+   */
+  public static void checkPaths(JobConfig config, Configuration conf) {
+    List<OutputPaths.Location> outputs = new ArrayList<>();
+    for (Setting.Text key : List.of(Settings.OUTPUT_MODEL, Settings.OUTPUT_METRICS, Settings.OUTPUT_REPORT,
+        Settings.CHECKPOINT_PATH)) {
+      if (!config.get(key).isEmpty()) {
+        outputs.add(OutputPaths.qualify(key.name(), config.get(key), conf));
+      }
+    }
+    OutputPaths.requireSeparate(outputs);
+    if (!config.get(Settings.DATA_SOURCE).equals("demo")) {
+      OutputPaths.requireOutside(outputs, OutputPaths.input(Settings.DATA_PATH.name(),
+          config.get(Settings.DATA_PATH), conf));
     }
   }
 
