@@ -41,10 +41,10 @@ final class EvaluateCommand implements Runnable {
     Configuration conf = new Configuration();
     List<OutputPaths.Location> outputs = new ArrayList<>();
     if (report != null) {
-      outputs.add(OutputPaths.qualify("--report", report, conf));
+      outputs.addAll(OutputPaths.at("--report", report, conf));
     }
     if (plot != null) {
-      outputs.add(OutputPaths.qualify("--plot", plot, conf));
+      outputs.addAll(OutputPaths.at("--plot", plot, conf));
     }
     options.checkOutputs(outputs, conf);
     if (actuals != null) {

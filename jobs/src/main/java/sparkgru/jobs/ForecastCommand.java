@@ -38,7 +38,7 @@ final class ForecastCommand implements Runnable {
   @Override
   public void run() {
     Configuration conf = new Configuration();
-    List<OutputPaths.Location> outputs = List.of(OutputPaths.qualify("--output", output, conf));
+    List<OutputPaths.Location> outputs = OutputPaths.at("--output", output, conf);
     options.checkOutputs(outputs, conf);
     TrainedModel trained = options.load();
     options.checkOutputs(outputs, trained, conf);

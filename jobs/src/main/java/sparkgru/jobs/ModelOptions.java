@@ -29,7 +29,7 @@ final class ModelOptions {
    */
   void checkOutputs(List<OutputPaths.Location> outputs, Configuration conf) {
     OutputPaths.requireSeparate(outputs);
-    List<OutputPaths.Location> inputs = new ArrayList<>(List.of(OutputPaths.qualify("--model", model, conf)));
+    List<OutputPaths.Location> inputs = new ArrayList<>(OutputPaths.at("--model", model, conf));
     if (input != null) {
       inputs.addAll(OutputPaths.input("--input", input, conf));
     }

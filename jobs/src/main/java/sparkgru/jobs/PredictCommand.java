@@ -42,8 +42,8 @@ final class PredictCommand implements Runnable {
   public void run() {
     String checked = MasterUrl.check("--master", master);
     Configuration conf = new Configuration();
-    List<OutputPaths.Location> outputs = List.of(OutputPaths.qualify("--output", output, conf));
-    List<OutputPaths.Location> inputs = new ArrayList<>(List.of(OutputPaths.qualify("--model", model, conf)));
+    List<OutputPaths.Location> outputs = OutputPaths.at("--output", output, conf);
+    List<OutputPaths.Location> inputs = new ArrayList<>(OutputPaths.at("--model", model, conf));
     inputs.addAll(OutputPaths.input("--input", input, conf));
     OutputPaths.requireOutside(outputs, inputs);
     SparkSession spark = JobSession.start("spark-gru predict", checked);

@@ -17,6 +17,8 @@ import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Provenance;
+import sparkgru.jobs.config.JobConfig;
+import sparkgru.jobs.data.Scaler;
 
 /**
  * Outputs that would overwrite another output or what the run reads: two outputs of one run on
@@ -81,6 +83,10 @@ class OverlappingOutputsTest {
             d -> List.of("forecast", "--model", d.resolve("out/model.sgru").toString(), "--input",
                 d.resolve("data").toString(), "--output", d.resolve("data/f.csv").toString()),
             d -> "--output " + q(d, "data/f.csv") + " lies inside --input " + q(d, "data") + outside),
+        of("forecast --output inside the model's data.path, without --input",
+            d -> List.of("forecast", "--model", d.resolve("out/model.sgru").toString(), "--output",
+                d.resolve("data/f.csv").toString()),
+            d -> "--output " + q(d, "data/f.csv") + " lies inside data.path " + q(d, "data") + outside),
         of("forecast --output on --model",
             d -> List.of("forecast", "--model", d.resolve("out/model.sgru").toString(), "--output",
                 d.resolve("out/model.sgru").toString(), "--overwrite"),
@@ -117,7 +123,11 @@ class OverlappingOutputsTest {
     Files.writeString(dir.resolve("data/h.csv"), history.toString());
     ModelSpec spec = new ModelSpec(-1, 1, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
         "1")));
-    Files.write(dir.resolve("out/model.sgru"), ModelFile.write(spec, spec.build(3), Provenance.NONE));
+    JobConfig trained = JobConfig.of("data.source=csv", "data.format=long", "data.feature_columns=v",
+        "data.target_columns=v", "data.path=" + dir.resolve("data").toUri(), "window.lookback=4", "window.horizon=1");
+    Provenance provenance = Provenance.fromJson(Map.of("config", trained.effectiveValues(), "scaling",
+        Scaler.unfitted("none", "global", List.of("v")).toJson()));
+    Files.write(dir.resolve("out/model.sgru"), ModelFile.write(spec, spec.build(1), provenance));
     Files.writeString(dir.resolve("out/metrics.jsonl"), "{\"epoch\":1,\"loss\":0.5}\n");
     Map<String, String> before = NoPartialOutput.snapshot(dir);
     String[] r = BadCommandLinesTest.run(command.apply(dir).toArray(new String[0]));

@@ -30,24 +30,27 @@ public final class OutputPaths {
 
   private OutputPaths() {}
 
-  /** {@code path} qualified by its file system, named {@code name}. */
-  public static Location qualify(String name, String path, Configuration conf) {
+  /**
+   * {@code path} qualified by its file system, named {@code name}; none when no file system
+   * serves it (an unknown scheme: the job's own read or write of the path reports that).
+   */
+  public static List<Location> at(String name, String path, Configuration conf) {
     try {
       Path p = new Path(path);
-      return new Location(name, p.getFileSystem(conf).makeQualified(p));
+      return List.of(new Location(name, p.getFileSystem(conf).makeQualified(p)));
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidInputException(name + " " + path + " is not a usable path: " + e.getMessage(), e);
+      return List.of();
     }
   }
 
   /**
    * Where an input path reads: the path itself (a file, or a directory and all it holds), or, for
    * a glob, the parent directories of its matches, named {@code name + "'s directory"}. A glob
-   * that matches nothing reads nothing.
+   * that matches nothing, or that no file system serves, reads nothing here.
    */
   public static List<Location> input(String name, String path, Configuration conf) {
     if (path.chars().noneMatch(c -> "{}[]*?\\".indexOf(c) >= 0)) {
-      return List.of(qualify(name, path, conf));
+      return at(name, path, conf);
     }
     try {
       Path p = new Path(path);
@@ -66,7 +69,7 @@ public final class OutputPaths {
       }
       return out;
     } catch (IOException | IllegalArgumentException e) {
-      throw new InvalidInputException(name + " " + path + " cannot be read: " + e.getMessage(), e);
+      return List.of();
     }
   }
 

@@ -121,7 +121,7 @@ public final class TrainJob {
     for (Setting.Text key : List.of(Settings.OUTPUT_MODEL, Settings.OUTPUT_METRICS, Settings.OUTPUT_REPORT,
         Settings.CHECKPOINT_PATH)) {
       if (!config.get(key).isEmpty()) {
-        outputs.add(OutputPaths.qualify(key.name(), config.get(key), conf));
+        outputs.addAll(OutputPaths.at(key.name(), config.get(key), conf));
       }
     }
     OutputPaths.requireSeparate(outputs);

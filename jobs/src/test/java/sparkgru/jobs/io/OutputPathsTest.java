@@ -34,10 +34,12 @@ class OutputPathsTest {
   @Test
   void spellingsOfOnePathQualifyToOnePath() {
     String cwd = System.getProperty("user.dir");
-    Path plain = OutputPaths.qualify("a", "out/m.sgru", CONF).path();
-    assertEquals(plain, OutputPaths.qualify("b", "./out/m.sgru", CONF).path());
-    assertEquals(plain, OutputPaths.qualify("c", "file:" + cwd + "/out/m.sgru", CONF).path());
-    assertEquals(plain, OutputPaths.qualify("d", cwd + "/out/x/../m.sgru", CONF).path());
+    Path plain = OutputPaths.at("a", "out/m.sgru", CONF).get(0).path();
+    assertEquals(plain, OutputPaths.at("b", "./out/m.sgru", CONF).get(0).path());
+    assertEquals(plain, OutputPaths.at("c", "file:" + cwd + "/out/m.sgru", CONF).get(0).path());
+    assertEquals(plain, OutputPaths.at("d", cwd + "/out/x/../m.sgru", CONF).get(0).path());
+    assertEquals(List.of(), OutputPaths.at("e", "nosuchscheme://host/m.sgru", CONF));
+    assertEquals(List.of(), OutputPaths.input("f", "nosuchscheme://host/*.csv", CONF));
   }
 
   @Test
