@@ -1,6 +1,7 @@
 package sparkgru.jobs.config;
 
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ public final class JobConfig implements Serializable {
   }
 
   /**
-   * Reads a properties file and applies {@code key=value} overrides on top.
+   * Reads a properties file and applies {@code key=value} overrides on top. A leading byte-order mark
+   * (U+FEFF, as some editors write at the start of UTF-8 files) is skipped.
    *
    * @param source    the file's content, or null for defaults only
    * @param origin    the file's name, for messages
@@ -61,7 +63,7 @@ public final class JobConfig implements Serializable {
     if (source != null) {
       Properties p = new Properties();
       try {
-        p.load(source);
+        p.load(withoutByteOrderMark(source));
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException((origin == null ? "the configuration" : origin) + " is not a valid "
             + ".properties file: " + e.getMessage() + " (\\u must be followed by four hex digits; write \\\\ for a "
@@ -83,6 +85,15 @@ public final class JobConfig implements Serializable {
     } catch (InvalidInputException e) {
       throw new InvalidInputException((origin == null ? "" : origin + ": ") + e.getMessage(), e);
     }
+  }
+
+  private static Reader withoutByteOrderMark(Reader source) throws IOException {
+    PushbackReader reader = new PushbackReader(source, 1);
+    int first = reader.read();
+    if (first != -1 && first != '\uFEFF') {
+      reader.unread(first);
+    }
+    return reader;
   }
 
   /** Defaults only, plus overrides. */
