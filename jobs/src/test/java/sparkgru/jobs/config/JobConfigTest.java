@@ -110,6 +110,13 @@ class JobConfigTest {
   }
 
   @Test
+  void missingValueMarkersReachTheSeriesSource() {
+    assertEquals(List.of("NA", "N/A", "null", "NULL", "NaN", "nan", "-"), series().seriesSource().naValues());
+    assertEquals(List.of("?", "missing"), series("data.na_values= ?, missing").seriesSource().naValues());
+    assertEquals(List.of(), series("data.na_values=").seriesSource().naValues());
+  }
+
+  @Test
   void appliedModelsMayChangeOnlyTheirDataLocationAndEvaluation() {
     Map<String, String> stored = series("window.horizon=6").effectiveValues();
     assertEquals(series("window.horizon=6").model(2, 6), JobConfig.applying(stored, "m.sgru", List.of()).model(2, 6),
