@@ -1,6 +1,7 @@
 package sparkgru.jobs.config;
 
 import java.io.IOException;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ public final class JobConfig implements Serializable {
   }
 
   /**
-   * Reads a properties file and applies {@code key=value} overrides on top.
+   * Reads a properties file and applies {@code key=value} overrides on top. A leading byte-order mark
+   * (U+FEFF, as some editors write at the start of UTF-8 files) is skipped.
    *
    * @param source    the file's content, or null for defaults only
    * @param origin    the file's name, for messages
@@ -61,7 +63,7 @@ public final class JobConfig implements Serializable {
     if (source != null) {
       Properties p = new Properties();
       try {
-        p.load(source);
+        p.load(withoutByteOrderMark(source));
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException((origin == null ? "the configuration" : origin) + " is not a valid "
             + ".properties file: " + e.getMessage() + " (\\u must be followed by four hex digits; write \\\\ for a "
@@ -83,6 +85,15 @@ public final class JobConfig implements Serializable {
     } catch (InvalidInputException e) {
       throw new InvalidInputException((origin == null ? "" : origin + ": ") + e.getMessage(), e);
     }
+  }
+
+  private static Reader withoutByteOrderMark(Reader source) throws IOException {
+    PushbackReader reader = new PushbackReader(source, 1);
+    int first = reader.read();
+    if (first != -1 && first != '\uFEFF') {
+      reader.unread(first);
+    }
+    return reader;
   }
 
   /** Defaults only, plus overrides. */
@@ -164,9 +175,9 @@ public final class JobConfig implements Serializable {
 
   /** Settings that only series read: with data.format=sequences nothing reads them, so no value of theirs is refused. */
   private static final Set<Setting<?>> SERIES_ONLY = Set.of(Settings.WINDOW_LOOKBACK, Settings.WINDOW_HORIZON,
-      Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_MISSING, Settings.FORECAST_MODE,
-      Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
-      Settings.SCALING_METHOD, Settings.SCALING_SCOPE, Settings.EVALUATE_STEPS);
+      Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_MISSING, Settings.DATA_NA_VALUES,
+      Settings.FORECAST_MODE, Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION,
+      Settings.SPLIT_TEST, Settings.SCALING_METHOD, Settings.SCALING_SCOPE, Settings.EVALUATE_STEPS);
 
   /**
    * Whether a setting is read by this configuration: the series settings for series, the numbers
@@ -208,8 +219,8 @@ public final class JobConfig implements Serializable {
   public SeriesSource seriesSource() {
     return new SeriesSource(get(Settings.DATA_SOURCE), get(Settings.DATA_FORMAT), get(Settings.DATA_PATH),
         get(Settings.DATA_HEADER), get(Settings.DATA_SERIES_COLUMN), get(Settings.DATA_TIME_COLUMN),
-        get(Settings.DATA_SERIES_NAME), get(Settings.DEMO_SEQUENCES), get(Settings.DEMO_STEPS),
-        get(Settings.TRAIN_SEED));
+        get(Settings.DATA_SERIES_NAME), get(Settings.DATA_NA_VALUES), get(Settings.DEMO_SEQUENCES),
+        get(Settings.DEMO_STEPS), get(Settings.TRAIN_SEED));
   }
 
   /** The windows: columns (m4 and demo defaults when unset), shape, policy, normalisation and mode. */
@@ -353,10 +364,10 @@ public final class JobConfig implements Serializable {
   /** Keys a forecast or evaluation may set on top of the configuration a model was trained with. */
   private static final Set<String> APPLICATION_KEYS = names(Settings.DATA_SOURCE, Settings.DATA_PATH,
       Settings.DATA_HEADER, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN, Settings.DATA_TIME_COLUMN,
-      Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.WINDOW_STRIDE, Settings.SPLIT_MODE,
-      Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST, Settings.FORECAST_BATCH_SIZE,
-      Settings.EVALUATE_SEASON, Settings.EVALUATE_STRIDE, Settings.EVALUATE_STEPS, Settings.DEMO_SEQUENCES,
-      Settings.DEMO_STEPS, Settings.SPARK_MASTER);
+      Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
+      Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
+      Settings.FORECAST_BATCH_SIZE, Settings.EVALUATE_SEASON, Settings.EVALUATE_STRIDE, Settings.EVALUATE_STEPS,
+      Settings.DEMO_SEQUENCES, Settings.DEMO_STEPS, Settings.SPARK_MASTER);
 
   private static Set<String> names(Setting<?>... settings) {
     Set<String> names = new TreeSet<>();

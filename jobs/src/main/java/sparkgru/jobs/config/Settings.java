@@ -60,6 +60,10 @@ public final class Settings {
   public static final Setting.Choice<WindowSpec.Missing> DATA_MISSING = new Setting.Choice<>("data.missing", "error",
       WindowSpec.Missing.class, WindowSpec::missing, "series: a missing value is an error, or forward_fill, or drop "
       + "(the windows touching it)");
+  /** Cell texts read as missing values. */
+  public static final Setting.Items DATA_NA_VALUES = new Setting.Items("data.na_values", String.join(",",
+      SeriesSource.NA_VALUES), List.of(), "series: comma-separated cell texts read as missing values (as pandas "
+      + "reads them; they then follow data.missing); an empty cell and NaN are always missing");
   /** Generated sequences or series. */
   public static final Setting.IntRange DEMO_SEQUENCES = new Setting.IntRange("demo.sequences", "4000", 1, 100_000_000,
       "demo: number of generated sequences (or series)");
@@ -231,9 +235,9 @@ public final class Settings {
   /** Every fixed key, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_HEADER,
       DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_MISSING,
-      DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION, FORECAST_MODE,
-      SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE, FORECAST_BATCH_SIZE,
-      EVALUATE_STRIDE, EVALUATE_SEASON, EVALUATE_STEPS, DATA_ID_COLUMN, DATA_STEP_COLUMN, DATA_VALIDATION_FRACTION,
+      DATA_NA_VALUES, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
+      FORECAST_MODE, SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE,
+      FORECAST_BATCH_SIZE, EVALUATE_STRIDE, EVALUATE_SEASON, EVALUATE_STEPS, DATA_ID_COLUMN, DATA_STEP_COLUMN, DATA_VALIDATION_FRACTION,
       MODEL_LAYERS, OPTIMIZER_NAME, TRAIN_LOSS, TRAIN_METRICS, TRAIN_EPOCHS, TRAIN_BATCH_SIZE,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_AVERAGE_OPTIMIZER_STATE, TRAIN_PARTITIONS, TRAIN_SEED, TRAIN_AGGREGATION_DEPTH,
       EARLY_STOPPING_MONITOR, EARLY_STOPPING_PATIENCE, EARLY_STOPPING_MIN_DELTA, EARLY_STOPPING_RESTORE_BEST_WEIGHTS,

@@ -4,8 +4,10 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.trim;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -23,6 +25,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.io.ParquetInput;
@@ -39,6 +43,11 @@ import sparkgru.jobs.io.ParquetInput;
  *       values), read as a column {@code value} at steps 0, 1, ....
  * </ul>
  *
+ * <p>A text cell that is one of {@code naValues} (after trimming spaces), or empty, is a missing
+ * value, as pandas reads {@code NA}, {@code null} or {@code -}: it becomes null in every column
+ * but the series and time columns, and {@link SlidingWindows} applies {@code data.missing} to it.
+ * {@code NaN} needs no marker: it is read as a number that is missing.
+ *
  * @param source       demo, csv or parquet
  * @param format       long, wide or m4
  * @param path         the input (any Hadoop path), unused for demo
@@ -47,21 +56,26 @@ import sparkgru.jobs.io.ParquetInput;
  * @param timeColumn   the time column (long, wide; empty for wide = row order, in a column named
  *                     {@code step}, as for m4)
  * @param seriesName   the id of the one series of a wide table
+ * @param naValues     the cell texts that are missing values ({@code data.na_values})
  * @param demoSeries   demo: number of series
  * @param demoSteps    demo: rows per series
  * @param seed         demo: seed of the generated values
  */
 public record SeriesSource(String source, String format, String path, boolean header, String seriesColumn,
-    String timeColumn, String seriesName, long demoSeries, int demoSteps, long seed) implements Serializable {
+    String timeColumn, String seriesName, List<String> naValues, long demoSeries, int demoSteps, long seed)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
   /** The layouts read. */
   public static final List<String> FORMATS = List.of("long", "wide", "m4");
+  /** The cell texts read as missing values by default, as pandas reads them (the empty cell always is). */
+  public static final List<String> NA_VALUES = List.of("NA", "N/A", "null", "NULL", "NaN", "nan", "-");
   /** The value column of an m4 table. */
   public static final String M4_VALUE = "value";
 
   /** Validates the layout. */
   public SeriesSource {
     format = format.trim().toLowerCase(Locale.ROOT);
+    naValues = List.copyOf(naValues);
     if (!FORMATS.contains(format)) {
       throw new InvalidInputException("data.format must be one of [sequences, long, wide, m4], got '" + format + "'");
     }
@@ -91,11 +105,37 @@ public record SeriesSource(String source, String format, String path, boolean he
     requireExists(path, spark.sparkContext().hadoopConfiguration());
     Dataset<Row> raw = source.equals("csv") ? spark.read().option("header", String.valueOf(header)).csv(path)
         : ParquetInput.read(spark, path, "data.path");
-    return switch (format) {
+    Table table = switch (format) {
       case "long" -> new Table(raw, seriesColumn, timeColumn, path);
       case "wide" -> wide(spark, raw);
       default -> m4(raw);
     };
+    return new Table(missingAsNull(table.rows(), table.series(), table.time()), table.series(), table.time(),
+        table.origin());
+  }
+
+  /** The rows with each text cell that is a missing value (empty or one of naValues) as null, but ids and times. */
+  private Dataset<Row> missingAsNull(Dataset<Row> rows, String series, String time) {
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : rows.schema().fields()) {
+      Column c = col(quoted(f.name()));
+      if (f.dataType() instanceof StringType && !f.name().equals(series) && !f.name().equals(time)) {
+        c = when(missing(c), lit(null).cast(DataTypes.StringType)).otherwise(c).as(f.name(), f.metadata());
+      }
+      cols.add(c);
+    }
+    return rows.select(cols.toArray(new Column[0]));
+  }
+
+  /** Whether a text cell is a missing value: empty or blank, or one of naValues after trimming. */
+  private Column missing(Column text) {
+    Column trimmed = trim(text);
+    Column blank = trimmed.equalTo("");
+    return naValues.isEmpty() ? blank : blank.or(trimmed.isin(naValues.toArray()));
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   private Table wide(SparkSession spark, Dataset<Row> raw) {
@@ -141,8 +181,8 @@ public record SeriesSource(String source, String format, String path, boolean he
     String time = time();
     Dataset<Row> exploded = raw.select(col("`" + cols[0] + "`").cast(DataTypes.StringType).as(seriesColumn),
         posexplode(array(values.toArray(new Column[0]))).as(new String[] {time, M4_VALUE}));
-    // Empty cells after a series' last value pad it; empty cells before it are missing values.
-    Column filled = col(M4_VALUE).isNotNull().and(col(M4_VALUE).notEqual(""));
+    // Empty cells (and missing-value markers) after a series' last value pad it; before it they are missing values.
+    Column filled = col(M4_VALUE).isNotNull().and(not(missing(col(M4_VALUE))));
     Dataset<Row> present = exploded
         .withColumn("_last", max(when(filled, col(time))).over(Window.partitionBy(col(seriesColumn))))
         .filter(col(time).leq(col("_last")))

@@ -82,7 +82,7 @@ public final class EvaluateJob {
     if (actuals != null) {
       SeriesSource actualSource = new SeriesSource(source.source().equals("demo") ? "csv" : source.source(),
           source.format(), actuals, source.header(), source.seriesColumn(), source.timeColumn(), source.seriesName(),
-          0, 2, 0);
+          source.naValues(), 0, 2, 0);
       SeriesSource.Table actualTable = actualSource.read(spark);
       Dataset<Row> future = windows.select(actualTable.rows(), actuals);
       boolean rowOrder = source.format().equals("m4") || (source.format().equals("wide") && source.timeColumn().isBlank());

@@ -89,6 +89,33 @@ class JobConfigTest {
         .getMessage());
   }
 
+  /** A UTF-8 file that starts with a byte-order mark reads the same as one without, whatever its first line. */
+  @Test
+  void aLeadingByteOrderMarkIsSkipped() throws java.io.IOException {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    for (String text : List.of("data.source=csv\ndata.path=x.csv\ndata.feature_columns=a\ndata.target_columns=a\n",
+        "# a comment first\ndata.source=csv\ndata.path=x.csv\ndata.feature_columns=a\ndata.target_columns=a\n")) {
+      byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] file = java.util.Arrays.copyOf(bom, bom.length + body.length);
+      System.arraycopy(body, 0, file, bom.length, body.length);
+      JobConfig c = JobConfig.load(new java.io.InputStreamReader(new java.io.ByteArrayInputStream(file),
+          java.nio.charset.StandardCharsets.UTF_8), "bom.conf", List.of());
+      assertEquals("csv", c.get(Settings.DATA_SOURCE));
+      assertEquals("x.csv", c.get(Settings.DATA_PATH));
+      assertEquals(JobConfig.load(new java.io.StringReader(text), "plain.conf", List.of()).effectiveValues(),
+          c.effectiveValues());
+    }
+    assertEquals(6, JobConfig.load(new java.io.StringReader(""), "empty.conf", List.of("window.horizon=6"))
+        .get(Settings.WINDOW_HORIZON), "an empty file still reads");
+  }
+
+  @Test
+  void missingValueMarkersReachTheSeriesSource() {
+    assertEquals(List.of("NA", "N/A", "null", "NULL", "NaN", "nan", "-"), series().seriesSource().naValues());
+    assertEquals(List.of("?", "missing"), series("data.na_values= ?, missing").seriesSource().naValues());
+    assertEquals(List.of(), series("data.na_values=").seriesSource().naValues());
+  }
+
   @Test
   void appliedModelsMayChangeOnlyTheirDataLocationAndEvaluation() {
     Map<String, String> stored = series("window.horizon=6").effectiveValues();

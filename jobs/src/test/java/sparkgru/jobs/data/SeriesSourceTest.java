@@ -18,7 +18,8 @@ class SeriesSourceTest {
   Path dir;
 
   private static SeriesSource source(String format, Path path, boolean header, String time) {
-    return new SeriesSource("csv", format, path.toUri().toString(), header, "series_id", time, "one", 0, 2, 0);
+    return new SeriesSource("csv", format, path.toUri().toString(), header, "series_id", time, "one",
+        SeriesSource.NA_VALUES, 0, 2, 0);
   }
 
   private static List<Row> typed(SeriesSource source, List<String> columns) {
@@ -63,8 +64,8 @@ class SeriesSourceTest {
   void numericTextTimesAreStepsAndEmptyCellsInsideAnM4RowAreMissing() throws Exception {
     Path f = dir.resolve("long.csv");
     Files.writeString(f, "series_id,t,v\na,2017,1\na,2016,0\na,2018,2\n");
-    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "", 0, 2, 0),
-        List.of("v"));
+    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "",
+        SeriesSource.NA_VALUES, 0, 2, 0), List.of("v"));
     assertEquals(List.of(2016L, 2017L, 2018L), rows.stream().map(r -> r.getLong(1)).toList(),
         "years-like numbers stay numbers, one apart");
     Path m4 = dir.resolve("gappy.csv");
@@ -74,12 +75,60 @@ class SeriesSourceTest {
     assertTrue(gappy.get(1).isNullAt(2));
   }
 
+  /** Series a at times 0..9 with value t, except {@code cell} at time 4. */
+  private SeriesSource withCellAtTime4(String cell, List<String> naValues) throws Exception {
+    StringBuilder csv = new StringBuilder("series_id,t,v\n");
+    for (int t = 0; t < 10; t++) {
+      csv.append("a,").append(t).append(',').append(t == 4 ? cell : String.valueOf(t)).append('\n');
+    }
+    Path f = Files.writeString(Files.createTempFile(dir, "marker", ".csv"), csv);
+    return new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "", naValues, 0, 2, 0);
+  }
+
+  /** The windows of lookback 3 and horizon 2, stride 1, of what {@code source} reads. */
+  private static WindowReport windows(SeriesSource source, WindowSpec.Missing missing) {
+    SeriesSource.Table t = source.read(SparkTestSession.get());
+    SlidingWindows w = new SlidingWindows(t.series(), t.time(), new WindowSpec(List.of("v"), List.of("v"), 3, 2, 1,
+        missing, WindowSpec.Normalization.NONE, false));
+    return SlidingWindows.report(w.build(w.select(t.rows(), t.origin()), 2));
+  }
+
+  /** The cell texts pandas reads as missing are missing values here too, and data.missing decides what they do. */
+  @Test
+  void missingValueMarkersFollowDataMissing() throws Exception {
+    List<String> cells = new java.util.ArrayList<>(SeriesSource.NA_VALUES);
+    cells.addAll(List.of("", " NA "));
+    for (String cell : cells) {
+      SeriesSource source = withCellAtTime4(cell, SeriesSource.NA_VALUES);
+      assertEquals("series a has a missing value in column 'v' at time 4 (row 5 of the series); set data.missing to "
+          + "forward_fill or drop, or clean the data", assertThrows(IllegalArgumentException.class,
+          () -> windows(source, WindowSpec.Missing.ERROR)).getMessage(), "'" + cell + "'");
+      assertEquals(6, windows(source, WindowSpec.Missing.FORWARD_FILL).windows(), "'" + cell + "'");
+      WindowReport dropped = windows(source, WindowSpec.Missing.DROP);
+      assertEquals(1, dropped.windows(), "only the window starting at 5 misses time 4: '" + cell + "'");
+      assertEquals(5, dropped.droppedWindows());
+    }
+    SeriesSource custom = withCellAtTime4("?", List.of("?"));
+    assertEquals(6, windows(custom, WindowSpec.Missing.FORWARD_FILL).windows(), "a marker of data.na_values");
+    SeriesSource notListed = withCellAtTime4("NA", List.of("?"));
+    assertEquals(notListed.path() + ": column 'v' has a non-numeric value 'NA' (series a, time 4)", assertThrows(
+        IllegalArgumentException.class, () -> windows(notListed, WindowSpec.Missing.FORWARD_FILL)).getMessage());
+    SeriesSource text = withCellAtTime4("abc", SeriesSource.NA_VALUES);
+    assertEquals(text.path() + ": column 'v' has a non-numeric value 'abc' (series a, time 4)", assertThrows(
+        IllegalArgumentException.class, () -> windows(text, WindowSpec.Missing.FORWARD_FILL)).getMessage());
+    Path m4 = dir.resolve("marked.csv");
+    Files.writeString(m4, "V1,V2,V3,V4,V5\nH1,1,NA,3,-\n");
+    List<Row> marked = typed(source("m4", m4, true, ""), List.of("value"));
+    assertEquals(3, marked.size(), "a trailing marker pads like an empty cell, an inner one is a missing value");
+    assertTrue(marked.get(1).isNullAt(2));
+  }
+
   @Test
   void parquetTimestampsAreReadAsTheirInstants() throws Exception {
     Path parquet = dir.resolve("series.parquet");
     DemoData.series(SparkTestSession.get(), 2, 5, 1, 1).write().parquet(parquet.toString());
     SeriesSource source = new SeriesSource("parquet", "long", parquet.toUri().toString(), true, "series_id",
-        "timestamp", "", 0, 2, 0);
+        "timestamp", "", SeriesSource.NA_VALUES, 0, 2, 0);
     SeriesSource.Table t = source.read(SparkTestSession.get());
     List<String> cols = List.of("value", "hour_sin", "hour_cos");
     SlidingWindows w = new SlidingWindows(t.series(), t.time(), new WindowSpec(cols, List.of("value"), 1, 1, 1,
@@ -107,7 +156,8 @@ class SeriesSourceTest {
     assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", assertThrows(
         IllegalArgumentException.class, () -> source("tall", dir, true, "t")).getMessage());
     assertEquals("data.source=demo generates long-format series; set data.format=long", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, "id", "t", "x", 1, 2, 0))
+        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, "id", "t", "x",
+        SeriesSource.NA_VALUES, 1, 2, 0))
         .getMessage());
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> source("long", dir.resolve("nope.csv"), true, "t").read(SparkTestSession.get()));
