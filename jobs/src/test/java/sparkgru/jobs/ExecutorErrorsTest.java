@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Exceptions thrown in Spark tasks on executors in JVMs of their own ({@code
  * local-cluster[2,1,1024]}, driven by {@link LocalClusterDriver} in a separate JVM with the
- * project's log configuration) reach the command line and are classified by their type: the
- * user's error exits 2 with its exact message, also when it cannot be serialized, and also from
- * the train job itself; a bug exits 70 with the internal-error line, and its stack trace is in
- * the log.
+ * project's log configuration, whose log file lies in the driver's temporary directory) reach the
+ * command line and are classified by their type: the user's error exits 2 with its exact message,
+ * also when it cannot be serialized, and also from the train job itself; a bug exits 70 with the
+ * internal-error line, which names the log file, and its stack trace is in that file.
  */
 class ExecutorErrorsTest {
   private static final Pattern RUN = Pattern.compile("^== (\\S+) exit (\\d+)$", Pattern.MULTILINE);
@@ -48,7 +48,7 @@ class ExecutorErrorsTest {
     Files.writeString(dir.resolve("data.csv"), csv.toString());
     List<String> cmd = new ArrayList<>(StandaloneCluster.java());
     cmd.addAll(List.of("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2.properties").toAbsolutePath()
-        .toUri(), "-cp", System.getProperty("java.class.path"), LocalClusterDriver.class.getName(), dir.toString()));
+        .toUri(), "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")), "-cp", System.getProperty("java.class.path"), LocalClusterDriver.class.getName(), dir.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("driver.out").toFile())
         .redirectError(dir.resolve("driver.log").toFile());
     pb.environment().put("SPARK_HOME", StandaloneCluster.sparkHome().toString());
@@ -62,9 +62,10 @@ class ExecutorErrorsTest {
       driver.destroyForcibly();
     }
     String out = Files.readString(dir.resolve("driver.out"));
-    log = Files.readString(dir.resolve("driver.log"));
-    assertTrue(done, "the driver did not finish in 5 minutes:\n" + out + StandaloneCluster.tail(log));
-    assertEquals(0, driver.exitValue(), out + StandaloneCluster.tail(log));
+    String stderr = Files.readString(dir.resolve("driver.log"));
+    assertTrue(done, "the driver did not finish in 5 minutes:\n" + out + StandaloneCluster.tail(stderr));
+    assertEquals(0, driver.exitValue(), out + StandaloneCluster.tail(stderr));
+    log = Files.readString(logFile());
     Matcher pid = Pattern.compile("^== driver pid (\\d+)$", Pattern.MULTILINE).matcher(out);
     assertTrue(pid.find(), out);
     driverPid = Long.parseLong(pid.group(1));
@@ -79,6 +80,11 @@ class ExecutorErrorsTest {
       int end = i + 1 < starts.size() ? starts.get(i + 1)[0] : out.length();
       RUNS.put(heads.get(i)[0], new String[] {heads.get(i)[1], out.substring(starts.get(i)[1] + 1, end)});
     }
+  }
+
+  /** The log file of conf/log4j2.properties, in the driver's temporary directory. */
+  private static Path logFile() {
+    return dir.resolve("tmp").resolve("spark-gru-" + System.getProperty("user.name") + ".log");
   }
 
   private static String[] result(String name) {
@@ -115,7 +121,7 @@ class ExecutorErrorsTest {
     assertEquals("70", r[0], r[1]);
     String executor = executorOf(r[1]);
     assertEquals("spark-gru: internal error, please report: java.lang.IllegalArgumentException: boom on " + executor
-        + System.lineSeparator() + "spark-gru: the stack trace is in the log: standard error"
+        + System.lineSeparator() + "spark-gru: the stack trace is in the log: " + logFile()
         + System.lineSeparator(), r[1]);
     int logged = log.indexOf("ERROR Main: internal error");
     assertTrue(logged >= 0, StandaloneCluster.tail(log));

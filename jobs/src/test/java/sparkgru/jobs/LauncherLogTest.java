@@ -1,0 +1,79 @@
+package sparkgru.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The log configuration of bin/spark-gru (conf/log4j2.properties) on the embedded default master:
+ * a data error found in a Spark task reaches the terminal as the one {@code spark-gru: error:}
+ * line, and Spark's warnings and errors, with the task's stack trace, go to the log file
+ * spark-gru-&lt;user&gt;.log in the JVM's temporary directory. {@link Main} runs in a JVM of its own,
+ * started as the launcher starts it.
+ */
+class LauncherLogTest {
+  /** What the JVM writes to standard error before Spark starts, on every run: its note on the
+   * Vector API and the engine's Java-logging record of the kernels it loaded. */
+  private static final Pattern START_UP = Pattern.compile("WARNING: Using incubator modules: jdk\\.incubator\\.vector"
+      + "|\\w{3} \\d{1,2}, \\d{4} .* sparkgru\\.engine\\.linalg\\.VectorKernels\\$Loader load|INFO: kernels: .*");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aDataErrorOnAnExecutorPrintsItsLineOnlyAndLogsTheStackTraceToTheLogFile() throws Exception {
+    StringBuilder csv = new StringBuilder("seq,t,x0,x1,y\n");
+    for (int s = 0; s < 8; s++) {
+      for (int t = 0; t < 4; t++) {
+        csv.append("id").append(s).append(',').append(t).append(",0.1,0.2,0.3\n");
+      }
+    }
+    csv.append("id0,0,0.1,0.2,0.3\n");
+    Files.writeString(dir.resolve("data.csv"), csv.toString());
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    List<String> cmd = new ArrayList<>(StandaloneCluster.java());
+    cmd.addAll(List.of("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2.properties").toAbsolutePath(),
+        "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train"));
+    for (String set : List.of("data.source=csv", "data.path=" + dir.resolve("data.csv"), "data.id_column=seq",
+        "data.step_column=t", "data.feature_columns=x0,x1", "data.target_columns=y", "model.layers=gru,dense",
+        "model.layer.0.units=4", "model.layer.1.units=1", "train.epochs=1", "output.model="
+            + dir.resolve("out/model.sgru"), "output.metrics=" + dir.resolve("out/metrics.jsonl"))) {
+      cmd.add("--set");
+      cmd.add(set);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile())
+        .redirectError(dir.resolve("stderr").toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process main = pb.start();
+    boolean done = main.waitFor(5, TimeUnit.MINUTES);
+    if (!done) {
+      main.destroyForcibly();
+    }
+    String stderr = Files.readString(dir.resolve("stderr"));
+    assertTrue(done, "the run did not finish in 5 minutes:\n" + stderr);
+    assertEquals(2, main.exitValue(), stderr);
+    List<String> lines = stderr.lines().filter(l -> !START_UP.matcher(l).matches()).toList();
+    String message = "sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1";
+    assertEquals(List.of("spark-gru: error: " + message), lines, stderr);
+
+    Path logFile = tmp.resolve("spark-gru-" + System.getProperty("user.name") + ".log");
+    assertTrue(Files.exists(logFile), "no log file " + logFile);
+    String log = Files.readString(logFile);
+    int executor = log.indexOf(" ERROR Executor: Exception in task ");
+    assertTrue(executor >= 0, StandaloneCluster.tail(log));
+    int thrown = log.indexOf("sparkgru.engine.errors.InvalidInputException: " + message, executor);
+    assertTrue(thrown > executor, StandaloneCluster.tail(log));
+    assertTrue(Pattern.compile("\\n\\s+at sparkgru\\.").matcher(log.substring(thrown)).find(),
+        "the task's stack trace is in the log:\n" + StandaloneCluster.tail(log));
+    assertTrue(log.contains(" WARN TaskSetManager: Lost task "), StandaloneCluster.tail(log));
+  }
+}
