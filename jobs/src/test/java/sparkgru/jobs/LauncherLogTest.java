@@ -64,6 +64,8 @@ class LauncherLogTest {
     List<String> lines = stderr.lines().filter(l -> !START_UP.matcher(l).matches()).toList();
     String message = "sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1";
     assertEquals(List.of("spark-gru: error: " + message), lines, stderr);
+    assertTrue(Files.notExists(dir.resolve("out/model.sgru")), "no model is written");
+    assertTrue(Files.notExists(dir.resolve("out/metrics.jsonl")), "no metrics are written");
 
     Path logFile = tmp.resolve("spark-gru-" + System.getProperty("user.name") + ".log");
     assertTrue(Files.exists(logFile), "no log file " + logFile);
