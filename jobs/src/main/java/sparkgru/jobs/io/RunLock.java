@@ -175,6 +175,8 @@ public final class RunLock implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(local, StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE)) {
           out.write(bytes);
+        } catch (FileAlreadyExistsException e) {
+          return false;
         }
         return true;
       }
@@ -183,7 +185,7 @@ public final class RunLock implements AutoCloseable {
         out.write(bytes);
       }
       return true;
-    } catch (FileAlreadyExistsException | org.apache.hadoop.fs.FileAlreadyExistsException e) {
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
       try {
