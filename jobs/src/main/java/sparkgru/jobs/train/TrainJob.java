@@ -29,6 +29,7 @@ import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.io.JsonLinesWriter;
 import sparkgru.jobs.io.OutputPaths;
 import sparkgru.jobs.io.RunFailedException;
+import sparkgru.jobs.io.RunLock;
 
 /**
  * The training job: read (or generate) the data as {@link TrainingData} (training sequences, or
@@ -40,6 +41,9 @@ public final class TrainJob {
   /** What a run produced. */
   public record Result(History history, Sequential model, TrainSettings settings) {}
 
+  /** The lock file's name in {@code checkpoint.path}. */
+  public static final String CHECKPOINT_LOCK = "spark-gru.lock";
+
   private TrainJob() {}
 
   /** Runs the job on {@code spark} with {@code config}, printing to {@code out}. */
@@ -49,7 +53,10 @@ public final class TrainJob {
 
   /**
    * Runs the job; with {@code resume}, continues from the newest readable checkpoint under
-   * {@code checkpoint.path} (from scratch when there is none yet).
+   * {@code checkpoint.path} (from scratch when there is none yet). The run holds its lock files
+   * ({@link RunLock}: {@code <output.model>.lock}, and {@value #CHECKPOINT_LOCK} in
+   * {@code checkpoint.path}) from before its first write until it ends, failed or not: a run that
+   * finds one held is refused before any work.
    */
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -66,7 +73,6 @@ public final class TrainJob {
     checkPaths(config, jsc.hadoopConfiguration());
     TrainSettings settings = config.trainSettings(features, outputs);
     Sequential model = settings.buildModel();
-    int[] outShape = model.outputShape();
     AtomicFiles.prepare(config.get(Settings.OUTPUT_MODEL), "output.model", jsc.hadoopConfiguration());
     AtomicFiles.prepare(config.get(Settings.OUTPUT_METRICS), "output.metrics", jsc.hadoopConfiguration());
     if (!config.get(Settings.OUTPUT_REPORT).isEmpty()) {
@@ -76,6 +82,29 @@ public final class TrainJob {
       }
       AtomicFiles.prepare(config.get(Settings.OUTPUT_REPORT), "output.report", jsc.hadoopConfiguration());
     }
+    RunLock lock = RunLock.acquire(locks(config), RunLock.Owner.current(jsc.sc().applicationId()),
+        jsc.hadoopConfiguration());
+    try {
+      return train(spark, jsc, config, out, resume, partitions, settings, model);
+    } finally {
+      lock.close();
+    }
+  }
+
+  /** The lock files of a run: beside the model and, when set, in {@code checkpoint.path}. */
+  private static List<RunLock.Target> locks(JobConfig config) {
+    List<RunLock.Target> locks = new ArrayList<>();
+    locks.add(new RunLock.Target(Settings.OUTPUT_MODEL.name(), config.get(Settings.OUTPUT_MODEL) + ".lock"));
+    if (!config.get(Settings.CHECKPOINT_PATH).isEmpty()) {
+      locks.add(new RunLock.Target(Settings.CHECKPOINT_PATH.name(),
+          new Path(config.get(Settings.CHECKPOINT_PATH), CHECKPOINT_LOCK).toString()));
+    }
+    return locks;
+  }
+
+  private static Result train(SparkSession spark, JavaSparkContext jsc, JobConfig config, PrintWriter out,
+      boolean resume, int partitions, TrainSettings settings, Sequential model) {
+    int[] outShape = model.outputShape();
     JsonLinesWriter metrics = new JsonLinesWriter(config.get(Settings.OUTPUT_METRICS), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     TrainingRun run = TrainingRun.open(jsc, config, resume, out, metrics);

@@ -122,6 +122,11 @@ class KilledTrainingIT {
           .filter(n -> n.endsWith(".ckpt")).toList(), "killed after checkpoint 1, before checkpoint 2");
     }
     assertFalse(Files.exists(dir.resolve("driver-kill.sgru")), "no model from the killed run");
+    // The killed driver could not remove its locks; a run refuses them as stale until they are deleted.
+    for (Path lock : List.of(dir.resolve("driver-kill.sgru.lock"), checkpoints.resolve(TrainJob.CHECKPOINT_LOCK))) {
+      assertTrue(Files.exists(lock), lock + " is left by the killed run");
+      Files.delete(lock);
+    }
 
     List<String> resume = new ArrayList<>(train("driver-kill", extra));
     resume.add(1, "--resume");
