@@ -2,10 +2,13 @@ package sparkgru.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +59,21 @@ class MisleadingDataMessagesTest {
         .replaceAll("(?m)^(a,.*)$", "$1,1"));
     assertError(csv.toUri() + ": the header repeats the column name 'v' (columns 3 and 4, counting from 1); give "
         + "each column its own name", train("twice.csv"));
+  }
+
+  @Test
+  void aZipArchiveGivenAsDataSaysSoAndWhichCompressionsAreRead() throws Exception {
+    Path zip = dir.resolve("series.zip");
+    try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+      out.putNextEntry(new ZipEntry("series.csv"));
+      out.write(series().getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    assertError("data.path " + zip.toUri() + ": file:" + zip + " is a zip archive, which Spark does not read; "
+        + "unzip it, or compress the CSV file with gzip (.gz), bzip2 (.bz2), deflate (.deflate), lz4 (.lz4) or "
+        + "snappy (.snappy), which are read as they are", train("series.zip"));
+    assertError("data.path " + zip.toUri() + ": file:" + zip + " is a zip archive, not a Parquet file: unzip it "
+        + "and give the Parquet files (Parquet compresses within the file)", train("series.zip",
+        "data.source=parquet"));
   }
 }

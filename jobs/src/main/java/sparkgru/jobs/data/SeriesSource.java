@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.jobs.io.CsvInput;
 import sparkgru.jobs.io.ParquetInput;
 
 /**
@@ -105,7 +106,7 @@ public record SeriesSource(String source, String format, String path, boolean he
           seriesColumn, timeColumn, "demo data");
     }
     requireExists(path, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> raw = source.equals("csv") ? spark.read().option("header", String.valueOf(header)).csv(path)
+    Dataset<Row> raw = source.equals("csv") ? CsvInput.read(spark, path, "data.path", header)
         : ParquetInput.read(spark, path, "data.path");
     if (source.equals("csv") && header) {
       requireDistinctNames(spark, raw.columns());
