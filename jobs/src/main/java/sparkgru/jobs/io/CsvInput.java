@@ -7,7 +7,7 @@ import sparkgru.engine.errors.InvalidInputException;
 
 /**
  * CSV input, checked before Spark reads it: no data file (listed as Spark lists them)
- * them) may be a zip archive, which Spark's CSV reader would read as text, one garbled column.
+ * may be a zip archive, which Spark's CSV reader would read as text, one garbled column.
  * Spark reads a compressed CSV file through Hadoop's codec for the file's extension: {@code .gz}
  * (gzip), {@code .bz2} (bzip2), {@code .deflate}, {@code .lz4} and {@code .snappy}. The check
  * reads the first 4 bytes of every file, on the driver.
