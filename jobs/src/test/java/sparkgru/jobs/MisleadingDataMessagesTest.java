@@ -76,4 +76,13 @@ class MisleadingDataMessagesTest {
         + "and give the Parquet files (Parquet compresses within the file)", train("series.zip",
         "data.source=parquet"));
   }
+
+  @Test
+  void anUnreadableTimeIsNamedWithItsRow() throws Exception {
+    Files.writeString(dir.resolve("hours.csv"), "id,t,v\na,2020-01-01 00:00:00,1\na,2020-01-01 25:00:00,2\n"
+        + "a,2020-01-01 02:00:00,3\n");
+    assertError(dir.resolve("hours.csv").toUri() + ": column 't' has an unreadable time '2020-01-01 25:00:00' in the "
+        + "row a,2020-01-01 25:00:00,2 (series a); times must be numbers or date-times like 2016-07-01 00:00:00",
+        train("hours.csv"));
+  }
 }
