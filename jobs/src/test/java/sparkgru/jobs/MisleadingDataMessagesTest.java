@@ -85,4 +85,11 @@ class MisleadingDataMessagesTest {
         + "row a,2020-01-01 25:00:00,2 (series a); times must be numbers or date-times like 2016-07-01 00:00:00",
         train("hours.csv"));
   }
+
+  @Test
+  void namesWithSpacesAreQuoted() throws Exception {
+    Files.writeString(dir.resolve("spaced.csv"), series().replace("id,t,v\n", "id,t, v\n"));
+    assertError(dir.resolve("spaced.csv").toUri() + " has no column 'v'; its columns are ['id', 't', ' v'] (a name "
+        + "in the header begins or ends with spaces: remove them)", train("spaced.csv"));
+  }
 }
