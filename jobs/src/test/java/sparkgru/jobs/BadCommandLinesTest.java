@@ -208,6 +208,32 @@ class BadCommandLinesTest {
     NoPartialOutput.assertOnly(dir, List.of("sequences.sgru", "stateful.sgru"), "export of a stateful model");
   }
 
+  /** With a configuration file, a bad value is blamed on where it came from: the file or a --set. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("blamedSources")
+  void aBadValueNamesTheSourceItCameFrom(String fileEpochs, String setEpochs, String blamed, @TempDir Path dir)
+      throws Exception {
+    Path conf = Files.writeString(dir.resolve("x.conf"), "output.model = " + dir.resolve("out/model.sgru").toUri()
+        + "\noutput.metrics = "
+        + dir.resolve("out/metrics.jsonl").toUri() + "\ncheckpoint.path = " + dir.resolve("checkpoints").toUri()
+        + "\ntrain.epochs = " + fileEpochs + "\n");
+    List<String> args = new ArrayList<>(List.of("train", "--config", conf.toString(), "--set",
+        "train.batch_size=8"));
+    if (setEpochs != null) {
+      args.addAll(List.of("--set", "train.epochs=" + setEpochs));
+    }
+    String[] r = run(args.toArray(new String[0]));
+    assertEquals("2", r[0], r[2]);
+    assertEquals("spark-gru: error: " + blamed.replace("<conf>", conf.toString()) + ": train.epochs must be in [1, "
+        + "1000000], got 0" + System.lineSeparator(), r[2]);
+    NoPartialOutput.assertOnly(dir, List.of("x.conf"), blamed);
+  }
+
+  static Stream<Arguments> blamedSources() {
+    return Stream.of(Arguments.of("3", "0", "--set train.epochs=0"), Arguments.of("0", null, "<conf>"),
+        Arguments.of("0", "0", "--set train.epochs=0"));
+  }
+
   /** Runs the command line: exit status, standard output, standard error. */
   static String[] run(String... args) {
     StringWriter out = new StringWriter();

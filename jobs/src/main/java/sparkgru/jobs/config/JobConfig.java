@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,6 +74,7 @@ public final class JobConfig implements Serializable {
         map.put(k.trim(), p.getProperty(k).trim());
       }
     }
+    Map<String, String> file = new TreeMap<>(map);
     for (String o : overrides) {
       int eq = o.indexOf('=');
       if (eq <= 0) {
@@ -83,7 +85,50 @@ public final class JobConfig implements Serializable {
     try {
       return new JobConfig(map);
     } catch (InvalidInputException e) {
-      throw new InvalidInputException((origin == null ? "" : origin + ": ") + e.getMessage(), e);
+      String blamed = origin == null ? null
+          : culprit(file, map, overrides).map(o -> "--set " + o).orElse(origin);
+      throw new InvalidInputException((blamed == null ? "" : blamed + ": ") + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The override a configuration's error comes from: the last override (in command-line order)
+   * without which, its key taking its default, the configuration is valid; else, when the file
+   * alone is valid, the first override whose addition in command-line order makes it invalid;
+   * empty when the file alone is invalid too, so that the file is to blame.
+   */
+  private static Optional<String> culprit(Map<String, String> file, Map<String, String> all,
+      List<String> overrides) {
+    for (int i = overrides.size() - 1; i >= 0; i--) {
+      Map<String, String> without = new TreeMap<>(all);
+      without.remove(key(overrides.get(i)));
+      if (valid(without)) {
+        return Optional.of(overrides.get(i).trim());
+      }
+    }
+    Map<String, String> map = new TreeMap<>(file);
+    if (!valid(map)) {
+      return Optional.empty();
+    }
+    for (String o : overrides) {
+      map.put(key(o), o.substring(o.indexOf('=') + 1).trim());
+      if (!valid(map)) {
+        return Optional.of(o.trim());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String key(String override) {
+    return override.substring(0, override.indexOf('=')).trim();
+  }
+
+  private static boolean valid(Map<String, String> map) {
+    try {
+      new JobConfig(map);
+      return true;
+    } catch (InvalidInputException e) {
+      return false;
     }
   }
 

@@ -123,12 +123,20 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     }
   }
 
-  /** Fails naming the first of {@code wanted} that {@code data} lacks, and the columns it has. */
+  /**
+   * Fails naming the first of {@code wanted} that {@code data} lacks, and the columns it has: each
+   * in quotes when a name begins or ends with white space, which the plain list would hide.
+   */
   static void requireColumns(Dataset<Row> data, List<String> wanted, String origin) {
     List<String> available = Arrays.asList(data.columns());
     for (String c : wanted) {
       if (!available.contains(c)) {
-        throw new InvalidInputException(origin + " has no column '" + c + "'; its columns are " + available);
+        boolean padded = available.stream().anyMatch(a -> !a.equals(a.strip()));
+        String names = padded ? available.stream().map(a -> "'" + a + "'").toList().toString()
+            : available.toString();
+        throw new InvalidInputException(origin + " has no column '" + c + "'; its columns are " + names
+            + (padded && available.stream().anyMatch(a -> a.strip().equals(c)) ? " (a name in the header begins or "
+            + "ends with spaces: remove them)" : ""));
       }
     }
   }

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -29,6 +31,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.jobs.io.CsvInput;
 import sparkgru.jobs.io.ParquetInput;
 
 /**
@@ -103,8 +106,11 @@ public record SeriesSource(String source, String format, String path, boolean he
           seriesColumn, timeColumn, "demo data");
     }
     requireExists(path, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> raw = source.equals("csv") ? spark.read().option("header", String.valueOf(header)).csv(path)
+    Dataset<Row> raw = source.equals("csv") ? CsvInput.read(spark, path, "data.path", header)
         : ParquetInput.read(spark, path, "data.path");
+    if (source.equals("csv") && header) {
+      requireDistinctNames(spark, raw.columns());
+    }
     Table table = switch (format) {
       case "long" -> new Table(raw, seriesColumn, timeColumn, path);
       case "wide" -> wide(spark, raw);
@@ -190,6 +196,42 @@ public record SeriesSource(String source, String format, String path, boolean he
         .withColumn(time, col(time).cast(DataTypes.LongType))
         .drop("_last");
     return new Table(present, seriesColumn, time, path);
+  }
+
+  /**
+   * Fails when the CSV header names a column twice. Spark renames the second and later copies of a
+   * name (compared without case) to the name followed by the column's index, so a header that
+   * repeats {@code v} reads as columns {@code v2, v3}; only a name that ends with its own index can be
+   * such a copy, and only then is the header line itself read to tell.
+   */
+  private void requireDistinctNames(SparkSession spark, String[] columns) {
+    boolean renamed = false;
+    for (int i = 0; i < columns.length && !renamed; i++) {
+      renamed = columns[i].endsWith(Integer.toString(i));
+    }
+    if (!renamed) {
+      return;
+    }
+    List<Row> first = spark.read().option("header", "false").csv(path).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      return;
+    }
+    Row names = first.get(0);
+    Map<String, List<Integer>> positions = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (!names.isNullAt(i)) {
+        positions.computeIfAbsent(names.getString(i).toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(i);
+      }
+    }
+    for (List<Integer> at : positions.values()) {
+      if (at.size() > 1) {
+        List<String> numbered = at.stream().map(i -> Integer.toString(i + 1)).toList();
+        String where = String.join(", ", numbered.subList(0, numbered.size() - 1)) + " and "
+            + numbered.get(numbered.size() - 1);
+        throw new InvalidInputException(path + ": the header repeats the column name '" + names.getString(at.get(0))
+            + "' (columns " + where + ", counting from 1); give each column its own name");
+      }
+    }
   }
 
   /** Fails with a clear message when {@code path} matches no file. */

@@ -100,11 +100,22 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
             + bad.get(0).getAs(c) + "' (series " + bad.get(0).getAs(series) + ", time " + bad.get(0).getAs(time) + ")");
       }
     }
+    List<Row> unreadable = rows.filter(col(series).isNotNull().and(t.isNull())).limit(1).collectAsList();
+    if (!unreadable.isEmpty()) {
+      Row r = unreadable.get(0);
+      Object value = r.getAs(time);
+      List<String> cells = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) {
+        cells.add(r.isNullAt(i) ? "" : String.valueOf(r.get(i)));
+      }
+      throw new InvalidInputException(origin + ": column '" + time + "' has " + (value == null ? "no time"
+          : "an unreadable time '" + value + "'") + " in the row " + String.join(",", cells) + " (series "
+          + r.getAs(series) + "); times must be numbers or date-times like 2016-07-01 00:00:00");
+    }
     Dataset<Row> typed = rows.select(cols.toArray(new Column[0]));
-    List<Row> badTime = typed.filter(col(time).isNull().or(col(series).isNull())).limit(1).collectAsList();
+    List<Row> badTime = typed.filter(col(series).isNull()).limit(1).collectAsList();
     if (!badTime.isEmpty()) {
-      throw new InvalidInputException(origin + ": a row has no series id or an unreadable time (series "
-          + badTime.get(0).get(0) + "); times must be numbers or date-times like 2016-07-01 00:00:00");
+      throw new InvalidInputException(origin + ": a row has no series id in column '" + series + "'");
     }
     return typed;
   }

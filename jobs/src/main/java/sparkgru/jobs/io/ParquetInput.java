@@ -2,13 +2,9 @@ package sparkgru.jobs.io;
 
 import java.io.IOException;
 import java.util.Arrays;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -33,35 +29,7 @@ public final class ParquetInput {
 
   /** The rows of the Parquet input {@code path}, given as {@code key} (named in messages). */
   public static Dataset<Row> read(SparkSession spark, String path, String key) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(conf);
-      FileStatus[] matches = fs.globStatus(p);
-      if (matches == null || matches.length == 0) {
-        throw new InvalidInputException(key + " " + path + " does not exist (or matches no file)");
-      }
-      // As Spark: a glob's matches are listed like a directory's files, a path given as is is read as is.
-      boolean glob = path.chars().anyMatch(c -> "{}[]*?\\".indexOf(c) >= 0);
-      for (FileStatus match : matches) {
-        if (glob && skipped(match.getPath().getName())) {
-          continue;
-        }
-        if (match.isDirectory()) {
-          RemoteIterator<LocatedFileStatus> files = fs.listFiles(match.getPath(), true);
-          while (files.hasNext()) {
-            LocatedFileStatus f = files.next();
-            if (!hidden(match.getPath(), f.getPath())) {
-              requireParquet(fs, f, key, path);
-            }
-          }
-        } else {
-          requireParquet(fs, match, key, path);
-        }
-      }
-    } catch (IOException e) {
-      throw new InvalidInputException(key + " " + path + " cannot be read: " + e.getMessage(), e);
-    }
+    DataFiles.check(spark, path, key, (fs, file) -> requireParquet(fs, file, key, path));
     try {
       return spark.read().parquet(path);
     } catch (Exception e) {
@@ -71,21 +39,9 @@ public final class ParquetInput {
     }
   }
 
-  /** Whether a file under {@code root} lies in (or is) a file or directory Spark skips by its name. */
-  private static boolean hidden(Path root, Path file) {
-    for (Path p = file; p != null && !p.equals(root); p = p.getParent()) {
-      if (skipped(p.getName())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Whether Spark skips a file or directory of this name when it lists an input (its own rule). */
   static boolean skipped(String name) {
-    boolean exclude = name.startsWith("_") && !name.contains("=") || name.startsWith(".")
-        || name.endsWith("._COPYING_");
-    return exclude && !name.startsWith("_common_metadata") && !name.startsWith("_metadata");
+    return DataFiles.skipped(name);
   }
 
   private static void requireParquet(FileSystem fs, FileStatus file, String key, String path) throws IOException {
@@ -101,6 +57,10 @@ public final class ParquetInput {
         in.readFully(0, head);
         in.readFully(length - 4, tail);
       }
+    }
+    if (DataFiles.isZip(head)) {
+      throw new InvalidInputException(key + " " + path + ": " + file.getPath() + " is a zip archive, not a Parquet "
+          + "file: unzip it and give the Parquet files (Parquet compresses within the file)");
     }
     if (!Arrays.equals(head, MAGIC) || !Arrays.equals(tail, MAGIC)) {
       throw new InvalidInputException(key + " " + path + ": " + file.getPath() + " is not a Parquet file: it does "

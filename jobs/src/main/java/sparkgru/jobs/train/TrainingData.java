@@ -28,6 +28,7 @@ import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowChunk;
 import sparkgru.jobs.data.WindowReport;
 import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.io.CsvInput;
 import sparkgru.jobs.io.ParquetInput;
 
 /**
@@ -62,7 +63,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       origin = config.get(Settings.DATA_PATH);
       SeriesSource.requireExists(origin, spark.sparkContext().hadoopConfiguration());
       rows = config.get(Settings.DATA_SOURCE).equals("csv")
-          ? spark.read().option("header", config.get(Settings.DATA_HEADER)).csv(origin)
+          ? CsvInput.read(spark, origin, "data.path", config.get(Settings.DATA_HEADER))
           : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
