@@ -10,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
@@ -21,9 +25,13 @@ import sparkgru.jobs.train.TrainJob;
  * A real multi-JVM Spark standalone cluster on loopback ({@link StandaloneCluster}): the train job
  * submitted with {@code spark-submit} and the shaded jar to two single-core executors, and the
  * model compared with a {@code local[2]} run of the same configuration: the same weights, bit for
- * bit.
+ * bit. Both executors must have finished tasks.
  */
 class StandaloneClusterIT {
+  /** The driver's line for a task done: group 1 the executor that ran it. */
+  private static final Pattern FINISHED_TASK = Pattern.compile(
+      "Finished task \\S+ in stage \\S+ \\(TID \\d+\\) in \\d+ ms on \\S+ \\(executor (\\S+)\\)");
+
   @TempDir
   Path dir;
 
@@ -44,6 +52,13 @@ class StandaloneClusterIT {
       assertEquals(0, driver.exitValue(), "spark-submit failed:\n" + StandaloneCluster.tail(log));
       assertTrue(log.contains("Epoch 2/2 - loss: "), StandaloneCluster.tail(log));
       assertTrue(Files.list(dir.resolve("work")).findAny().isPresent(), "executors ran in the worker's JVMs");
+      Set<String> executors = new TreeSet<>();
+      Matcher finished = FINISHED_TASK.matcher(log);
+      while (finished.find()) {
+        executors.add(finished.group(1));
+      }
+      assertEquals(2, executors.size(), "tasks finished on both executors, found " + executors + ":\n"
+          + StandaloneCluster.tail(log));
     }
 
     List<String> local = new ArrayList<>(settings);

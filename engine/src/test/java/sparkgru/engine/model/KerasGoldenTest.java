@@ -3,14 +3,18 @@ package sparkgru.engine.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.opentest4j.AssertionFailedError;
 import sparkgru.engine.layers.GruLayer;
 import sparkgru.engine.layers.Layer;
 import sparkgru.engine.linalg.Tensor;
@@ -181,9 +185,19 @@ class KerasGoldenTest {
     }
   }
 
+  @Test
+  void assertCloseFailsOnNaNAndInfinity() {
+    GoldenFile.Values expected = new GoldenFile.Values(new int[] {3}, new double[] {1, -2, 3});
+    for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+      AssertionFailedError error = assertThrows(AssertionFailedError.class,
+          () -> assertClose("output", expected, new float[] {1, bad, 3}, FORWARD_TOLERANCE), "got " + bad);
+      assertEquals("output: got " + bad + " at 1, expected -2.0", error.getMessage());
+    }
+  }
+
   /**
    * Asserts |a - e| &lt;= tol * max(|e|, 0.01 * max|e|) element-wise, i.e. relative error with an
-   * absolute floor at a hundredth of the tensor's largest value.
+   * absolute floor at a hundredth of the tensor's largest value. A NaN or infinity on either side fails.
    */
   static void assertClose(String what, GoldenFile.Values expected, float[] actual, double tolerance) {
     double[] e = expected.data();
@@ -197,6 +211,9 @@ class KerasGoldenTest {
     int worstAt = -1;
     for (int i = 0; i < e.length; i++) {
       double err = Math.abs(actual[i] - e[i]) / Math.max(Math.abs(e[i]), floor);
+      if (!Double.isFinite(err)) { // a NaN compares false with every bound: it must fail here, not slip past them
+        fail(what + ": got " + actual[i] + " at " + i + ", expected " + e[i]);
+      }
       if (err > worst) {
         worst = err;
         worstAt = i;

@@ -10,8 +10,8 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import sparkgru.jobs.SharedDatasets;
 import sparkgru.jobs.SparkTestSession;
 
 /** Scalers are fitted on each series' training rows only, and invert exactly. */
@@ -60,8 +60,7 @@ class ScalerTest {
 
   @Test
   void etth1StandardScalingMatchesTheTrainingSplitsStatistics() throws Exception {
-    Path file = Path.of("..", "..", "shared", "datasets", "etdataset", "ETTh1.csv");
-    Assumptions.assumeTrue(Files.exists(file), "the shared data sets sit beside the checkout in CI and sessions");
+    Path file = SharedDatasets.file("etdataset/ETTh1.csv");
     List<String> lines = Files.readAllLines(file);
     double sum = 0;
     double sq = 0;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,8 +17,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import sparkgru.jobs.SharedDatasets;
 import sparkgru.jobs.SparkTestSession;
 
 /** Forecasting windows: contents, series and gap boundaries, short series, missing values, real data. */
@@ -186,8 +185,7 @@ class SlidingWindowsTest {
 
   @Test
   void etth1InformerWindowsFromTheRealFile() {
-    Path file = Path.of("..", "..", "shared", "datasets", "etdataset", "ETTh1.csv");
-    Assumptions.assumeTrue(Files.exists(file), "the shared data sets sit beside the checkout in CI and sessions");
+    Path file = SharedDatasets.file("etdataset/ETTh1.csv");
     Dataset<Row> raw = SparkTestSession.get().read().option("header", "true").csv(file.toString())
         .withColumn("series", lit("ETTh1"));
     List<String> cols = List.of("HUFL", "HULL", "MUFL", "MULL", "LUFL", "LULL", "OT");

@@ -30,12 +30,15 @@ import sparkgru.jobs.train.TrainJob;
  * the appearance of its hidden staging directory beside the output path to the line reporting the
  * output written, as long as that took an undisturbed run):
  * after every kill the output path does not exist or holds exactly the undisturbed run's output,
- * for a CSV file and a Parquet directory. The hidden staging directories that killed runs leave
- * beside the path do not stop a later run from writing the same output.
+ * for a CSV file and a Parquet directory. At least one kill must land before the output is in
+ * place; until one does, kills are retried at other moments, up to {@link #MAX_KILLS}. The hidden
+ * staging directories that killed runs leave beside the path do not stop a later run from writing
+ * the same output.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KilledForecastIT {
   private static final int KILLS = 3;
+  private static final int MAX_KILLS = 9;
 
   @TempDir
   static Path dir;
@@ -83,13 +86,14 @@ class KilledForecastIT {
     Path target = Files.createDirectories(dir.resolve("killed")).resolve(name);
     int duringWrite = 0;
     int complete = 0;
-    for (int k = 0; k < KILLS; k++) {
+    int k = 0;
+    for (; k < KILLS || duringWrite == 0 && k < MAX_KILLS; k++) {
       int stagingBefore = staging(target).size();
       Run run = start(target);
       // Kills spread from the moment Spark creates the staging directory to the moment the run
       // reported its output in place, as long as that took the undisturbed run.
       long start = awaitStaging(target, run, stagingBefore);
-      TimeUnit.NANOSECONDS.sleep(Math.max(0, start + writing * (2 * k + 1) / (2 * KILLS) - System.nanoTime()));
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, start + (long) (writing * moment(k)) - System.nanoTime()));
       run.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
       run.process.destroyForcibly();
       assertTrue(run.process.waitFor(30, TimeUnit.SECONDS), "the forecast died");
@@ -103,14 +107,28 @@ class KilledForecastIT {
       }
     }
     System.out.println("KilledForecastIT " + name + ": " + expected.size() + " rows, undisturbed write " + writing
-        / 1_000_000 + " ms; of " + KILLS + " kills " + duringWrite + " found no output (killed mid-write), "
+        / 1_000_000 + " ms; of " + k + " kills " + duringWrite + " found no output (killed mid-write), "
         + complete + " the whole output");
+    assertTrue(duringWrite > 0, "none of " + k + " kills landed before the output was in place, so the write's "
+        + "atomicity went untested");
     assertTrue(staging(target).size() >= duringWrite, "every kill mid-write left its staging directory beside");
 
     Run again = start(target);
     assertTrue(again.process.waitFor(5, TimeUnit.MINUTES), "the forecast beside the leftovers finished");
     assertEquals(0, again.process.exitValue(), again.output());
     assertEquals(expected, contents(target), "the run after the kills writes the same output");
+  }
+
+  /**
+   * When kill {@code k} comes, as a fraction of the undisturbed write: the first {@link #KILLS} evenly spread, later
+   * ones along the golden-ratio sequence, which never repeats a moment.
+   */
+  static double moment(int k) {
+    if (k < KILLS) {
+      return (2 * k + 1) / (2.0 * KILLS);
+    }
+    double m = (k - KILLS + 1) * 0.6180339887498949;
+    return m - Math.floor(m);
   }
 
   /**

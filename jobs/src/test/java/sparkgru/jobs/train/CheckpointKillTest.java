@@ -24,9 +24,12 @@ import sparkgru.engine.model.Sequential;
 /**
  * A JVM writing checkpoints is killed with SIGKILL at different moments of a write: every file
  * with a checkpoint's name loads whole, and the newest is at least the last one reported done.
+ * At least one kill must land inside the file write itself (its temporary file left behind);
+ * until one does, kills are retried at other moments, up to {@link #MAX_ATTEMPTS}.
  */
 class CheckpointKillTest {
   private static final int ATTEMPTS = 8;
+  private static final int MAX_ATTEMPTS = 32;
 
   @TempDir
   Path dir;
@@ -63,7 +66,8 @@ class CheckpointKillTest {
   void aKillDuringACheckpointWriteLeavesEveryCheckpointFileLoadable() throws Exception {
     int n = spec().build(1).parameters().size();
     int killedMidWrite = 0;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+    int attempt = 0;
+    for (; attempt < ATTEMPTS || killedMidWrite == 0 && attempt < MAX_ATTEMPTS; attempt++) {
       Path target = dir.resolve("run" + attempt);
       Process victim = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), CheckpointKillTest.class.getName(), target.toUri().toString())
@@ -81,7 +85,7 @@ class CheckpointKillTest {
             } else if (lastDone == 2) {
               // Kills spread over one checkpoint's period: serialising, then writing the file.
               long period = System.nanoTime() - firstDone;
-              TimeUnit.NANOSECONDS.sleep(period * (2 * attempt + 1) / (2 * ATTEMPTS));
+              TimeUnit.NANOSECONDS.sleep((long) (period * moment(attempt)));
               victim.destroyForcibly();
               break;
             }
@@ -110,8 +114,21 @@ class CheckpointKillTest {
         }
       }
     }
-    // A temporary file left behind shows a kill landed inside the file write (timing-dependent).
-    System.out.println("CheckpointKillTest: " + killedMidWrite + " of " + ATTEMPTS + " kills landed inside a file "
+    System.out.println("CheckpointKillTest: " + killedMidWrite + " of " + attempt + " kills landed inside a file "
         + "write");
+    assertTrue(killedMidWrite > 0, "none of " + attempt + " kills landed inside a checkpoint's file write (no "
+        + "temporary file left behind), so the write's atomicity went untested");
+  }
+
+  /**
+   * When kill {@code attempt} comes, as a fraction of a checkpoint's period: the first {@link #ATTEMPTS} evenly
+   * spread, later ones along the golden-ratio sequence, which never repeats a moment.
+   */
+  static double moment(int attempt) {
+    if (attempt < ATTEMPTS) {
+      return (2 * attempt + 1) / (2.0 * ATTEMPTS);
+    }
+    double m = (attempt - ATTEMPTS + 1) * 0.6180339887498949;
+    return m - Math.floor(m);
   }
 }

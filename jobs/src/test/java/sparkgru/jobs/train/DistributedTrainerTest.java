@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
@@ -137,6 +138,10 @@ class DistributedTrainerTest {
     assertTrue(h.get("loss_spread")[0] >= 0 && h.get("samples_per_s")[0] > 0);
     assertTrue(h.epochs().get(0).keySet().containsAll(List.of("loss", "mae", "rmse", "samples_per_s", "epoch_seconds",
         "averaging_seconds", "loss_spread")), h.epochs().get(0).keySet().toString());
+    for (Map<String, Double> epoch : h.epochs()) {
+      double averaging = epoch.get("averaging_seconds");
+      assertTrue(averaging > 0 && averaging <= epoch.get("epoch_seconds"), "averaging within the epoch: " + epoch);
+    }
   }
 
   @Test
