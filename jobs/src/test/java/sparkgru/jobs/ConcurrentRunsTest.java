@@ -28,19 +28,10 @@ class ConcurrentRunsTest {
 
   /** A series run of {@code data/h.csv}, writing {@code out/model.sgru}, its metrics and checkpoints. */
   private List<String> train(String... sets) {
-    List<String> keys = new ArrayList<>(List.of("data.source=csv", "data.format=long", "data.feature_columns=v",
-        "data.target_columns=v", "data.path=" + dir.resolve("data/h.csv").toUri(), "window.lookback=4",
-        "window.horizon=1", "model.layer.0.units=3", "train.epochs=1",
-        "output.model=" + dir.resolve("out/model.sgru").toUri(),
-        "output.metrics=" + dir.resolve("out/metrics.jsonl").toUri(),
-        "checkpoint.path=" + dir.resolve("checkpoints").toUri()));
+    List<String> keys = new ArrayList<>(List.of("window.lookback=4", "window.horizon=1", "model.layer.0.units=3",
+        "train.epochs=1"));
     keys.addAll(List.of(sets));
-    List<String> args = new ArrayList<>(List.of("train"));
-    for (String k : keys) {
-      args.add("--set");
-      args.add(k);
-    }
-    return args;
+    return OverlappingOutputsTest.train(dir, keys.toArray(String[]::new));
   }
 
   private void data(String badRow) throws Exception {

@@ -29,7 +29,7 @@ import sparkgru.jobs.data.Scaler;
  */
 class OverlappingOutputsTest {
   /** A series run of {@code data/h.csv} in the run's directory, writing under {@code out/}. */
-  private static List<String> train(Path dir, String... sets) {
+  static List<String> train(Path dir, String... sets) {
     List<String> keys = new ArrayList<>(List.of("data.source=csv", "data.format=long", "data.feature_columns=v",
         "data.target_columns=v", "data.path=" + dir.resolve("data/h.csv").toUri(),
         "output.model=" + dir.resolve("out/model.sgru").toUri(),

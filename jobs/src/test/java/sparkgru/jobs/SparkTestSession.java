@@ -3,7 +3,11 @@ package sparkgru.jobs;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-/** One local Spark session per test JVM (starting Spark costs seconds), stopped at exit. */
+/**
+ * One local Spark session per test JVM (starting Spark costs seconds), stopped at exit. A command
+ * run in the test JVM (train, forecast, ...) joins this session and stops it when it ends, as it
+ * stops its own; the next test then starts a fresh one.
+ */
 public final class SparkTestSession {
   private static SparkSession session;
 
@@ -11,7 +15,8 @@ public final class SparkTestSession {
 
   /** The shared {@code local[2, 2]} session: two threads, and a failed task is retried once. */
   public static synchronized SparkSession get() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
+      boolean first = session == null;
       session = SparkSession.builder().master("local[2,2]").appName("spark-gru-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "4")
@@ -19,9 +24,15 @@ public final class SparkTestSession {
           .config("spark.driver.host", "127.0.0.1")
           .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
-      Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+      if (first) {
+        Runtime.getRuntime().addShutdownHook(new Thread(SparkTestSession::stop));
+      }
     }
     return session;
+  }
+
+  private static synchronized void stop() {
+    session.stop();
   }
 
   /** The Java view of the shared context. */
