@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ class ExecutorErrorsTest {
   private static final Map<String, String[]> RUNS = new LinkedHashMap<>();
   private static String log;
 
-  @BeforeAll
-  static void runTheDriver() throws Exception {
+  /** Eight sequences of four steps, then a second step 0 of id0: an error only a task finds. */
+  static void writeDuplicateStepCsv(Path file) throws IOException {
     StringBuilder csv = new StringBuilder("seq,t,x0,x1,y\n");
     for (int s = 0; s < 8; s++) {
       for (int t = 0; t < 4; t++) {
@@ -45,7 +46,12 @@ class ExecutorErrorsTest {
       }
     }
     csv.append("id0,0,0.1,0.2,0.3\n");
-    Files.writeString(dir.resolve("data.csv"), csv.toString());
+    Files.writeString(file, csv.toString());
+  }
+
+  @BeforeAll
+  static void runTheDriver() throws Exception {
+    writeDuplicateStepCsv(dir.resolve("data.csv"));
     List<String> cmd = new ArrayList<>(StandaloneCluster.java());
     cmd.addAll(List.of("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2.properties").toAbsolutePath()
         .toUri(), "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")), "-cp", System.getProperty("java.class.path"), LocalClusterDriver.class.getName(), dir.toString()));

@@ -30,14 +30,7 @@ class LauncherLogTest {
 
   @Test
   void aDataErrorOnAnExecutorPrintsItsLineOnlyAndLogsTheStackTraceToTheLogFile() throws Exception {
-    StringBuilder csv = new StringBuilder("seq,t,x0,x1,y\n");
-    for (int s = 0; s < 8; s++) {
-      for (int t = 0; t < 4; t++) {
-        csv.append("id").append(s).append(',').append(t).append(",0.1,0.2,0.3\n");
-      }
-    }
-    csv.append("id0,0,0.1,0.2,0.3\n");
-    Files.writeString(dir.resolve("data.csv"), csv.toString());
+    ExecutorErrorsTest.writeDuplicateStepCsv(dir.resolve("data.csv"));
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> cmd = new ArrayList<>(StandaloneCluster.java());
     cmd.addAll(List.of("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2.properties").toAbsolutePath(),
