@@ -13,7 +13,7 @@ import java.util.function.Function;
  * Where a model came from: the object {@code provenance} of a model file's header (and of each
  * checkpoint's model). Every field is optional, null when not recorded: a train job's model
  * records the versions, data, seed, partitions, configuration, time and history (and, for
- * forecasting, the scaling and window count); the MLlib estimator's also the shape of its
+ * forecasting, the scaling, window count and time steps); the MLlib estimator's also the shape of its
  * labels; a Keras import only its source.
  *
  * <p>{@link #toJson()} writes the recorded fields in the order of the components below, under
@@ -24,6 +24,8 @@ import java.util.function.Function;
  * @param scaling         [scaling] the fitted scaling of a forecasting model, as JSON values
  *                        (maps, lists, strings, numbers) in the jobs' scaler's layout
  * @param trainingWindows [training_windows] the forecasting windows it trained on
+ * @param timeSteps       [time_steps] the time steps of a forecasting model's training series, as
+ *                        JSON values in the jobs' layout
  * @param predictionShape [prediction_shape] what the MLlib estimator's labels held: scalar,
  *                        vector or sequence
  * @param engineVersion   [engine] the engine's version, {@link Version#NAME}
@@ -41,14 +43,14 @@ import java.util.function.Function;
  *                        archive, as JSON values
  * @param other           the keys this version does not know, in the order read
  */
-public record Provenance(Object scaling, Long trainingWindows, String predictionShape, String engineVersion,
-    String sparkVersion, String javaVersion, String dataOrigin, Long seed, Integer partitions,
+public record Provenance(Object scaling, Long trainingWindows, Object timeSteps, String predictionShape,
+    String engineVersion, String sparkVersion, String javaVersion, String dataOrigin, Long seed, Integer partitions,
     Map<String, String> config, Instant created, List<Map<String, Double>> history, String source,
     Object kerasMetadata, Map<String, Object> other) {
 
   /** Nothing recorded. */
   public static final Provenance NONE = new Provenance(null, null, null, null, null, null, null, null, null, null,
-      null, null, null, null, Map.of());
+      null, null, null, null, null, Map.of());
 
   /** Copies the maps and lists, keeping their order. */
   public Provenance {
@@ -63,20 +65,26 @@ public record Provenance(Object scaling, Long trainingWindows, String prediction
 
   /** The provenance of a model imported from a Keras file; {@code kerasMetadata} may be null. */
   public static Provenance imported(String source, Object kerasMetadata) {
-    return new Provenance(null, null, null, null, null, null, null, null, null, null, null, null, source,
+    return new Provenance(null, null, null, null, null, null, null, null, null, null, null, null, null, source,
         kerasMetadata, Map.of());
   }
 
   /** This with the fitted scaling (as JSON values) and the windows a forecasting model trains on. */
   public Provenance withScaling(Object scaling, long trainingWindows) {
-    return new Provenance(scaling, trainingWindows, predictionShape, engineVersion, sparkVersion, javaVersion,
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
+        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
+  }
+
+  /** This with the time steps (as JSON values) of a forecasting model's training series. */
+  public Provenance withTimeSteps(Object steps) {
+    return new Provenance(scaling, trainingWindows, steps, predictionShape, engineVersion, sparkVersion, javaVersion,
         dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
   }
 
   /** This with the shape of the labels the MLlib estimator fitted on. */
   public Provenance withPredictionShape(String shape) {
-    return new Provenance(scaling, trainingWindows, shape, engineVersion, sparkVersion, javaVersion, dataOrigin, seed,
-        partitions, config, created, history, source, kerasMetadata, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, shape, engineVersion, sparkVersion, javaVersion,
+        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
   }
 
   /**
@@ -85,15 +93,15 @@ public record Provenance(Object scaling, Long trainingWindows, String prediction
    */
   public Provenance withRun(String spark, String data, long trainingSeed, int sparkPartitions,
       Map<String, String> effectiveConfig) {
-    return new Provenance(scaling, trainingWindows, predictionShape, Version.NAME, spark,
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, Version.NAME, spark,
         System.getProperty("java.version"), data, trainingSeed, sparkPartitions, effectiveConfig, created, history,
         source, kerasMetadata, other);
   }
 
   /** This with when training ended and each epoch's logs. */
   public Provenance withOutcome(Instant ended, List<Map<String, Double>> epochs) {
-    return new Provenance(scaling, trainingWindows, predictionShape, engineVersion, sparkVersion, javaVersion,
-        dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
+        javaVersion, dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, other);
   }
 
   /** The JSON object of a model file's header: the recorded fields, then the other keys. */
@@ -101,6 +109,7 @@ public record Provenance(Object scaling, Long trainingWindows, String prediction
     Map<String, Object> out = new LinkedHashMap<>();
     put(out, "scaling", scaling);
     put(out, "training_windows", trainingWindows);
+    put(out, "time_steps", timeSteps);
     put(out, "prediction_shape", predictionShape);
     put(out, "engine", engineVersion);
     put(out, "spark", sparkVersion);
@@ -135,6 +144,7 @@ public record Provenance(Object scaling, Long trainingWindows, String prediction
     Map<String, Object> other = new LinkedHashMap<>();
     map.forEach((k, v) -> other.put(String.valueOf(k), v));
     return new Provenance(take(other, "scaling", v -> v), take(other, "training_windows", Provenance::whole),
+        take(other, "time_steps", v -> v),
         take(other, "prediction_shape", Provenance::text), take(other, "engine", Provenance::text),
         take(other, "spark", Provenance::text), take(other, "java", Provenance::text),
         take(other, "data", Provenance::text), take(other, "seed", Provenance::whole),

@@ -18,6 +18,9 @@ import sparkgru.engine.io.Json;
  */
 class ProvenanceTest {
   private static final Map<String, Object> SCALING = scaling();
+  /** Time steps as the jobs record them (JSON numbers read back as doubles). */
+  private static final Map<String, Object> STEPS = new LinkedHashMap<>(Map.of("smallest", 3600.0, "largest", 3600.0,
+      "unit", "seconds"));
   private static final Map<String, String> CONFIG = new TreeMap<>(Map.of("train.seed", "7", "data.format", "long",
       "model.layer.0.units", "32"));
   private static final Instant CREATED = Instant.parse("2026-03-01T12:34:56.789012Z");
@@ -72,7 +75,8 @@ class ProvenanceTest {
     Map<String, Object> series = new LinkedHashMap<>();
     series.put("scaling", SCALING);
     series.put("training_windows", 4567L);
-    Provenance forecasting = run(Provenance.NONE.withScaling(SCALING, 4567L));
+    series.put("time_steps", STEPS);
+    Provenance forecasting = run(Provenance.NONE.withScaling(SCALING, 4567L).withTimeSteps(STEPS));
     assertEquals(Json.write(untyped(series, false)), Json.write(forecasting.toJson()), "a checkpoint's");
     assertEquals(Json.write(untyped(series, true)),
         Json.write(forecasting.withOutcome(CREATED, history()).toJson()), "a forecasting model's");
@@ -88,7 +92,8 @@ class ProvenanceTest {
 
   @Test
   void theJsonReadsBackAsTheSameProvenanceAndText() {
-    Provenance p = run(Provenance.NONE.withScaling(SCALING, 4567L)).withOutcome(CREATED, history());
+    Provenance p = run(Provenance.NONE.withScaling(SCALING, 4567L).withTimeSteps(STEPS)).withOutcome(CREATED,
+        history());
     String text = Json.write(p.toJson());
     Provenance read = Provenance.fromJson(Json.parse(text));
     assertEquals(p, read);

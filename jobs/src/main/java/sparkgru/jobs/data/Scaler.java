@@ -30,16 +30,28 @@ import sparkgru.engine.errors.InvalidInputException;
  * {@code max_abs} (0, max |v|, the LSTNet protocol's scaling), and one
  * pair of numbers for all values ({@code global}), per column, or per series and column. A
  * constant stretch gets scale 1. The fitted numbers are plain data, stored with the model so the
- * forecast job can invert them.
+ * forecast job can invert them. Fitting also records the range of the training values under each
+ * key (whatever the method, {@code none} included): what the model saw, against which the
+ * forecast job measures how far new inputs lie outside it.
+ *
+ * <p>A series the fitted per-series scaling does not know (one added after training) can be
+ * scaled on its own rows with {@link #fitSeries}, the same statistics computed in Java.
  *
  * @param method  none, standard, min_max or max_abs
  * @param scope   global, per_column or per_series
  * @param columns the scaled columns
  * @param params  {@link #key} to {shift, scale}
+ * @param ranges  {@link #key} to {min, max} of the training values; empty for a scaler read from a
+ *                file that does not record them
  */
-public record Scaler(Method method, Scope scope, List<String> columns, Map<String, double[]> params)
-    implements Serializable {
+public record Scaler(Method method, Scope scope, List<String> columns, Map<String, double[]> params,
+    Map<String, double[]> ranges) implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** A scaler without recorded training ranges. */
+  public Scaler(Method method, Scope scope, List<String> columns, Map<String, double[]> params) {
+    this(method, scope, columns, params, Map.of());
+  }
 
   /** How values are scaled. */
   public enum Method { NONE, STANDARD, MIN_MAX, MAX_ABS }
@@ -79,34 +91,39 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
    * restricted to each series' training rows under {@code split}.
    */
   public Scaler fit(Dataset<Row> typed, String seriesColumn, String timeColumn, ChronologicalSplit split) {
-    if (method == Method.NONE) {
-      return this;
-    }
     Dataset<Row> ranked = typed
         .withColumn("_row", row_number().over(Window.partitionBy(col(seriesColumn)).orderBy(col(timeColumn))))
         .withColumn("_n", count(lit(1)).over(Window.partitionBy(col(seriesColumn))));
     Dataset<Row> train = ranked.filter(trainRows(split, timeColumn));
     if (scope == Scope.GLOBAL) {
-      return new Scaler(method, scope, columns, Map.of("*", global(train)));
+      Row r = global(train);
+      return new Scaler(method, scope, columns, method == Method.NONE ? Map.of() : Map.of("*", shiftAndScale(r, 0)
+          .params()), Map.of("*", new double[] {r.getDouble(2), r.getDouble(3)}));
     }
     Map<String, double[]> fitted = new LinkedHashMap<>();
+    Map<String, double[]> seen = new LinkedHashMap<>();
     for (String c : columns) {
       List<Column> aggs = List.of(mean(col(c)), stddev_pop(col(c)), min(col(c)), max(col(c)), max(abs(col(c))));
-      List<Row> rows = scope == Scope.PER_COLUMN
-          ? train.agg(aggs.get(0), aggs.subList(1, 5).toArray(new Column[0])).collectAsList()
-          : train.groupBy(col(seriesColumn)).agg(aggs.get(0), aggs.subList(1, 5).toArray(new Column[0])).collectAsList();
+      Column[] rest = aggs.subList(1, 5).toArray(new Column[0]);
+      List<Row> rows = scope == Scope.PER_COLUMN ? train.agg(aggs.get(0), rest).collectAsList()
+          : train.groupBy(col(seriesColumn)).agg(aggs.get(0), rest).collectAsList();
       for (Row r : rows) {
         int o = scope == Scope.PER_SERIES ? 1 : 0;
         if (r.isNullAt(o)) {
           continue;
         }
-        fitted.put(key(scope == Scope.PER_SERIES ? r.getString(0) : "", c), shiftAndScale(r, o).params());
+        String k = key(scope == Scope.PER_SERIES ? r.getString(0) : "", c);
+        if (method != Method.NONE) {
+          fitted.put(k, shiftAndScale(r, o).params());
+        }
+        seen.put(k, new double[] {r.getDouble(o + 2), r.getDouble(o + 3)});
       }
     }
-    return new Scaler(method, scope, columns, fitted);
+    return new Scaler(method, scope, columns, fitted, seen);
   }
 
-  private double[] global(Dataset<Row> train) {
+  /** The aggregates (mean, stddev, min, max, max |v|) of all training values. */
+  private Row global(Dataset<Row> train) {
     List<Column> values = new ArrayList<>();
     for (String c : columns) {
       values.add(col(c));
@@ -121,7 +138,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     if (r.isNullAt(0)) {
       throw new InvalidInputException("no training rows to fit the scaling on: every series' training part is empty");
     }
-    return shiftAndScale(r, 0).params();
+    return r;
   }
 
   /** A fitted {@code (v - shift) / scale}, before a constant stretch's scale (0 or not finite) becomes 1. */
@@ -134,11 +151,88 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
 
   /** The fit of aggregated (mean, stddev, min, max, max |v|) at {@code o}. */
   private Fitted shiftAndScale(Row r, int o) {
+    return shiftAndScale(r.getDouble(o), r.getDouble(o + 1), r.getDouble(o + 2), r.getDouble(o + 3),
+        r.getDouble(o + 4));
+  }
+
+  private Fitted shiftAndScale(double mean, double std, double min, double max, double maxAbs) {
     return switch (method) {
-      case STANDARD -> new Fitted(r.getDouble(o), r.getDouble(o + 1));
-      case MIN_MAX -> new Fitted(r.getDouble(o + 2), r.getDouble(o + 3) - r.getDouble(o + 2));
-      default -> new Fitted(0, r.getDouble(o + 4));
+      case STANDARD -> new Fitted(mean, std);
+      case MIN_MAX -> new Fitted(min, max - min);
+      default -> new Fitted(0, maxAbs);
     };
+  }
+
+  /** Whether {@code series} can be scaled: always, unless the scaling is per series and was not fitted on it. */
+  public boolean knows(String series) {
+    if (method == Method.NONE || scope != Scope.PER_SERIES) {
+      return true;
+    }
+    for (String c : columns) {
+      if (!params.containsKey(key(series, c))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * This scaling fitted on rows {@code [from, to)} of one series alone, as {@link #fit} fits a
+   * series under per-series scope (population standard deviation; a constant column gets scale
+   * 1), as {shift, scale} of each of {@code valueColumns} ({0, 1} for unscaled ones); the second
+   * element of the result holds each column's {min, max} there. Null when a scaled column has no
+   * value in those rows.
+   */
+  public double[][][] fitSeries(Series s, int from, int to, List<String> valueColumns) {
+    double[][] params = new double[valueColumns.size()][];
+    double[][] range = new double[valueColumns.size()][];
+    for (int c = 0; c < params.length; c++) {
+      long n = 0;
+      double sum = 0;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = from; i < to; i++) {
+        double v = s.values()[i][c];
+        if (!Double.isNaN(v)) {
+          n++;
+          sum += v;
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+      boolean scaled = method != Method.NONE && columns.contains(valueColumns.get(c));
+      if (n == 0) {
+        if (scaled) {
+          return null;
+        }
+        params[c] = new double[] {0, 1};
+        continue;
+      }
+      double mean = sum / n;
+      double squares = 0;
+      for (int i = from; i < to; i++) {
+        double v = s.values()[i][c];
+        if (!Double.isNaN(v)) {
+          squares += (v - mean) * (v - mean);
+        }
+      }
+      params[c] = scaled ? shiftAndScale(mean, Math.sqrt(squares / n), min, max, Math.max(-min, max)).params()
+          : new double[] {0, 1};
+      range[c] = new double[] {min, max};
+    }
+    return new double[][][] {params, range};
+  }
+
+  /**
+   * {min, max} of the training values of each of {@code valueColumns} for a series, null for a
+   * column without a recorded range.
+   */
+  public double[][] columnRanges(String series, List<String> valueColumns) {
+    double[][] out = new double[valueColumns.size()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = columns.contains(valueColumns.get(c)) ? ranges.get(key(series, valueColumns.get(c))) : null;
+    }
+    return out;
   }
 
   private static Column trainRows(ChronologicalSplit split, String timeColumn) {
@@ -169,7 +263,11 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
    * scaled with its parameters; missing values stay NaN.
    */
   public double[][] transform(Series s, List<String> valueColumns) {
-    double[][] p = columnParams(s.id(), valueColumns);
+    return transform(s, columnParams(s.id(), valueColumns));
+  }
+
+  /** A copy of the series' values scaled with {shift, scale} {@code p} of each value column. */
+  public static double[][] transform(Series s, double[][] p) {
     double[][] out = new double[s.size()][];
     for (int i = 0; i < out.length; i++) {
       double[] v = s.values()[i].clone();
@@ -200,6 +298,9 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     Map<String, Object> p = new LinkedHashMap<>();
     params.forEach((k, v) -> p.put(k, List.of(v[0], v[1])));
     out.put("params", p);
+    Map<String, Object> r = new LinkedHashMap<>();
+    ranges.forEach((k, v) -> r.put(k, List.of(v[0], v[1])));
+    out.put("ranges", r);
     return out;
   }
 
@@ -219,7 +320,20 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
         }
         params.put(e.getKey(), new double[] {shift, scale});
       }
-      return new Scaler(s.method, s.scope, s.columns, params);
+      Map<String, double[]> ranges = new LinkedHashMap<>();
+      Object stored = m.get("ranges");
+      if (stored != null) {
+        for (Map.Entry<String, Object> e : ((Map<String, Object>) stored).entrySet()) {
+          List<Number> v = (List<Number>) e.getValue();
+          double min = v.get(0).doubleValue();
+          double max = v.get(1).doubleValue();
+          if (!Double.isFinite(min) || !Double.isFinite(max) || min > max) {
+            throw new InvalidInputException("training range of " + e.getKey() + " is " + v);
+          }
+          ranges.put(e.getKey(), new double[] {min, max});
+        }
+      }
+      return new Scaler(s.method, s.scope, s.columns, params, ranges);
     } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new InvalidInputException(origin + " has no valid stored scaling (" + e.getMessage() + ")", e);
     }

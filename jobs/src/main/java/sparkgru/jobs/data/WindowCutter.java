@@ -97,6 +97,8 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
     private long shortSeries;
     private long gaps;
     private long droppedWindows;
+    private long smallestStep = Long.MAX_VALUE;
+    private long largestStep = Long.MIN_VALUE;
   }
 
   /** The windows of a sequence of series, cut lazily and handed out in chunks. */
@@ -164,6 +166,8 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
         return;
       }
       scaled = scaler.transform(s, spec.valueColumns());
+      counts.smallestStep = Math.min(counts.smallestStep, s.step());
+      counts.largestStep = Math.max(counts.largestStep, s.step());
       stretches = s.stretches();
       counts.gaps += stretches.length - 2;
       bounds = split.bounds(s.times(), part);
@@ -210,7 +214,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
       PackedPartition data = new PackedPartition((int) counts.windows, spec.lookback(), f,
           new int[] {spec.outputWidth()}, xs.toArray(), ys.toArray(), null);
       ready = new WindowChunk(data, new WindowReport(counts.series, counts.windows, counts.shortSeries, examples,
-          counts.gaps, counts.droppedWindows));
+          counts.gaps, counts.droppedWindows, counts.smallestStep, counts.largestStep));
       xs = new FloatBuffer();
       ys = new FloatBuffer();
       counts = new Counts();

@@ -105,6 +105,7 @@ public final class EvaluateJob {
     if (!tally.describeSkipped().isEmpty()) {
       out.println(tally.describeSkipped());
     }
+    tally.describeChecks("their own training part", model.steps()).forEach(out::println);
     if (evaluation.windows() == 0) {
       throw new InvalidInputException("no test window in " + table.origin() + " (" + tally.seriesCount()
           + " series): each series' test part must hold window.horizon = " + spec.horizon() + " rows"
@@ -118,6 +119,9 @@ public final class EvaluateJob {
     report.put("windows", evaluation.windows());
     report.put("series", tally.seriesCount() - tally.skippedCount());
     report.put("series_without_window", tally.skippedCount());
+    report.put("series_scaled_on_own_rows", tally.ownScalingCount());
+    report.put("series_off_scale", tally.offScaleCount());
+    report.put("series_off_time_step", tally.offStepCount());
     report.put("lookback", spec.lookback());
     report.put("horizon", spec.horizon());
     int[] steps = config.evaluationSteps();
@@ -183,7 +187,7 @@ public final class EvaluateJob {
         SlidingWindows w = shippedWindows.value();
         Evaluation e = new Evaluation(spec, season, steps, split);
         WindowForecasts forecasts = new WindowForecasts(part, dateTimes, w, shipped.value().forecaster(),
-            WindowForecasts.Mode.BACKTEST, batch, tally);
+            WindowForecasts.Mode.BACKTEST, batch, tally, shipped.value().steps());
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
           e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());

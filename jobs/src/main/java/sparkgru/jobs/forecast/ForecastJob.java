@@ -72,7 +72,7 @@ public final class ForecastJob {
         ClassTag$.MODULE$.apply(SlidingWindows.class));
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
       Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
-          shipped.value().forecaster(), mode, batch, tally);
+          shipped.value().forecaster(), mode, batch, tally, shipped.value().steps());
       return new FlatRows(forecasts, spec.horizon(), backtest, dateTimes);
     }, true);
     StructType schema = schema(table, spec, backtest, dateTimes);
@@ -97,6 +97,8 @@ public final class ForecastJob {
     if (!tally.describeSkipped().isEmpty()) {
       out.println(tally.describeSkipped());
     }
+    tally.describeChecks(backtest ? "their own training part" : "their own history", model.steps())
+        .forEach(out::println);
     long written = tally.windowCount() * spec.horizon();
     out.println("forecast " + tally.windowCount() + " windows of " + forecastSeries + " series (" + written
         + " rows), written to " + output);

@@ -11,19 +11,22 @@ import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.data.WindowSpec;
 
 /**
  * A forecasting model as the train job wrote it: the model file's bytes (shipped to executors
  * as they are), the configuration it was trained with (plus the overrides allowed when applying
- * it) and its fitted scaling.
+ * it), its fitted scaling and the time steps of its training series.
  *
  * @param name   the model file's path, for messages
  * @param bytes  the model file
  * @param config the training configuration with the application's overrides
  * @param scaler the fitted scaling
+ * @param steps  the time steps of the training series, null when the file does not record them
  */
-public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler scaler) implements Serializable {
+public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler scaler, TimeSteps steps)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Reads a model file from any Hadoop path and checks that it is a forecasting model. */
@@ -47,7 +50,8 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
       throw new InvalidInputException(path + " holds no fitted scaling; it was not written by the train job");
     }
     Scaler scaler = Scaler.fromJson(scaling, path);
-    TrainedModel m = new TrainedModel(path, bytes, applied, scaler);
+    TrainedModel m = new TrainedModel(path, bytes, applied, scaler,
+        TimeSteps.fromJson(loaded.provenance().timeSteps()));
     m.forecaster();
     return m;
   }

@@ -1,14 +1,19 @@
 package sparkgru.jobs.forecast;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import sparkgru.jobs.data.Batched;
+import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SlidingWindows;
+import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.data.WindowSpec;
 
 /**
@@ -17,6 +22,14 @@ import sparkgru.jobs.data.WindowSpec;
  * forecasts: either one window at the end of every series ({@link Mode#FUTURE}) or every window
  * of the windows' part ({@link Mode#BACKTEST}, every {@code stride} rows of their spec); a series
  * with more windows than a batch spans several batches.
+ *
+ * <p>A series the model's per-series scaling does not know is scaled on its own rows instead,
+ * fitted as training fits a series: on its whole history for future forecasts, on its training
+ * part for backtests (its test part stays unseen). Each series is also checked against what the
+ * model saw in training, and counted in the {@link Tally} when its inputs lie more than
+ * {@value #OFF_SCALE} times the width of the training values' range outside that range (or,
+ * with {@code last} or {@code mean} window normalisation, when one window's inputs span more
+ * than that), or when its time step is not one of the training series'.
  */
 final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
 
@@ -47,7 +60,24 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
 
     /** A series gave no window: too short, or its windows touch missing values; {@code why} for examples. */
     void skipped(String why);
+
+    /** A series unknown to the model's scaling was scaled on its own rows. */
+    void ownScaling(String id);
+
+    /** A series' inputs lie {@code ranges} training ranges outside what the model saw; {@code why} for examples. */
+    void offScale(double ranges, String why);
+
+    /** A series' time step is none of the training series'; {@code why} for examples. */
+    void offStep(String why);
   }
+
+  /**
+   * How far outside the training values, in widths of their range, a series' inputs may lie
+   * before it is counted as off the model's scale: far enough that trending data never reaches
+   * it, near enough to catch a change of units (x1000, or x10 of a series that varied over its
+   * whole range in training).
+   */
+  static final double OFF_SCALE = 10;
 
   private final Iterator<Series> series;
   private final SlidingWindows windows;
@@ -56,13 +86,15 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   private final Mode mode;
   private final int batch;
   private final Tally tally;
+  private final TimeSteps trainedSteps;
   private Series current;
   private double[][] currentScaled;
   private double[][] currentScaling;
   private Iterator<Integer> currentStarts;
 
+  /** @param trainedSteps the time steps of the model's training series, null when unknown (no check) */
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
-      int batch, Tally tally) {
+      int batch, Tally tally, TimeSteps trainedSteps) {
     this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes);
     this.windows = windows;
     this.spec = windows.spec();
@@ -70,6 +102,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     this.mode = mode;
     this.batch = batch;
     this.tally = tally;
+    this.trainedSteps = trainedSteps;
   }
 
   @Override
@@ -86,10 +119,32 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
         if (found.isEmpty()) {
           continue;
         }
+        Scaler scaler = windows.scaler();
+        List<String> columns = spec.valueColumns();
+        double[][] trainedRange;
+        if (scaler.knows(s.id())) {
+          currentScaling = scaler.columnParams(s.id(), columns);
+          trainedRange = scaler.columnRanges(s.id(), columns);
+        } else {
+          int[] rows = mode == Mode.FUTURE ? new int[] {0, s.size()}
+              : windows.split().bounds(s.times(), ChronologicalSplit.Part.TRAIN);
+          double[][][] own = scaler.fitSeries(s, rows[0], rows[1], columns);
+          if (own == null) {
+            tally.skipped(s.id() + " (not in the model's training data, and without values in its "
+                + (mode == Mode.FUTURE ? "history" : "training part") + " to scale it on)");
+            continue;
+          }
+          tally.ownScaling(s.id());
+          currentScaling = own[0];
+          trainedRange = own[1];
+        }
         tally.windows(found.size());
+        checkScale(s, found, trainedRange);
+        if (trainedSteps != null && s.size() > 1 && !trainedSteps.seen(s.step(), s.dateTimes())) {
+          tally.offStep(s.id() + " (" + TimeSteps.describe(s.step(), s.dateTimes()) + ")");
+        }
         current = s;
-        currentScaled = windows.scaler().transform(s, spec.valueColumns());
-        currentScaling = windows.scaler().columnParams(s.id(), spec.valueColumns());
+        currentScaled = Scaler.transform(s, currentScaling);
         currentStarts = found.iterator();
       }
       while (starts.size() < batch && currentStarts.hasNext()) {
@@ -119,6 +174,62 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       }
       ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), predicted[i], raw, targets, p));
     }
+  }
+
+  /**
+   * Counts the series as off the model's scale when the inputs of its windows (starting at
+   * {@code starts}, ascending) lie too far outside the {min, max} of each column's training values
+   * ({@code trainedRange}, a null entry for a column without one); see {@link #OFF_SCALE}.
+   * Per-window standard normalisation puts every window on one scale: nothing to check.
+   */
+  private void checkScale(Series s, List<Integer> starts, double[][] trainedRange) {
+    if (spec.normalization() == WindowSpec.Normalization.STANDARD) {
+      return;
+    }
+    boolean spread = spec.normalization() != WindowSpec.Normalization.NONE;
+    double worst = 0;
+    String why = null;
+    for (int c : spec.inputIndex()) {
+      double[] r = trainedRange[c];
+      if (r == null || !(r[1] > r[0])) {
+        continue;
+      }
+      double width = r[1] - r[0];
+      double low = Double.POSITIVE_INFINITY;
+      double high = Double.NEGATIVE_INFINITY;
+      double far = 0;
+      for (int start : spread ? starts : List.of(starts.get(0))) {
+        int to = spread ? start + spec.lookback() : starts.get(starts.size() - 1) + spec.lookback();
+        double wLow = Double.POSITIVE_INFINITY;
+        double wHigh = Double.NEGATIVE_INFINITY;
+        for (int i = start; i < to; i++) {
+          double v = s.values()[i][c];
+          if (!Double.isNaN(v)) {
+            wLow = Math.min(wLow, v);
+            wHigh = Math.max(wHigh, v);
+          }
+        }
+        if (wLow > wHigh) {
+          continue;
+        }
+        low = Math.min(low, wLow);
+        high = Math.max(high, wHigh);
+        far = Math.max(far, spread ? (wHigh - wLow) / width : Math.max(r[0] - wLow, wHigh - r[1]) / width);
+      }
+      if (far > OFF_SCALE && far > worst) {
+        worst = far;
+        why = s.id() + " (" + spec.valueColumns().get(c) + ": " + number(low) + " to " + number(high) + " against "
+            + number(r[0]) + " to " + number(r[1]) + " in training)";
+      }
+    }
+    if (why != null) {
+      tally.offScale(worst, why);
+    }
+  }
+
+  /** A value for a message: up to 4 significant digits, no exponent for ordinary magnitudes. */
+  static String number(double v) {
+    return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
   }
 
   /** The window starts of a series, counting a series without any as skipped. */

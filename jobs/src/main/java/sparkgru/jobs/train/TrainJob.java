@@ -22,6 +22,7 @@ import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
+import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.Evaluation;
 import sparkgru.jobs.forecast.TrainedModel;
@@ -130,7 +131,8 @@ public final class TrainJob {
       AtomicFiles.write(new Path(config.get(Settings.OUTPUT_MODEL)), jsc.hadoopConfiguration(), file);
       out.println("model written to " + config.get(Settings.OUTPUT_MODEL));
       if (config.windowed()) {
-        report(spark, config, new TrainedModel(config.get(Settings.OUTPUT_MODEL), file, config, data.scaler()), out);
+        report(spark, config, new TrainedModel(config.get(Settings.OUTPUT_MODEL), file, config, data.scaler(),
+            TimeSteps.fromJson(data.provenance().timeSteps())), out);
       }
       out.flush();
       return new Result(trained.history(), model, settings);

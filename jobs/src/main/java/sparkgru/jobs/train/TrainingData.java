@@ -23,6 +23,7 @@ import sparkgru.jobs.data.LongFormat;
 import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.data.PartitionBalance;
 import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowChunk;
@@ -229,8 +230,10 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       }
       train.count();
       trainWindows.unpersist(false);
+      TimeSteps steps = trainReport.steps(windows.typedDateTimes(typed));
       return new TrainingData(train, validation, table.origin(), notes, scaler,
-          Provenance.NONE.withScaling(scaler.toJson(), trainReport.windows()));
+          Provenance.NONE.withScaling(scaler.toJson(), trainReport.windows())
+              .withTimeSteps(steps == null ? null : steps.toJson()));
     } catch (RuntimeException e) {
       cached.forEach(r -> r.unpersist(false));
       throw e;

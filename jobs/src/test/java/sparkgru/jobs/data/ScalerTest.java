@@ -1,16 +1,20 @@
 package sparkgru.jobs.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
+import sparkgru.engine.io.Json;
 import sparkgru.jobs.SharedDatasets;
 import sparkgru.jobs.SparkTestSession;
 
@@ -56,6 +60,54 @@ class ScalerTest {
     Scaler s = fit("standard", "per_series");
     assertEquals("no scaling fitted for series zz, column v (a series without training rows cannot be scaled per "
         + "series)", assertThrows(IllegalArgumentException.class, () -> s.transform("zz", "v", 1)).getMessage());
+  }
+
+  @Test
+  void fittingRecordsTheTrainingRangesWhateverTheMethodAndTheFileKeepsThem() {
+    Scaler none = fit("none", "per_series");
+    // a: v 0..4, c 100..104 in training; b: v 0..8, c 50.
+    assertArrayEquals(new double[][] {{0, 4}, {100, 104}}, none.columnRanges("a", List.of("v", "c")));
+    assertArrayEquals(new double[][] {{0, 8}, {50, 50}}, none.columnRanges("b", List.of("v", "c")));
+    assertEquals(Map.of(), none.params(), "nothing to scale with");
+    Scaler global = fit("max_abs", "global");
+    assertArrayEquals(new double[][] {{0, 104}, null}, global.columnRanges("a", List.of("v", "t")));
+    Scaler read = Scaler.fromJson(Json.parse(Json.write(global.toJson())), "m.sgru");
+    assertArrayEquals(new double[][] {{0, 104}}, read.columnRanges("b", List.of("v")));
+    Map<String, Object> older = new LinkedHashMap<>(global.toJson());
+    older.remove("ranges");
+    assertArrayEquals(new double[][] {null}, Scaler.fromJson(older, "old.sgru").columnRanges("a", List.of("v")),
+        "a file without ranges: nothing to compare with");
+    older.put("ranges", Map.of("*", List.of(5.0, 1.0)));
+    assertEquals("old.sgru has no valid stored scaling (training range of * is [5.0, 1.0])", assertThrows(
+        IllegalArgumentException.class, () -> Scaler.fromJson(older, "old.sgru")).getMessage());
+  }
+
+  @Test
+  void aSeriesFittedAloneGetsWhatTheSparkFitGivesIt() {
+    List<String> columns = List.of("v", "c");
+    for (String method : List.of("standard", "min_max", "max_abs")) {
+      Scaler spark = fit(method, "per_series");
+      for (String id : List.of("a", "b")) {
+        double[][] values = new double[10][];
+        long[] times = new long[10];
+        for (int t = 0; t < 10; t++) {
+          times[t] = t;
+          values[t] = id.equals("a") ? new double[] {t, 100.0 + t} : new double[] {2.0 * t, 50.0};
+        }
+        values[7][0] = Double.NaN;
+        double[][][] alone = spark.fitSeries(new Series(id, times, values, false), 0, 5, columns);
+        double[][] expected = spark.columnParams(id, columns);
+        for (int c = 0; c < 2; c++) {
+          assertArrayEquals(expected[c], alone[0][c], 1e-12, method + " " + id + " " + columns.get(c));
+        }
+        assertArrayEquals(spark.columnRanges(id, columns), alone[1], method + " " + id);
+      }
+    }
+    Series holes = new Series("h", new long[] {0, 1, 2}, new double[][] {{Double.NaN, 1}, {Double.NaN, 2}, {3, 3}},
+        false);
+    assertEquals(null, fit("standard", "per_series").fitSeries(holes, 0, 2, columns), "no value of v to fit on");
+    assertArrayEquals(new double[][] {{0, 1}, {0, 1}}, fit("none", "per_series").fitSeries(holes, 0, 2, columns)[0],
+        "unscaled columns need no value");
   }
 
   @Test

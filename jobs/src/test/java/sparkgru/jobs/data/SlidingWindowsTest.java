@@ -91,7 +91,7 @@ class SlidingWindowsTest {
       List<WindowChunk> chunks = new ArrayList<>();
       w.windows(typed.iterator(), false, chunk).forEachRemaining(chunks::add);
       WindowReport sum = chunks.stream().map(WindowChunk::report).reduce(
-          new WindowReport(0, 0, 0, List.of(), 0, 0), WindowReport::plus);
+          WindowReport.EMPTY, WindowReport::plus);
       assertEquals(whole.get(0).report(), sum, "chunks of " + chunk);
       assertEquals(9, sum.windows());
       assertEquals(9 / chunk + 1, chunks.size(), "full chunks of " + chunk + " and the rest, possibly empty");

@@ -126,7 +126,7 @@ class ForecastJobTest {
     assertTrue(trainLog.contains("validation windows (") && trainLog.contains("seasonal_naive"), trainLog);
     byte[] png = Files.readAllBytes(dir.resolve("out/report.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
-    assertEquals(List.of("scaling", "training_windows", "engine", "spark", "java", "data", "seed", "partitions",
+    assertEquals(List.of("scaling", "training_windows", "time_steps", "engine", "spark", "java", "data", "seed", "partitions",
         "config", "created", "history"), provenanceKeys(Files.readAllBytes(model)), "the keys as the file holds them");
   }
 
@@ -163,6 +163,67 @@ class ForecastJobTest {
       assertTrue(error < 0.5 * (1 + s), "s" + s + " forecast error " + error);
     }
     assertEquals(6, bySeries.get("short").size(), "30 rows are enough to forecast, not to train on");
+  }
+
+  private static String number(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+
+  /**
+   * A series the model never saw (per-series scaling) is forecast on its own history's scaling;
+   * a series a thousand times its training level, and one stepping weekly for an hourly model,
+   * are forecast with a warning naming them and how far off they are.
+   */
+  @Test
+  void unseenSeriesAreScaledOnTheirOwnAndSeriesOffTheModelsScaleOrStepAreNamed() throws Exception {
+    List<String> rows = new ArrayList<>();
+    double[] window = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double[] training = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (int t = 0; t < 120; t++) {
+      String c = number(Math.cos(2 * Math.PI * t / 12));
+      String hour = START.plusHours(t).format(TIME);
+      double big = Double.parseDouble(number(1000 * value(2, t)));
+      double level = Double.parseDouble(number(value(2, t)));
+      rows.add("s0," + hour + "," + number(value(0, t)) + "," + c);
+      rows.add("s1," + START.plusDays(7L * t).format(TIME) + "," + number(value(1, t)) + "," + c);
+      rows.add("s2," + hour + "," + number(1000 * value(2, t)) + "," + c);
+      rows.add("new," + hour + "," + number(value(3, t)) + "," + c);
+      if (t >= 96) { // the last 24 rows: the lookback of the future forecast
+        window[0] = Math.min(window[0], big);
+        window[1] = Math.max(window[1], big);
+      }
+      if (t < 84) { // the training part: 70 % of 120 rows
+        training[0] = Math.min(training[0], level);
+        training[1] = Math.max(training[1], level);
+      }
+    }
+    Path input = csv("checks.csv", rows);
+    Path out = dir.resolve("checks-forecast.csv");
+    StringWriter log = new StringWriter();
+    ForecastJob.Result r = ForecastJob.run(SparkTestSession.get(), trained("data.path=" + input.toUri()),
+        out.toUri().toString(), false, false, new PrintWriter(log));
+    assertEquals(new ForecastJob.Result(4, 0, 24), r);
+    List<String> lines = log.toString().lines().toList();
+    assertTrue(lines.contains("1 of 4 series were not in the model's training data and were scaled on their own "
+        + "history (per-series scaling), e.g. new"), log.toString());
+    assertTrue(lines.contains("spark-gru: warning: 1 of 4 series have inputs far off the scale the model was trained "
+        + "on (more than 10 times the width of the training values' range outside it), so their forecasts mean little; "
+        + "the furthest: s2 (v: " + WindowForecasts.number(window[0]) + " to " + WindowForecasts.number(window[1])
+        + " against " + WindowForecasts.number(training[0]) + " to " + WindowForecasts.number(training[1])
+        + " in training); check the data's units and scaling"), log.toString());
+    assertTrue(lines.contains("spark-gru: warning: 1 of 4 series have a time step the model was not trained on "
+        + "(1 h), and their forecasts step by their own step: s1 (7 d)"), log.toString());
+    double error = 0;
+    for (String line : Files.readAllLines(out)) {
+      String[] f = line.split(",");
+      if (f[0].equals("new")) {
+        int t = 120 + (int) java.time.Duration.between(START.plusHours(120), LocalDateTime.parse(f[1], TIME))
+            .toHours();
+        error += Math.abs(Double.parseDouble(f[2]) - value(3, t)) / 6;
+      }
+    }
+    // As close as s3's own forecasts: on the training scaling's scale, a forecast off by the level misses by 5,000.
+    assertTrue(error < 0.5 * 4, "the unseen series' forecast error " + error);
   }
 
   @Test
