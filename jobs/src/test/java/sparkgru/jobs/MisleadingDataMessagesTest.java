@@ -90,6 +90,7 @@ class MisleadingDataMessagesTest {
   void namesWithSpacesAreQuoted() throws Exception {
     Files.writeString(dir.resolve("spaced.csv"), series().replace("id,t,v\n", "id,t, v\n"));
     assertError(dir.resolve("spaced.csv").toUri() + " has no column 'v'; its columns are ['id', 't', ' v'] (a name "
-        + "in the header begins or ends with spaces: remove them)", train("spaced.csv"));
+        + "in the header begins or ends with spaces: remove them, or for a CSV file set data.trim_spaces=true)",
+        train("spaced.csv"));
   }
 }

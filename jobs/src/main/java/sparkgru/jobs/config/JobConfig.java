@@ -263,7 +263,8 @@ public final class JobConfig implements Serializable {
   /** Where the series come from and their layout (windowed formats). */
   public SeriesSource seriesSource() {
     return new SeriesSource(get(Settings.DATA_SOURCE), get(Settings.DATA_FORMAT), get(Settings.DATA_PATH),
-        get(Settings.DATA_HEADER), get(Settings.DATA_SERIES_COLUMN), get(Settings.DATA_TIME_COLUMN),
+        get(Settings.DATA_HEADER), get(Settings.DATA_TRIM_SPACES), get(Settings.DATA_SERIES_COLUMN),
+        get(Settings.DATA_TIME_COLUMN),
         get(Settings.DATA_SERIES_NAME), get(Settings.DATA_NA_VALUES), get(Settings.DEMO_SEQUENCES),
         get(Settings.DEMO_STEPS), get(Settings.TRAIN_SEED));
   }
@@ -408,8 +409,8 @@ public final class JobConfig implements Serializable {
 
   /** Keys a forecast or evaluation may set on top of the configuration a model was trained with. */
   private static final Set<String> APPLICATION_KEYS = names(Settings.DATA_SOURCE, Settings.DATA_PATH,
-      Settings.DATA_HEADER, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN, Settings.DATA_TIME_COLUMN,
-      Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
+      Settings.DATA_HEADER, Settings.DATA_TRIM_SPACES, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN,
+      Settings.DATA_TIME_COLUMN, Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
       Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
       Settings.FORECAST_BATCH_SIZE, Settings.EVALUATE_SEASON, Settings.EVALUATE_STRIDE, Settings.EVALUATE_STEPS,
       Settings.DEMO_SEQUENCES, Settings.DEMO_STEPS, Settings.SPARK_MASTER);

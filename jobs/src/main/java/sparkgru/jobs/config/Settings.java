@@ -41,6 +41,9 @@ public final class Settings {
   /** Whether a CSV file has a header line. */
   public static final Setting.Flag DATA_HEADER = new Setting.Flag("data.header", "true", "csv: whether the first line "
       + "names the columns (else they are _c0, _c1, ...)");
+  /** Whether spaces around CSV cells and column names are removed. */
+  public static final Setting.Flag DATA_TRIM_SPACES = new Setting.Flag("data.trim_spaces", "false", "csv: remove "
+      + "spaces and tabs around every cell and column name (id, v read as id,v)");
   /** The series id column. */
   public static final Setting.Text DATA_SERIES_COLUMN = column("data.series_column", "series_id", "long: column "
       + "naming the series of each row (wide, m4: the name given to it)");
@@ -234,7 +237,7 @@ public final class Settings {
 
   /** Every fixed key, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_HEADER,
-      DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_MISSING,
+      DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_MISSING,
       DATA_NA_VALUES, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
       FORECAST_MODE, SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE,
       FORECAST_BATCH_SIZE, EVALUATE_STRIDE, EVALUATE_SEASON, EVALUATE_STEPS, DATA_ID_COLUMN, DATA_STEP_COLUMN, DATA_VALIDATION_FRACTION,

@@ -136,7 +136,7 @@ public record LongFormat(String id, String step, List<String> features, List<Str
             : available.toString();
         throw new InvalidInputException(origin + " has no column '" + c + "'; its columns are " + names
             + (padded && available.stream().anyMatch(a -> a.strip().equals(c)) ? " (a name in the header begins or "
-            + "ends with spaces: remove them)" : ""));
+            + "ends with spaces: remove them, or for a CSV file set data.trim_spaces=true)" : ""));
       }
     }
   }

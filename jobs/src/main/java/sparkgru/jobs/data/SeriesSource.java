@@ -55,6 +55,7 @@ import sparkgru.jobs.io.ParquetInput;
  * @param format       long, wide or m4
  * @param path         the input (any Hadoop path), unused for demo
  * @param header       whether a CSV file has a header row (else Spark names its columns _c0, _c1, ...)
+ * @param trimSpaces   whether spaces around CSV cells and column names are removed
  * @param seriesColumn the series id column (long; the name given to it for wide and m4)
  * @param timeColumn   the time column (long, wide; empty for wide = row order, in a column named
  *                     {@code step}, as for m4)
@@ -64,7 +65,8 @@ import sparkgru.jobs.io.ParquetInput;
  * @param demoSteps    demo: rows per series
  * @param seed         demo: seed of the generated values
  */
-public record SeriesSource(String source, String format, String path, boolean header, String seriesColumn,
+public record SeriesSource(String source, String format, String path, boolean header, boolean trimSpaces,
+    String seriesColumn,
     String timeColumn, String seriesName, List<String> naValues, long demoSeries, int demoSteps, long seed)
     implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -106,7 +108,7 @@ public record SeriesSource(String source, String format, String path, boolean he
           seriesColumn, timeColumn, "demo data");
     }
     requireExists(path, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> raw = source.equals("csv") ? CsvInput.read(spark, path, "data.path", header)
+    Dataset<Row> raw = source.equals("csv") ? CsvInput.read(spark, path, "data.path", header, trimSpaces)
         : ParquetInput.read(spark, path, "data.path");
     if (source.equals("csv") && header) {
       requireDistinctNames(spark, raw.columns());
@@ -212,7 +214,7 @@ public record SeriesSource(String source, String format, String path, boolean he
     if (!renamed) {
       return;
     }
-    List<Row> first = spark.read().option("header", "false").csv(path).limit(1).collectAsList();
+    List<Row> first = CsvInput.reader(spark, false, trimSpaces).csv(path).limit(1).collectAsList();
     if (first.isEmpty()) {
       return;
     }

@@ -64,7 +64,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       origin = config.get(Settings.DATA_PATH);
       SeriesSource.requireExists(origin, spark.sparkContext().hadoopConfiguration());
       rows = config.get(Settings.DATA_SOURCE).equals("csv")
-          ? CsvInput.read(spark, origin, "data.path", config.get(Settings.DATA_HEADER))
+          ? CsvInput.read(spark, origin, "data.path", config.get(Settings.DATA_HEADER),
+              config.get(Settings.DATA_TRIM_SPACES))
           : ParquetInput.read(spark, origin, "data.path");
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {

@@ -54,11 +54,11 @@ class SeriesCsvFuzzTest {
     Files.write(FILE, input);
     String path = FILE.toUri().toString();
     SparkSession spark = SparkTestSession.get();
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "long", path, true, "series", "time", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "long", path, true, false, "series", "time", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), LONG));
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "wide", path, true, "series_id", "", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "wide", path, true, false, "series_id", "", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), WIDE));
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "m4", path, true, "id", "", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "m4", path, true, false, "id", "", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), M4));
     FuzzContract.check(() -> rethrowing(() -> {
       Dataset<Row> typed = SEQUENCES.select(spark.read().option("header", "true").csv(path), path);

@@ -18,7 +18,7 @@ class SeriesSourceTest {
   Path dir;
 
   private static SeriesSource source(String format, Path path, boolean header, String time) {
-    return new SeriesSource("csv", format, path.toUri().toString(), header, "series_id", time, "one",
+    return new SeriesSource("csv", format, path.toUri().toString(), header, false, "series_id", time, "one",
         SeriesSource.NA_VALUES, 0, 2, 0);
   }
 
@@ -64,7 +64,7 @@ class SeriesSourceTest {
   void numericTextTimesAreStepsAndEmptyCellsInsideAnM4RowAreMissing() throws Exception {
     Path f = dir.resolve("long.csv");
     Files.writeString(f, "series_id,t,v\na,2017,1\na,2016,0\na,2018,2\n");
-    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "",
+    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, false, "series_id", "t", "",
         SeriesSource.NA_VALUES, 0, 2, 0), List.of("v"));
     assertEquals(List.of(2016L, 2017L, 2018L), rows.stream().map(r -> r.getLong(1)).toList(),
         "years-like numbers stay numbers, one apart");
@@ -75,6 +75,21 @@ class SeriesSourceTest {
     assertTrue(gappy.get(1).isNullAt(2));
   }
 
+  @Test
+  void spacesAroundCsvCellsAndNamesAreRemovedWhenAsked() throws Exception {
+    Path f = dir.resolve("spaced.csv");
+    Files.writeString(f, "series_id , t,\tv\n a , 1 ,  2.5\t\na,0,1.5\n");
+    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, true, "series_id", "t", "",
+        SeriesSource.NA_VALUES, 0, 2, 0), List.of("v"));
+    assertEquals("[[a,0,1.5], [a,1,2.5]]", rows.toString(), "one series a, its times and values read");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> typed(new SeriesSource("csv",
+        "long", f.toUri().toString(), true, false, "series_id", "t", "", SeriesSource.NA_VALUES, 0, 2, 0),
+        List.of("v")));
+    assertEquals(f.toUri() + " has no column 'series_id'; its columns are ['series_id ', ' t', '\tv'] (a name in "
+        + "the header begins or ends with spaces: remove them, or for a CSV file set data.trim_spaces=true)",
+        e.getMessage());
+  }
+
   /** Series a at times 0..9 with value t, except {@code cell} at time 4. */
   private SeriesSource withCellAtTime4(String cell, List<String> naValues) throws Exception {
     StringBuilder csv = new StringBuilder("series_id,t,v\n");
@@ -82,7 +97,7 @@ class SeriesSourceTest {
       csv.append("a,").append(t).append(',').append(t == 4 ? cell : String.valueOf(t)).append('\n');
     }
     Path f = Files.writeString(Files.createTempFile(dir, "marker", ".csv"), csv);
-    return new SeriesSource("csv", "long", f.toUri().toString(), true, "series_id", "t", "", naValues, 0, 2, 0);
+    return new SeriesSource("csv", "long", f.toUri().toString(), true, false, "series_id", "t", "", naValues, 0, 2, 0);
   }
 
   /** The windows of lookback 3 and horizon 2, stride 1, of what {@code source} reads. */
@@ -127,7 +142,7 @@ class SeriesSourceTest {
   void parquetTimestampsAreReadAsTheirInstants() throws Exception {
     Path parquet = dir.resolve("series.parquet");
     DemoData.series(SparkTestSession.get(), 2, 5, 1, 1).write().parquet(parquet.toString());
-    SeriesSource source = new SeriesSource("parquet", "long", parquet.toUri().toString(), true, "series_id",
+    SeriesSource source = new SeriesSource("parquet", "long", parquet.toUri().toString(), true, false, "series_id",
         "timestamp", "", SeriesSource.NA_VALUES, 0, 2, 0);
     SeriesSource.Table t = source.read(SparkTestSession.get());
     List<String> cols = List.of("value", "hour_sin", "hour_cos");
@@ -156,7 +171,7 @@ class SeriesSourceTest {
     assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", assertThrows(
         IllegalArgumentException.class, () -> source("tall", dir, true, "t")).getMessage());
     assertEquals("data.source=demo generates long-format series; set data.format=long", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, "id", "t", "x",
+        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, false, "id", "t", "x",
         SeriesSource.NA_VALUES, 1, 2, 0))
         .getMessage());
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,

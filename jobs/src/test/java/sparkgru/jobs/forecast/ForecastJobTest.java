@@ -126,8 +126,9 @@ class ForecastJobTest {
     assertTrue(trainLog.contains("validation windows (") && trainLog.contains("seasonal_naive"), trainLog);
     byte[] png = Files.readAllBytes(dir.resolve("out/report.png"));
     assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
-    assertEquals(List.of("scaling", "training_windows", "time_steps", "engine", "spark", "java", "data", "seed", "partitions",
-        "config", "created", "history"), provenanceKeys(Files.readAllBytes(model)), "the keys as the file holds them");
+    assertEquals(List.of("scaling", "training_windows", "time_steps", "engine", "spark", "java", "data", "seed",
+        "partitions", "config", "created", "history"), provenanceKeys(Files.readAllBytes(model)),
+        "the keys as the file holds them");
   }
 
   /** The keys of a model file's provenance, in the order of its header's JSON. */
