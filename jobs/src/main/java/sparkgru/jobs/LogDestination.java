@@ -26,6 +26,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 final class LogDestination {
   private static final String STDERR = "standard error";
+  private static final String STDOUT = "standard output";
 
   private LogDestination() {}
 
@@ -51,6 +52,15 @@ final class LogDestination {
     return List.copyOf(places);
   }
 
+  /** The log files log4j writes the records of {@code logger} to (Spark's loggers are log4j's). */
+  static List<String> files(String logger) {
+    try {
+      return log4j(logger).stream().filter(p -> !p.equals(STDERR) && !p.equals(STDOUT)).toList();
+    } catch (LinkageError e) {
+      return List.of();
+    }
+  }
+
   private static List<String> log4j(String logger) {
     List<String> places = new ArrayList<>();
     if (!(LogManager.getLogger(logger) instanceof Logger core)) {
@@ -59,7 +69,7 @@ final class LogDestination {
     for (LoggerConfig c = core.get(); c != null; c = c.isAdditive() ? c.getParent() : null) {
       for (Appender a : c.getAppenders().values()) {
         String place = a instanceof ConsoleAppender console
-            ? console.getTarget() == ConsoleAppender.Target.SYSTEM_OUT ? "standard output" : STDERR
+            ? console.getTarget() == ConsoleAppender.Target.SYSTEM_OUT ? STDOUT : STDERR
             : a instanceof FileAppender f ? f.getFileName()
             : a instanceof RollingFileAppender f ? f.getFileName()
             : a instanceof RandomAccessFileAppender f ? f.getFileName()

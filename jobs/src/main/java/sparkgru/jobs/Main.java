@@ -35,6 +35,11 @@ public final class Main implements Runnable {
   static final int USER_ERROR = 2;
   /** Exit status of a run that failed for another reason than its input or a bug. */
   static final int RUN_FAILED = 1;
+  /**
+   * The log4j logger of the driver's record of a failed task ("Lost task ..."), with the task's
+   * stack trace, in every deploy mode.
+   */
+  private static final String SPARK_TASK_ERRORS = "org.apache.spark.scheduler.TaskSetManager";
   /** Exit status of an internal error, a bug of spark-gru: {@code EX_SOFTWARE} of sysexits.h. */
   static final int INTERNAL_ERROR = 70;
 
@@ -74,7 +79,9 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Optional<String> userError = DataErrors.message(e);
       if (userError.isPresent()) {
-        return report(cmd, "spark-gru: error: " + userError.get(), USER_ERROR);
+        List<String> files = DataErrors.fromSparkJob(e) ? LogDestination.files(SPARK_TASK_ERRORS) : List.of();
+        return report(cmd, "spark-gru: error: " + userError.get() + (files.isEmpty() ? "" : System.lineSeparator()
+            + "spark-gru: Spark's report of the failed task is in the log: " + String.join(", ", files)), USER_ERROR);
       }
       if (e instanceof RunFailedException || e instanceof UncheckedIOException) {
         return report(cmd, "spark-gru: error: " + e.getMessage(), RUN_FAILED);

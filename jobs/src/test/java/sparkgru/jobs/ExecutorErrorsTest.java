@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * local-cluster[2,1,1024]}, driven by {@link LocalClusterDriver} in a separate JVM with the
  * project's log configuration, whose log file lies in the driver's temporary directory) reach the
  * command line and are classified by their type: the user's error exits 2 with its exact message,
- * also when it cannot be serialized, and also from the train job itself; a bug exits 70 with the
+ * and a line naming the log file that holds Spark's report of the task, also when it cannot be
+ * serialized, and also from the train job itself; a bug exits 70 with the
  * internal-error line, which names the log file, and its stack trace is in that file.
  */
 class ExecutorErrorsTest {
@@ -93,6 +94,11 @@ class ExecutorErrorsTest {
     return dir.resolve("tmp").resolve("spark-gru-" + System.getProperty("user.name") + ".log");
   }
 
+  /** The line after the error of a user's mistake found in a task: the driver's log has Spark's report of it. */
+  private static String taskReport() {
+    return "spark-gru: Spark's report of the failed task is in the log: " + logFile() + System.lineSeparator();
+  }
+
   private static String[] result(String name) {
     String[] r = RUNS.get(name);
     assertTrue(r != null, "no run " + name + " in " + RUNS.keySet());
@@ -111,14 +117,14 @@ class ExecutorErrorsTest {
   void theUsersErrorOfATaskOnAnExecutorExitsTwoWithItsMessage() {
     String[] r = result("invalid-input");
     assertEquals("2", r[0], r[1]);
-    assertEquals("spark-gru: error: bad input on " + executorOf(r[1]) + System.lineSeparator(), r[1]);
+    assertEquals("spark-gru: error: bad input on " + executorOf(r[1]) + System.lineSeparator() + taskReport(), r[1]);
   }
 
   @Test
   void theUsersErrorOfATaskOnAnExecutorWithAnUnserializableCauseExitsTwoWithItsMessage() {
     String[] r = result("invalid-input-unserializable");
     assertEquals("2", r[0], r[1]);
-    assertEquals("spark-gru: error: bad input on " + executorOf(r[1]) + System.lineSeparator(), r[1]);
+    assertEquals("spark-gru: error: bad input on " + executorOf(r[1]) + System.lineSeparator() + taskReport(), r[1]);
   }
 
   @Test
@@ -139,7 +145,7 @@ class ExecutorErrorsTest {
     String[] r = result("train");
     assertEquals("2", r[0], r[1]);
     String message = "sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1";
-    assertEquals("spark-gru: error: " + message + System.lineSeparator(), r[1]);
+    assertEquals("spark-gru: error: " + message + System.lineSeparator() + taskReport(), r[1]);
     assertTrue(Pattern.compile("Lost task \\S+ in stage \\S+ \\(TID \\d+\\) \\(\\S+ executor \\d+\\): "
         + Pattern.quote("sparkgru.engine.errors.InvalidInputException: " + message)).matcher(log).find(),
         "an executor JVM raised it:\n" + StandaloneCluster.tail(log));

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The log configuration of bin/spark-gru (conf/log4j2.properties) on the embedded default master:
  * a data error found in a Spark task reaches the terminal as the one {@code spark-gru: error:}
- * line, and Spark's warnings and errors, with the task's stack trace, go to the log file
- * spark-gru-&lt;user&gt;.log in the JVM's temporary directory. {@link Main} runs in a JVM of its own,
+ * line and a line naming the log file, and Spark's warnings and errors, with the task's stack
+ * trace, go to that file, spark-gru-&lt;user&gt;.log in the JVM's temporary directory. {@link Main} runs in a JVM of its own,
  * started as the launcher starts it.
  */
 class LauncherLogTest {
@@ -29,7 +29,7 @@ class LauncherLogTest {
   Path dir;
 
   @Test
-  void aDataErrorOnAnExecutorPrintsItsLineOnlyAndLogsTheStackTraceToTheLogFile() throws Exception {
+  void aDataErrorOnAnExecutorPrintsItsLineAndTheLogFileWhereTheStackTraceGoes() throws Exception {
     ExecutorErrorsTest.writeDuplicateStepCsv(dir.resolve("data.csv"));
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     List<String> cmd = new ArrayList<>(StandaloneCluster.java());
@@ -56,11 +56,12 @@ class LauncherLogTest {
     assertEquals(2, main.exitValue(), stderr);
     List<String> lines = stderr.lines().filter(l -> !START_UP.matcher(l).matches()).toList();
     String message = "sequence id0: duplicate step 0; steps must run 0, 1, ..., T-1";
-    assertEquals(List.of("spark-gru: error: " + message), lines, stderr);
+    Path logFile = tmp.resolve("spark-gru-" + System.getProperty("user.name") + ".log");
+    assertEquals(List.of("spark-gru: error: " + message, "spark-gru: Spark's report of the failed task is in the log: "
+        + logFile), lines, stderr);
     assertTrue(Files.notExists(dir.resolve("out/model.sgru")), "no model is written");
     assertTrue(Files.notExists(dir.resolve("out/metrics.jsonl")), "no metrics are written");
 
-    Path logFile = tmp.resolve("spark-gru-" + System.getProperty("user.name") + ".log");
     assertTrue(Files.exists(logFile), "no log file " + logFile);
     String log = Files.readString(logFile);
     int executor = log.indexOf(" ERROR Executor: Exception in task ");

@@ -47,6 +47,16 @@ public final class DataErrors {
     return Optional.empty();
   }
 
+  /** Whether {@code failure} came through a failed Spark job: a SparkException is in its cause chain. */
+  public static boolean fromSparkJob(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SparkException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The message after the exception's class name in a job abort's text, up to the end of its line. */
   private static Optional<String> lostInTransit(String abort) {
     int at = abort == null ? -1 : abort.indexOf(MARKER);
