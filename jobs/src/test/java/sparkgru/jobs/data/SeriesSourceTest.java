@@ -64,8 +64,7 @@ class SeriesSourceTest {
   void numericTextTimesAreStepsAndEmptyCellsInsideAnM4RowAreMissing() throws Exception {
     Path f = dir.resolve("long.csv");
     Files.writeString(f, "series_id,t,v\na,2017,1\na,2016,0\na,2018,2\n");
-    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, false, "series_id", "t", "",
-        SeriesSource.NA_VALUES, 0, 2, 0), List.of("v"));
+    List<Row> rows = typed(longCsv(f, false, SeriesSource.NA_VALUES), List.of("v"));
     assertEquals(List.of(2016L, 2017L, 2018L), rows.stream().map(r -> r.getLong(1)).toList(),
         "years-like numbers stay numbers, one apart");
     Path m4 = dir.resolve("gappy.csv");
@@ -79,12 +78,10 @@ class SeriesSourceTest {
   void spacesAroundCsvCellsAndNamesAreRemovedWhenAsked() throws Exception {
     Path f = dir.resolve("spaced.csv");
     Files.writeString(f, "series_id , t,\tv\n a , 1 ,  2.5\t\na,0,1.5\n");
-    List<Row> rows = typed(new SeriesSource("csv", "long", f.toUri().toString(), true, true, "series_id", "t", "",
-        SeriesSource.NA_VALUES, 0, 2, 0), List.of("v"));
+    List<Row> rows = typed(longCsv(f, true, SeriesSource.NA_VALUES), List.of("v"));
     assertEquals("[[a,0,1.5], [a,1,2.5]]", rows.toString(), "one series a, its times and values read");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> typed(new SeriesSource("csv",
-        "long", f.toUri().toString(), true, false, "series_id", "t", "", SeriesSource.NA_VALUES, 0, 2, 0),
-        List.of("v")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> typed(longCsv(f, false, SeriesSource.NA_VALUES), List.of("v")));
     assertEquals(f.toUri() + " has no column 'series_id'; its columns are ['series_id ', ' t', '\tv'] (a name in "
         + "the header begins or ends with spaces: remove them, or for a CSV file set data.trim_spaces=true)",
         e.getMessage());
@@ -97,7 +94,13 @@ class SeriesSourceTest {
       csv.append("a,").append(t).append(',').append(t == 4 ? cell : String.valueOf(t)).append('\n');
     }
     Path f = Files.writeString(Files.createTempFile(dir, "marker", ".csv"), csv);
-    return new SeriesSource("csv", "long", f.toUri().toString(), true, false, "series_id", "t", "", naValues, 0, 2, 0);
+    return longCsv(f, false, naValues);
+  }
+
+  /** A long-format CSV file with a header and columns series_id, t, .... */
+  private static SeriesSource longCsv(Path f, boolean trimSpaces, List<String> naValues) {
+    return new SeriesSource("csv", "long", f.toUri().toString(), true, trimSpaces, "series_id", "t", "", naValues, 0,
+        2, 0);
   }
 
   /** The windows of lookback 3 and horizon 2, stride 1, of what {@code source} reads. */
