@@ -166,7 +166,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
       scaled = scaler.transform(s, spec.valueColumns());
       stretches = s.stretches();
       counts.gaps += stretches.length - 2;
-      bounds = split.bounds(s.times(), part);
+      bounds = split.bounds(s, part);
       stretch = 0;
       starts = null;
       current = s;

@@ -140,7 +140,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       out.add(start);
       return out;
     }
-    int[] bounds = windows.split().bounds(s.times(), windows.part());
+    int[] bounds = windows.split().bounds(s, windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {
       for (int start : windows.cutter().starts(stretches[st], stretches[st + 1], bounds, spec.horizon(),
           spec.stride())) {

@@ -51,9 +51,9 @@ class SlidingWindowsFuzzTest {
       int n = data.consumeInt(0, 64);
       for (int i = 0; i < n && data.remainingBytes() > 0; i++) {
         long t = time(data);
-        // Date-times arrive as epoch seconds of Spark timestamps (microseconds in a long).
+        // Date-times arrive as epoch microseconds, as Spark's timestamps hold them.
         rows.add(RowFactory.create(data.consumeBoolean() ? "s" + data.consumeInt(0, 3) : data.consumeString(4),
-            dateTimes ? t / 1_000_000 : t, value(data), value(data), value(data)));
+            t, value(data), value(data), value(data)));
       }
       rows.sort(Comparator.comparing((Row r) -> r.getString(0)).thenComparingLong(r -> r.getLong(1)));
       // Small chunks, so that chunk boundaries are fuzzed too: together they hold one chunk's windows and counts.
