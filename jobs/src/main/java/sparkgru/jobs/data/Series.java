@@ -37,6 +37,12 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
   private static final DateTimeFormatter PLAIN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   private static final DateTimeFormatter WITH_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
+  /**
+   * Numbers considered possible epoch values by {@link #group}'s unit check: 10^8 seconds is
+   * 1973-03-03, and every later epoch in seconds, milliseconds or microseconds is larger.
+   */
+  private static final long EPOCH_LIKE = 100_000_000L;
+
   /** A series whose times were written without an offset. */
   public Series(String id, long[] times, double[][] values, boolean dateTimes) {
     this(id, times, values, dateTimes, null);
@@ -114,7 +120,8 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
    * width doubles or nulls[, offset int or null])} as {@link SlidingWindows#select} types them,
    * one series at a time (times are epoch microseconds when {@code dateTimes}; the offset, in
    * seconds, is that of a date-time written with one). Two rows of a series at the same time are
-   * an error naming both.
+   * an error naming both, and so are numbers that jump from epoch seconds to milliseconds (see
+   * {@link #requireOneUnit}).
    */
   public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes) {
     return new Iterator<>() {
@@ -144,6 +151,9 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
               throw new InvalidInputException("series " + id + " has two rows at time " + timeText(t, dateTimes, zone)
                   + "; each series needs one row per time");
             }
+            if (!dateTimes) {
+              requireOneUnit(id, times.size(), previous, t);
+            }
           }
           double[] v = new double[width];
           for (int c = 0; c < width; c++) {
@@ -157,5 +167,23 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
             dateTimes, zone);
       }
     };
+  }
+
+  /**
+   * Fails when numeric times {@code earlier} (row {@code row} of the series, counting from 1) and
+   * {@code later} (the next row) look like one epoch written in two units: both at least
+   * {@link #EPOCH_LIKE} and the later at least 500 times the earlier. Epoch seconds next to epoch
+   * milliseconds differ by a factor of about 1000 (milliseconds next to microseconds too). In one
+   * unit, such a factor is a gap at least 499 times as long as all the time from 1970 to the
+   * earlier row (after 1973 in seconds, a gap past the year 3000): no real series has one, while
+   * step numbers (0, 1, 2, ...) and dates written as numbers such as 20160701 stay below 10^8.
+   */
+  private static void requireOneUnit(String id, int row, long earlier, long later) {
+    if (earlier >= EPOCH_LIKE && (double) later >= 500.0 * earlier) {
+      throw new InvalidInputException("series " + id + " jumps from time " + earlier + " (row " + row
+          + " of the series, sorted by time) to " + later + " (row " + (row + 1) + "), a factor of about "
+          + Math.round((double) later / earlier) + ": epoch seconds next to epoch milliseconds (or milliseconds "
+          + "next to microseconds); write all times of the data in one unit");
+    }
   }
 }

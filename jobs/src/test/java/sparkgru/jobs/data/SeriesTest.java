@@ -49,4 +49,18 @@ class SeriesTest {
     assertEquals(250_000, s.step());
     assertEquals(List.of(0, 3, 4), Arrays.stream(s.stretches()).boxed().toList());
   }
+
+  @Test
+  void onlyAJumpOfAboutAThousandFromAnEpochIsTakenForMixedUnits() {
+    // Ordinary gaps stay gaps: steps from 1 to 1000, dates written as numbers, ten years of epoch seconds.
+    assertEquals(3, numbers(1, 1000, 1_000_000).size());
+    assertEquals(2, numbers(20160701, 20260701).size());
+    assertEquals(2, numbers(JULY_2016, JULY_2016 + 10 * 365 * 86_400L).size());
+    assertEquals(2, numbers(JULY_2016 * 1000, (JULY_2016 + 10 * 365 * 86_400L) * 1000).size());
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> numbers(JULY_2016 * 1000,
+        (JULY_2016 + 3600) * 1_000_000));
+    assertEquals("series s jumps from time 1467331200000 (row 1 of the series, sorted by time) to "
+        + "1467334800000000 (row 2), a factor of about 1000: epoch seconds next to epoch milliseconds (or "
+        + "milliseconds next to microseconds); write all times of the data in one unit", e.getMessage());
+  }
 }
