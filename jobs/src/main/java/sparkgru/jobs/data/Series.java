@@ -117,7 +117,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
 
   /**
    * The series in rows sorted by (series, time), each {@code (series string, time long,
-   * width doubles or nulls[, offset int or null])} as {@link SlidingWindows#select} types them,
+   * width doubles or nulls, offset int or null)} as {@link SlidingWindows#select} types them,
    * one series at a time (times are epoch microseconds when {@code dateTimes}; the offset, in
    * seconds, is that of a date-time written with one). Two rows of a series at the same time are
    * an error naming both, and so are numbers that jump from epoch seconds to milliseconds (see
@@ -143,8 +143,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         ZoneOffset zone = null;
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
-          zone = pending.size() > 2 + width && !pending.isNullAt(2 + width)
-              ? ZoneOffset.ofTotalSeconds(pending.getInt(2 + width)) : null;
+          zone = pending.isNullAt(2 + width) ? null : ZoneOffset.ofTotalSeconds(pending.getInt(2 + width));
           if (!times.isEmpty()) {
             long previous = times.get(times.size() - 1);
             if (previous == t) {

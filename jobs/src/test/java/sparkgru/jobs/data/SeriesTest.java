@@ -21,7 +21,7 @@ class SeriesTest {
   private static Series numbers(long... times) {
     List<Row> rows = new ArrayList<>();
     for (long t : times) {
-      rows.add(RowFactory.create("s", t, 1.0));
+      rows.add(RowFactory.create("s", t, 1.0, null));
     }
     Iterator<Series> all = Series.group(rows.iterator(), 1, false);
     return all.next();
