@@ -86,6 +86,36 @@ class MisleadingDataMessagesTest {
         train("hours.csv"));
   }
 
+  /**
+   * 20 hourly series of 24 rows from 2016-07-01 in epoch seconds, except that series s7 writes its
+   * rows from hour 12 on ({@code millisecondsLater}) or before it in epoch milliseconds.
+   */
+  private static String mixedUnits(boolean millisecondsLater) {
+    StringBuilder csv = new StringBuilder("id,t,v\n");
+    for (int s = 0; s < 20; s++) {
+      for (int h = 0; h < 24; h++) {
+        long seconds = 1467331200L + 3600L * h;
+        long t = s == 7 && (h >= 12) == millisecondsLater ? seconds * 1000 : seconds;
+        csv.append('s').append(s).append(',').append(t).append(',').append(s + Math.sin(h)).append('\n');
+      }
+    }
+    return csv.toString();
+  }
+
+  @Test
+  void secondsAndMillisecondsInOneSeriesSaySo() throws Exception {
+    Files.writeString(dir.resolve("later.csv"), mixedUnits(true));
+    assertError("series s7 jumps from time 1467370800 (row 12 of the series, sorted by time) to 1467374400000 (row "
+        + "13), a factor of about 1000: epoch seconds next to epoch milliseconds (or milliseconds next to "
+        + "microseconds); write all times of the data in one unit", train("later.csv"));
+    // Milliseconds first: sorted, the rows in seconds still come first.
+    Files.delete(dir.resolve("later.csv"));
+    Files.writeString(dir.resolve("earlier.csv"), mixedUnits(false));
+    assertError("series s7 jumps from time 1467414000 (row 12 of the series, sorted by time) to 1467331200000 (row "
+        + "13), a factor of about 1000: epoch seconds next to epoch milliseconds (or milliseconds next to "
+        + "microseconds); write all times of the data in one unit", train("earlier.csv"));
+  }
+
   @Test
   void namesWithSpacesAreQuoted() throws Exception {
     Files.writeString(dir.resolve("spaced.csv"), series().replace("id,t,v\n", "id,t, v\n"));

@@ -18,8 +18,10 @@ import sparkgru.engine.errors.InvalidInputException;
  *       them validate, everything earlier trains ({@code train} is unused), as for M4 where each
  *       series has its own length;
  *   <li>{@code times}: calendar boundaries shared by all series: rows before time {@code train}
- *       train, rows before {@code validation} validate, rows before {@code test} test (times as the
- *       data's: epoch seconds for date-times, see {@link #time}).
+ *       train, rows before {@code validation} validate, rows before {@code test} test (boundaries
+ *       as {@link #time} reads them: numbers as given, date-times as epoch seconds; against a
+ *       series of date-times, whose times are epoch microseconds, a boundary counts as epoch
+ *       seconds, see {@link #boundary}).
  * </ul>
  *
  * @param mode       how the sizes count
@@ -108,25 +110,35 @@ public record ChronologicalSplit(Mode mode, double train, double validation, dou
     }
   }
 
-  /** Rows of a series with these times that are training data: {@code [0, trainingRows(times))}. */
-  public int trainingRows(long[] times) {
-    return bounds(times, Part.TRAIN)[1];
+  /** Rows of a series that are training data: {@code [0, trainingRows(s))}. */
+  public int trainingRows(Series s) {
+    return bounds(s, Part.TRAIN)[1];
   }
 
-  /** Row range [from, to) of {@code part} in a series with these (ascending) times. */
-  public int[] bounds(long[] times, Part part) {
+  /** Row range [from, to) of {@code part} in a series. */
+  public int[] bounds(Series s, Part part) {
+    long[] times = s.times();
     if (mode != Mode.TIMES) {
       return bounds(times.length, part);
     }
-    int c1 = firstAtOrAfter(times, train);
-    int c2 = firstAtOrAfter(times, validation);
-    int c3 = firstAtOrAfter(times, test);
+    int c1 = firstAtOrAfter(times, boundary(train, s.dateTimes()));
+    int c2 = firstAtOrAfter(times, boundary(validation, s.dateTimes()));
+    int c3 = firstAtOrAfter(times, boundary(test, s.dateTimes()));
     return switch (part) {
       case ALL -> new int[] {0, times.length};
       case TRAIN -> new int[] {0, c1};
       case VALIDATION -> new int[] {c1, c2};
       case TEST -> new int[] {c2, c3};
     };
+  }
+
+  /**
+   * A boundary of a split by times in the unit of a series' times: as given for numbers, times
+   * {@link Series#MICROS_PER_SECOND} for date-times (boundaries are epoch seconds, their times
+   * epoch microseconds). A double holds every epoch microsecond up to the year 2255 exactly.
+   */
+  public static double boundary(double b, boolean dateTimes) {
+    return dateTimes ? b * Series.MICROS_PER_SECOND : b;
   }
 
   private static int firstAtOrAfter(long[] times, double t) {

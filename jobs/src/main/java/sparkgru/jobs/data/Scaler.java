@@ -94,7 +94,8 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     Dataset<Row> ranked = typed
         .withColumn("_row", row_number().over(Window.partitionBy(col(seriesColumn)).orderBy(col(timeColumn))))
         .withColumn("_n", count(lit(1)).over(Window.partitionBy(col(seriesColumn))));
-    Dataset<Row> train = ranked.filter(trainRows(split, timeColumn));
+    Dataset<Row> train = ranked.filter(trainRows(split, timeColumn,
+        SlidingWindows.typedDateTimes(typed, timeColumn)));
     if (scope == Scope.GLOBAL) {
       Row r = global(train);
       return new Scaler(method, scope, columns, method == Method.NONE ? Map.of() : Map.of("*", shiftAndScale(r, 0)
@@ -235,7 +236,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
     return out;
   }
 
-  private static Column trainRows(ChronologicalSplit split, String timeColumn) {
+  private static Column trainRows(ChronologicalSplit split, String timeColumn, boolean dateTimes) {
     Column n = col("_n");
     Column bound = switch (split.mode()) {
       case FRACTIONS -> floor(n.multiply(split.train()));
@@ -243,7 +244,8 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
       case LAST_ROWS -> n.minus((long) (split.validation() + split.test()));
       case TIMES -> null;
     };
-    return bound == null ? col(timeColumn).lt((long) split.train()) : col("_row").leq(bound);
+    return bound == null ? col(timeColumn).lt(dateTimes ? ChronologicalSplit.boundary(split.train(), true)
+        : (long) split.train()) : col("_row").leq(bound);
   }
 
   /** {@code (v - shift) / scale} for a value of a (series, column). */

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Row;
 import sparkgru.engine.errors.InvalidInputException;
@@ -15,21 +16,61 @@ import sparkgru.engine.errors.InvalidInputException;
  * and its values {@code [rows][columns]} in the order of {@link WindowSpec#valueColumns()}
  * ({@code NaN} where a value is missing).
  *
- * @param id     the series id
- * @param times  the rows' times (epoch seconds for date-times, else the numbers as given)
- * @param values the rows' values
- * @param dateTimes whether the times are date-times (epoch seconds), for messages
+ * <p>Times are in one unit everywhere they are computed with (steps, gaps, splits, forecast times):
+ * date-times are microseconds since 1970-01-01T00:00:00Z, the precision of Spark's timestamps
+ * ({@link #MICROS_PER_SECOND}), so that sub-second steps survive; numeric times are the numbers as
+ * given, whatever they count. A date-time written with an offset ({@code +02:00}, {@code Z}) is
+ * read as its instant, and the series keeps the offset of its last row in {@code zone}, so that
+ * the times it prints and writes read as the input's.
+ *
+ * @param id        the series id
+ * @param times     the rows' times (epoch microseconds for date-times, else the numbers as given)
+ * @param values    the rows' values
+ * @param dateTimes whether the times are date-times (epoch microseconds)
+ * @param zone      the offset the last row's date-time was written with, or null when it had none
+ *                  (and for numbers)
  */
-public record Series(String id, long[] times, double[][] values, boolean dateTimes) {
+public record Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone) {
+  /** Microseconds in a second: date-times are epoch microseconds. */
+  public static final long MICROS_PER_SECOND = 1_000_000L;
 
-  /** A time of this series as the user wrote it: a date-time (UTC, as the jobs read them) or the number. */
-  public String timeText(long t) {
-    return timeText(t, dateTimes);
+  private static final DateTimeFormatter PLAIN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter WITH_OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
+  /**
+   * Numbers considered possible epoch values by {@link #group}'s unit check: 10^8 seconds is
+   * 1973-03-03, and every later epoch in seconds, milliseconds or microseconds is larger.
+   */
+  private static final long EPOCH_LIKE = 100_000_000L;
+
+  /** A series whose times were written without an offset. */
+  public Series(String id, long[] times, double[][] values, boolean dateTimes) {
+    this(id, times, values, dateTimes, null);
   }
 
-  private static String timeText(long t, boolean dateTimes) {
-    return dateTimes ? LocalDateTime.ofEpochSecond(t, 0, ZoneOffset.UTC).format(
-        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")) : Long.toString(t);
+  /**
+   * A time of this series as the user wrote it: the number, or a date-time: in UTC as
+   * {@code 2016-07-01 00:00:00} when the series' times had no offset, else at the series' offset as
+   * {@code 2016-07-01T02:00:00+02:00} (or {@code ...Z}); fractions of a second only when the time
+   * has them, as milliseconds ({@code .250}) or else microseconds.
+   */
+  public String timeText(long t) {
+    return timeText(t, dateTimes, zone);
+  }
+
+  private static String timeText(long t, boolean dateTimes, ZoneOffset zone) {
+    if (!dateTimes) {
+      return Long.toString(t);
+    }
+    long seconds = Math.floorDiv(t, MICROS_PER_SECOND);
+    int micros = (int) Math.floorMod(t, MICROS_PER_SECOND);
+    LocalDateTime local = LocalDateTime.ofEpochSecond(seconds, 0, zone == null ? ZoneOffset.UTC : zone);
+    String text = local.format(zone == null ? PLAIN : WITH_OFFSET);
+    if (micros != 0) {
+      text += micros % 1000 == 0 ? String.format(Locale.ROOT, ".%03d", micros / 1000)
+          : String.format(Locale.ROOT, ".%06d", micros);
+    }
+    return zone == null ? text : text + zone.getId();
   }
 
   /** Rows in the series. */
@@ -76,9 +117,11 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
 
   /**
    * The series in rows sorted by (series, time), each {@code (series string, time long,
-   * width doubles or nulls)}, one series at a time (times are epoch seconds when
-   * {@code dateTimes}); two rows of a series at the same time are an
-   * error naming both.
+   * width doubles or nulls, offset int or null)} as {@link SlidingWindows#select} types them,
+   * one series at a time (times are epoch microseconds when {@code dateTimes}; the offset, in
+   * seconds, is that of a date-time written with one). Two rows of a series at the same time are
+   * an error naming both, and so are numbers that jump from epoch seconds to milliseconds (see
+   * {@link #requireOneUnit}).
    */
   public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes) {
     return new Iterator<>() {
@@ -97,11 +140,19 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         String id = pending.getString(0);
         List<Long> times = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
+        ZoneOffset zone = null;
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
-          if (!times.isEmpty() && times.get(times.size() - 1) == t) {
-            throw new InvalidInputException("series " + id + " has two rows at time " + timeText(t, dateTimes)
-                + "; each series needs one row per time");
+          zone = pending.isNullAt(2 + width) ? null : ZoneOffset.ofTotalSeconds(pending.getInt(2 + width));
+          if (!times.isEmpty()) {
+            long previous = times.get(times.size() - 1);
+            if (previous == t) {
+              throw new InvalidInputException("series " + id + " has two rows at time " + timeText(t, dateTimes, zone)
+                  + "; each series needs one row per time");
+            }
+            if (!dateTimes) {
+              requireOneUnit(id, times.size(), previous, t);
+            }
           }
           double[] v = new double[width];
           for (int c = 0; c < width; c++) {
@@ -112,8 +163,26 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
           pending = rows.hasNext() ? rows.next() : null;
         }
         return new Series(id, times.stream().mapToLong(Long::longValue).toArray(), values.toArray(new double[0][]),
-            dateTimes);
+            dateTimes, zone);
       }
     };
+  }
+
+  /**
+   * Fails when numeric times {@code earlier} (row {@code row} of the series, counting from 1) and
+   * {@code later} (the next row) look like one epoch written in two units: both at least
+   * {@link #EPOCH_LIKE} and the later at least 500 times the earlier. Epoch seconds next to epoch
+   * milliseconds differ by a factor of about 1000 (milliseconds next to microseconds too). In one
+   * unit, such a factor is a gap at least 499 times as long as all the time from 1970 to the
+   * earlier row (after 1973 in seconds, a gap past the year 3000): no real series has one, while
+   * step numbers (0, 1, 2, ...) and dates written as numbers such as 20160701 stay below 10^8.
+   */
+  private static void requireOneUnit(String id, int row, long earlier, long later) {
+    if (earlier >= EPOCH_LIKE && (double) later >= 500.0 * earlier) {
+      throw new InvalidInputException("series " + id + " jumps from time " + earlier + " (row " + row
+          + " of the series, sorted by time) to " + later + " (row " + (row + 1) + "), a factor of about "
+          + Math.round((double) later / earlier) + ": epoch seconds next to epoch milliseconds (or milliseconds "
+          + "next to microseconds); write all times of the data in one unit");
+    }
   }
 }

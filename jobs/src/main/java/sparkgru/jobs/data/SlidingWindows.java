@@ -1,7 +1,10 @@
 package sparkgru.jobs.data;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -34,7 +37,8 @@ import sparkgru.jobs.io.DataErrors;
  * dropped silently.
  *
  * @param series series id column
- * @param time   timestamp column: numbers (e.g. epoch seconds or step indices) or date-time text
+ * @param time   time column: numbers (e.g. epoch seconds or step indices), or date-times (text,
+ *               timestamps or dates) that {@link #select} turns into epoch microseconds
  * @param spec   the windows' shape, columns, missing-value policy and normalisation
  * @param split  where each series' train, validation and test parts end
  * @param part   which part's windows to build: a window belongs to the part that holds its
@@ -70,7 +74,13 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     return new SlidingWindows(series, time, spec, split, part, fitted);
   }
 
-  /** The columns this needs, typed: series as text, time as a long, values as doubles (null when missing). */
+  /**
+   * The columns this needs, typed: series as text, time as a long, values as doubles (null when
+   * missing), then the column {@value #OFFSET}. Times are as {@link Series} holds them: numbers as
+   * given, date-times as epoch microseconds (full precision: a 250 ms step stays 250,000). The
+   * offset is the seconds east of UTC that a date-time text was written with ({@code +02:00},
+   * {@code Z}), null for text without a zone, timestamp columns (instants) and numbers.
+   */
   public Dataset<Row> select(Dataset<Row> rows, String origin) {
     List<String> values = spec.valueColumns();
     List<String> wanted = new ArrayList<>(List.of(series, time));
@@ -80,18 +90,27 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     DataType timeType = rows.schema().apply(time).dataType();
     boolean numericTime = !dateTimes(rows);
     Column t;
+    Column offset = lit(null).cast(DataTypes.IntegerType);
     if (numericTime) {
       t = col(time).try_cast(DataTypes.LongType);
     } else if (timeType instanceof TimestampType || timeType instanceof DateType) {
-      t = col(time).cast(DataTypes.TimestampType).cast(DataTypes.LongType);
+      t = unix_micros(col(time).cast(DataTypes.TimestampType));
     } else {
-      t = try_to_timestamp(col(time).cast(DataTypes.StringType)).cast(DataTypes.LongType);
+      Column text = col(time).cast(DataTypes.StringType);
+      Column instant = try_to_timestamp(text);
+      t = unix_micros(instant);
+      // A timestamp_ntz drops the zone and keeps the wall clock as written; read in the session's
+      // zone (UTC), its distance to the instant is the offset the time was written with.
+      Column wallClock = unix_micros(text.try_cast(DataTypes.TimestampNTZType).cast(DataTypes.TimestampType));
+      offset = when(text.rlike(ZONE_WRITTEN), wallClock.minus(t).divide(Series.MICROS_PER_SECOND)
+          .cast(DataTypes.IntegerType));
     }
     Metadata kind = new MetadataBuilder().putBoolean(DATE_TIMES, !numericTime).build();
     List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time, kind)));
     for (String c : values) {
       cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
     }
+    cols.add(offset.as(OFFSET));
     for (String c : values) {
       List<Row> bad = rows.filter(col(c).isNotNull().and(col(c).try_cast(DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
@@ -141,13 +160,28 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     return typed.repartition(partitions, col(series)).sortWithinPartitions(col(series), col(time)).javaRDD();
   }
 
-  /** Whether typed rows (from {@link #select}) had date-times, now epoch seconds. */
+  /** Whether typed rows (from {@link #select}) had date-times, now epoch microseconds. */
   public boolean typedDateTimes(Dataset<Row> typed) {
+    return typedDateTimes(typed, time);
+  }
+
+  /** Whether the column {@code time} of typed rows (from {@link #select}) holds date-times, as epoch microseconds. */
+  static boolean typedDateTimes(Dataset<Row> typed, String time) {
     Metadata m = typed.schema().apply(time).metadata();
     return m.contains(DATE_TIMES) && m.getBoolean(DATE_TIMES);
   }
 
   private static final String DATE_TIMES = "sparkgru.date_times";
+
+  /** The typed rows' last column: the offset a date-time was written with, in seconds (or null). */
+  public static final String OFFSET = "_sparkgru_time_offset";
+
+  /**
+   * A date-time text that names its zone: a time of day followed by something other than
+   * digits, its separators and spaces ({@code +02:00}, {@code -0500}, {@code Z}, {@code UTC},
+   * {@code Europe/Paris}). Spark reads the zone; this only tells a written zone from none.
+   */
+  private static final String ZONE_WRITTEN = "\\d:\\d\\d(:\\d\\d(\\.\\d*)?)?\\s*[^\\s\\d.:]";
 
   /**
    * Whether the time column of raw rows holds date-times: a timestamp or date column, or text

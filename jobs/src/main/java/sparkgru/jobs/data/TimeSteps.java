@@ -9,7 +9,8 @@ import java.util.Map;
  * trained on, stored with the model so that forecasting can tell a series whose step the model
  * never saw (an hourly model given weekly data).
  *
- * @param smallest  the smallest step, in the series' time unit (seconds for date-times)
+ * @param smallest  the smallest step, in the series' time unit (microseconds for date-times, see
+ *                  {@link Series}; the model file holds them in seconds)
  * @param largest   the largest step
  * @param dateTimes whether the times were date-times
  */
@@ -27,26 +28,30 @@ public record TimeSteps(long smallest, long largest, boolean dateTimes) implemen
         : describe(smallest, dateTimes) + " to " + describe(largest, dateTimes);
   }
 
-  /** A step as the console shows it: whole days, hours, minutes or seconds for date-times, else the number. */
+  /**
+   * A step as the console shows it: for date-times in the largest unit of days, hours, minutes,
+   * seconds, milliseconds and microseconds that divides it, else the number.
+   */
   public static String describe(long step, boolean dateTimes) {
     if (!dateTimes) {
       return Long.toString(step);
     }
-    long[] sizes = {86_400, 3_600, 60};
-    String[] units = {" d", " h", " min"};
+    long second = Series.MICROS_PER_SECOND;
+    long[] sizes = {86_400 * second, 3_600 * second, 60 * second, second, second / 1000};
+    String[] units = {" d", " h", " min", " s", " ms"};
     for (int i = 0; i < sizes.length; i++) {
       if (step % sizes[i] == 0) {
         return step / sizes[i] + units[i];
       }
     }
-    return step + " s";
+    return step + " µs";
   }
 
   /** The steps as plain data for a model file's JSON header. */
   public Map<String, Object> toJson() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("smallest", smallest);
-    out.put("largest", largest);
+    out.put("smallest", dateTimes ? seconds(smallest) : smallest);
+    out.put("largest", dateTimes ? seconds(largest) : largest);
     out.put("unit", dateTimes ? "seconds" : "time column");
     return out;
   }
@@ -54,9 +59,18 @@ public record TimeSteps(long smallest, long largest, boolean dateTimes) implemen
   /** The steps stored by {@link #toJson()}, or null when {@code json} is not such an object. */
   public static TimeSteps fromJson(Object json) {
     if (json instanceof Map<?, ?> m && m.get("smallest") instanceof Number s && m.get("largest") instanceof Number l
-        && m.get("unit") instanceof String unit && s.longValue() <= l.longValue()) {
-      return new TimeSteps(s.longValue(), l.longValue(), unit.equals("seconds"));
+        && m.get("unit") instanceof String unit && s.doubleValue() <= l.doubleValue()) {
+      boolean dates = unit.equals("seconds");
+      return new TimeSteps(dates ? micros(s) : s.longValue(), dates ? micros(l) : l.longValue(), dates);
     }
     return null;
+  }
+
+  private static double seconds(long micros) {
+    return (double) micros / Series.MICROS_PER_SECOND;
+  }
+
+  private static long micros(Number seconds) {
+    return Math.round(seconds.doubleValue() * Series.MICROS_PER_SECOND);
   }
 }

@@ -170,7 +170,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
       counts.largestStep = Math.max(counts.largestStep, s.step());
       stretches = s.stretches();
       counts.gaps += stretches.length - 2;
-      bounds = split.bounds(s.times(), part);
+      bounds = split.bounds(s, part);
       stretch = 0;
       starts = null;
       current = s;

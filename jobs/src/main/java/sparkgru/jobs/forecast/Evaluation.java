@@ -140,7 +140,7 @@ public final class Evaluation implements Serializable {
       return cachedScale;
     }
     int[] targets = spec.targetIndex();
-    int end = split.trainingRows(s.times());
+    int end = split.trainingRows(s);
     double[] scale = new double[targets.length];
     for (int j = 0; j < targets.length; j++) {
       double sum = 0;

@@ -23,6 +23,7 @@ import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.io.TableOutput;
@@ -34,7 +35,11 @@ import sparkgru.jobs.data.WindowSpec;
  * ({@code series, time, targets...}), or with {@code backtest} the forecast of every test window
  * next to the actual values ({@code series, origin, horizon_step, time, targets...,
  * <target>_actual...}, {@code origin} being the time of the window's last input; every
- * {@code evaluate.stride} rows). Distributed:
+ * {@code evaluate.stride} rows). Future times continue the series' step from its last row.
+ * Date-times keep their precision and, in a CSV output, are written as {@link Series#timeText}
+ * writes them: {@code 2016-07-01 03:00:00} (UTC) for a series whose times had no offset,
+ * {@code 2016-07-01T03:00:00+02:00} at the offset of its last row otherwise, with fractions of a
+ * second only when a time has them; a Parquet output holds timestamps (instants). Distributed:
  * each partition forecasts its series in batches; the driver only counts. The output appears at
  * its path only when complete ({@link TableOutput}).
  */
@@ -62,6 +67,7 @@ public final class ForecastJob {
         ChronologicalSplit.Part.TEST, model.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin());
     boolean dateTimes = windows.typedDateTimes(typed);
+    TimeKind times = !dateTimes ? TimeKind.NUMBER : TableOutput.csv(output) ? TimeKind.TEXT : TimeKind.TIMESTAMP;
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
@@ -73,9 +79,9 @@ public final class ForecastJob {
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
       Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
           shipped.value().forecaster(), mode, batch, tally, shipped.value().steps());
-      return new FlatRows(forecasts, spec.horizon(), backtest, dateTimes);
+      return new FlatRows(forecasts, spec.horizon(), backtest, times);
     }, true);
-    StructType schema = schema(table, spec, backtest, dateTimes);
+    StructType schema = schema(table, spec, backtest, times);
     out.println("spark-gru forecast: " + model.name() + " on " + table.origin() + " -> " + output + (backtest
         ? " (backtest: every test window)" : " (the next " + spec.horizon() + " steps of every series)"));
     out.flush();
@@ -106,8 +112,22 @@ public final class ForecastJob {
     return new Result(tally.seriesCount(), tally.skippedCount(), written);
   }
 
-  private static StructType schema(SeriesSource.Table table, WindowSpec spec, boolean backtest, boolean dateTimes) {
-    var timeType = dateTimes ? DataTypes.TimestampType : DataTypes.LongType;
+  /** How the output holds times. */
+  private enum TimeKind {
+    /** Numbers as the input's. */
+    NUMBER,
+    /** Timestamps (instants), for Parquet. */
+    TIMESTAMP,
+    /** Text as {@link Series#timeText} writes it, for CSV, where a timestamp would lose the offset. */
+    TEXT
+  }
+
+  private static StructType schema(SeriesSource.Table table, WindowSpec spec, boolean backtest, TimeKind times) {
+    var timeType = switch (times) {
+      case NUMBER -> DataTypes.LongType;
+      case TIMESTAMP -> DataTypes.TimestampType;
+      case TEXT -> DataTypes.StringType;
+    };
     StructType s = new StructType().add(table.series(), DataTypes.StringType, false);
     if (backtest) {
       s = s.add("origin", timeType, false).add("horizon_step", DataTypes.IntegerType, false);
@@ -129,13 +149,13 @@ public final class ForecastJob {
     private final Iterator<WindowForecasts.Forecast> forecasts;
     private final int horizon;
     private final boolean backtest;
-    private final boolean dateTimes;
+    private final TimeKind timeKind;
 
-    FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, boolean dateTimes) {
+    FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, TimeKind timeKind) {
       this.forecasts = forecasts;
       this.horizon = horizon;
       this.backtest = backtest;
-      this.dateTimes = dateTimes;
+      this.timeKind = timeKind;
     }
 
     @Override
@@ -153,10 +173,10 @@ public final class ForecastJob {
         List<Object> v = new ArrayList<>();
         v.add(f.series().id());
         if (backtest) {
-          v.add(time(times[f.origin() - 1]));
+          v.add(time(f.series(), times[f.origin() - 1]));
           v.add(h + 1);
         }
-        v.add(time(t));
+        v.add(time(f.series(), t));
         for (int j = 0; j < k; j++) {
           v.add(f.forecast()[h][j]);
         }
@@ -171,8 +191,13 @@ public final class ForecastJob {
       }
     }
 
-    private Object time(long t) {
-      return dateTimes ? Timestamp.from(Instant.ofEpochSecond(t)) : (Object) t;
+    private Object time(Series s, long t) {
+      return switch (timeKind) {
+        case NUMBER -> t;
+        case TIMESTAMP -> Timestamp.from(Instant.ofEpochSecond(Math.floorDiv(t, Series.MICROS_PER_SECOND),
+            Math.floorMod(t, Series.MICROS_PER_SECOND) * 1000));
+        case TEXT -> s.timeText(t);
+      };
     }
   }
 }

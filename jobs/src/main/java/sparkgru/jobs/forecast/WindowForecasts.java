@@ -127,7 +127,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
           trainedRange = scaler.columnRanges(s.id(), columns);
         } else {
           int[] rows = mode == Mode.FUTURE ? new int[] {0, s.size()}
-              : windows.split().bounds(s.times(), ChronologicalSplit.Part.TRAIN);
+              : windows.split().bounds(s, ChronologicalSplit.Part.TRAIN);
           double[][][] own = scaler.fitSeries(s, rows[0], rows[1], columns);
           if (own == null) {
             tally.skipped(s.id() + " (not in the model's training data, and without values in its "
@@ -251,7 +251,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       out.add(start);
       return out;
     }
-    int[] bounds = windows.split().bounds(s.times(), windows.part());
+    int[] bounds = windows.split().bounds(s, windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {
       for (int start : windows.cutter().starts(stretches[st], stretches[st + 1], bounds, spec.horizon(),
           spec.stride())) {

@@ -20,6 +20,11 @@ import sparkgru.engine.errors.InvalidInputException;
 public final class TableOutput {
   private TableOutput() {}
 
+  /** Whether {@code path} is written as one CSV file (its name ends in {@code .csv}), not as Parquet. */
+  public static boolean csv(String path) {
+    return new Path(path).getName().toLowerCase(Locale.ROOT).endsWith(".csv");
+  }
+
   /** Checks before any work that {@code path} is free (or may be replaced) and its parent writable. */
   public static void prepare(String path, boolean overwrite, Configuration conf) {
     try {
@@ -42,7 +47,7 @@ public final class TableOutput {
   public static void write(Dataset<Row> rows, String path, boolean overwrite, Configuration conf, Runnable accept) {
     Path p = new Path(path);
     Path tmp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
-    boolean csv = p.getName().toLowerCase(Locale.ROOT).endsWith(".csv");
+    boolean csv = csv(path);
     FileSystem fs;
     try {
       fs = p.getFileSystem(conf);

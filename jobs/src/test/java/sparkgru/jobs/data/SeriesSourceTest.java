@@ -43,7 +43,7 @@ class SeriesSourceTest {
     Path dated = dir.resolve("ett.csv");
     Files.writeString(dated, "date,OT\n2016-07-01 01:00:00,2\n2016-07-01 00:00:00,1\n");
     List<Row> byTime = typed(source("wide", dated, true, "date"), List.of("OT"));
-    assertEquals(3600, byTime.get(1).getLong(1) - byTime.get(0).getLong(1));
+    assertEquals(3600 * Series.MICROS_PER_SECOND, byTime.get(1).getLong(1) - byTime.get(0).getLong(1));
     assertEquals(1.0, byTime.get(0).getDouble(2));
   }
 
@@ -79,7 +79,8 @@ class SeriesSourceTest {
     Path f = dir.resolve("spaced.csv");
     Files.writeString(f, "series_id , t,\tv\n a , 1 ,  2.5\t\na,0,1.5\n");
     List<Row> rows = typed(longCsv(f, true, SeriesSource.NA_VALUES), List.of("v"));
-    assertEquals("[[a,0,1.5], [a,1,2.5]]", rows.toString(), "one series a, its times and values read");
+    assertEquals("[[a,0,1.5,null], [a,1,2.5,null]]", rows.toString(), "one series a, its times and values "
+        + "read (and no offset: the times are numbers)");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> typed(longCsv(f, false, SeriesSource.NA_VALUES), List.of("v")));
     assertEquals(f.toUri() + " has no column 'series_id'; its columns are ['series_id ', ' t', '\tv'] (a name in "
@@ -154,8 +155,10 @@ class SeriesSourceTest {
     org.apache.spark.sql.Dataset<Row> typed = w.select(t.rows(), t.origin());
     assertTrue(w.typedDateTimes(typed));
     List<Row> rows = typed.orderBy("series_id", "timestamp").collectAsList();
-    assertEquals(3600, rows.get(1).getLong(1) - rows.get(0).getLong(1), "hourly");
-    assertEquals(0, (rows.get(0).getLong(1) - 1_704_067_200L) % 3600, "whole hours after 2024-01-01 00:00 UTC");
+    long hour = 3600 * Series.MICROS_PER_SECOND;
+    assertEquals(hour, rows.get(1).getLong(1) - rows.get(0).getLong(1), "hourly, in epoch microseconds");
+    assertEquals(0, (rows.get(0).getLong(1) - 1_704_067_200L * Series.MICROS_PER_SECOND) % hour,
+        "whole hours after 2024-01-01 00:00 UTC");
   }
 
   @Test

@@ -66,12 +66,12 @@ class WindowForecastsTest {
     return new WindowSpec(V, V, 4, 2, 1, missing, normalization, false);
   }
 
-  /** Rows {@code series, time, v} of a series with {@code n} rows at times 0, step, 2 step, .... */
+  /** Typed rows {@code series, time, v, offset} of a series with {@code n} rows at times 0, step, 2 step, .... */
   private static List<Row> rows(String id, int n, long step, IntToDoubleFunction value) {
     List<Row> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double v = value.applyAsDouble(i);
-      out.add(RowFactory.create(id, i * step, Double.isNaN(v) ? null : v));
+      out.add(RowFactory.create(id, i * step, Double.isNaN(v) ? null : v, null));
     }
     return out;
   }
@@ -139,7 +139,7 @@ class WindowForecastsTest {
     assertEquals(List.of("daily (86400)"), tally.offStep, "a series of one row has no step to compare");
     Recorded dates = new Recorded();
     run(spec, trainedOn0To10(), ChronologicalSplit.NONE, WindowForecasts.Mode.FUTURE, dates,
-        new TimeSteps(3600, 3600, true), rows);
+        new TimeSteps(3600 * Series.MICROS_PER_SECOND, 3600 * Series.MICROS_PER_SECOND, true), rows);
     assertEquals(List.of(), dates.offStep, "steps of numbers are not compared with those of date-times");
   }
 
