@@ -49,6 +49,15 @@ class OverlappingOutputsTest {
     return "file:" + dir.resolve(path).toAbsolutePath();
   }
 
+  /** {@code path} of the run's directory with its symbolic links resolved. */
+  private static String real(Path dir, String path) {
+    try {
+      return "file:" + dir.toRealPath().resolve(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static Arguments of(String name, Function<Path, List<String>> command, Function<Path, String> message) {
     return Arguments.of(name, command, message);
   }
@@ -103,6 +112,20 @@ class OverlappingOutputsTest {
             d -> List.of("evaluate", "--model", d.resolve("out/model.sgru").toString(), "--report",
                 d.resolve("out/e.json").toString(), "--plot", d.resolve("out/e.json").toString()),
             d -> "--report and --plot are the same path, " + q(d, "out/e.json") + own),
+        of("forecast --output on --input through a symbolic link (latest.csv -> data/h.csv)",
+            d -> List.of("forecast", "--model", d.resolve("out/model.sgru").toString(), "--input",
+                d.resolve("latest.csv").toString(), "--output", d.resolve("data/h.csv").toString(), "--overwrite"),
+            d -> "--output and --input are the same file, " + q(d, "data/h.csv") + " and " + q(d, "latest.csv")
+                + " (through symbolic links: " + real(d, "data/h.csv") + ")" + outside),
+        of("train: output.model on data.path through a symbolic link",
+            d -> train(d, "data.path=" + d.resolve("latest.csv"), "output.model=" + d.resolve("data/h.csv")),
+            d -> "output.model and data.path are the same file, " + q(d, "data/h.csv") + " and " + q(d, "latest.csv")
+                + " (through symbolic links: " + real(d, "data/h.csv") + ")" + outside),
+        of("train: output.model inside data.path, a symbolic link to its directory (datalink -> data)",
+            d -> train(d, "data.path=" + d.resolve("datalink"), "output.model=" + d.resolve("data/model.sgru")),
+            d -> "output.model " + q(d, "data/model.sgru") + " lies inside data.path " + q(d, "datalink")
+                + " (through symbolic links: " + real(d, "data/model.sgru") + " and " + real(d, "data") + ")"
+                + outside),
         of("evaluate --plot inside --input's directory",
             d -> List.of("evaluate", "--model", d.resolve("out/model.sgru").toString(), "--input",
                 d.resolve("data").toString(), "--plot", d.resolve("data/e.png").toString()),
@@ -121,6 +144,8 @@ class OverlappingOutputsTest {
       history.append("a,").append(t).append(',').append(Math.sin(t / 5.0)).append('\n');
     }
     Files.writeString(dir.resolve("data/h.csv"), history.toString());
+    Files.createSymbolicLink(dir.resolve("latest.csv"), dir.resolve("data/h.csv"));
+    Files.createSymbolicLink(dir.resolve("datalink"), dir.resolve("data"));
     ModelSpec spec = new ModelSpec(-1, 1, List.of(LayerSpec.of("gru", "units", "3"), LayerSpec.of("dense", "units",
         "1")));
     JobConfig trained = JobConfig.of("data.source=csv", "data.format=long", "data.feature_columns=v",

@@ -1,6 +1,7 @@
 package sparkgru.jobs.io;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,16 +18,24 @@ import sparkgru.engine.errors.InvalidInputException;
  * lies inside one (it would replace the data, or be read back as data by this or a later run).
  * Paths are compared as the Hadoop FileSystem qualifies them ({@code FileSystem.makeQualified}:
  * scheme, authority and absolute path), so {@code out/m.sgru}, {@code ./out/m.sgru} and
- * {@code file:/abs/out/m.sgru} are one path.
+ * {@code file:/abs/out/m.sgru} are one path, and after resolving symbolic links in the part of
+ * the path that exists (local files through the operating system, other file systems through
+ * {@code FileSystem.resolvePath}), so {@code latest.csv -> 2024-06.csv} is the file it links to.
  */
 public final class OutputPaths {
   /**
    * A qualified path and the key or option that names it in messages.
    *
    * @param name a configuration key ({@code output.model}) or option ({@code --output})
-   * @param path the qualified path
+   * @param path the qualified path, as given
+   * @param real the path with its symbolic links resolved, which comparisons use
    */
-  public record Location(String name, Path path) {}
+  public record Location(String name, Path path, Path real) {
+    /** A location whose path holds no symbolic link. */
+    public Location(String name, Path path) {
+      this(name, path, path);
+    }
+  }
 
   private OutputPaths() {}
 
@@ -37,9 +46,44 @@ public final class OutputPaths {
   public static List<Location> at(String name, String path, Configuration conf) {
     try {
       Path p = new Path(path);
-      return List.of(new Location(name, p.getFileSystem(conf).makeQualified(p)));
+      FileSystem fs = p.getFileSystem(conf);
+      Path qualified = fs.makeQualified(p);
+      return List.of(new Location(name, qualified, real(fs, qualified)));
     } catch (IOException | IllegalArgumentException e) {
       return List.of();
+    }
+  }
+
+  /**
+   * {@code qualified} with the symbolic links of its longest existing ancestor resolved (the
+   * rest cannot hold one); itself when they cannot be resolved.
+   */
+  private static Path real(FileSystem fs, Path qualified) {
+    try {
+      if ("file".equals(qualified.toUri().getScheme())) {
+        java.nio.file.Path local = java.nio.file.Path.of(qualified.toUri());
+        java.nio.file.Path existing = local;
+        while (existing != null && !Files.exists(existing)) {
+          existing = existing.getParent();
+        }
+        if (existing == null) {
+          return qualified;
+        }
+        java.nio.file.Path resolved = existing.toRealPath().resolve(existing.relativize(local));
+        return fs.makeQualified(new Path(resolved.toString()));
+      }
+      Path existing = qualified;
+      while (existing != null && !fs.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null) {
+        return qualified;
+      }
+      Path resolved = fs.makeQualified(fs.resolvePath(existing));
+      String rest = qualified.toUri().getPath().substring(existing.toUri().getPath().length());
+      return rest.isEmpty() ? resolved : new Path(resolved.toString() + rest);
+    } catch (IOException | RuntimeException e) {
+      return qualified;
     }
   }
 
@@ -65,7 +109,7 @@ public final class OutputPaths {
       }
       List<Location> out = new ArrayList<>();
       for (Path parent : parents) {
-        out.add(new Location(name + "'s directory", parent));
+        out.add(new Location(name + "'s directory", parent, real(fs, parent)));
       }
       return out;
     } catch (IOException | IllegalArgumentException e) {
@@ -90,10 +134,10 @@ public final class OutputPaths {
         Location a = outputs.get(i);
         Location b = outputs.get(j);
         String advice = "; give each output a path of its own";
-        if (within(a.path(), b.path())) {
+        if (within(a.real(), b.real())) {
           throw clash(a, b, advice);
         }
-        if (within(b.path(), a.path())) {
+        if (within(b.real(), a.real())) {
           throw clash(b, a, advice);
         }
       }
@@ -104,7 +148,7 @@ public final class OutputPaths {
   public static void requireOutside(List<Location> outputs, List<Location> inputs) {
     for (Location out : outputs) {
       for (Location in : inputs) {
-        if (within(out.path(), in.path())) {
+        if (within(out.real(), in.real())) {
           throw clash(out, in, "; write outputs outside what the run reads");
         }
       }
@@ -112,11 +156,14 @@ public final class OutputPaths {
   }
 
   private static InvalidInputException clash(Location inner, Location outer, String advice) {
-    if (inner.path().equals(outer.path())) {
-      return new InvalidInputException(inner.name() + " and " + outer.name() + " are the same path, " + inner.path()
-          + advice);
+    boolean linked = !within(inner.path(), outer.path());
+    String through = linked ? " (through symbolic links: " + inner.real() + (inner.real().equals(outer.real())
+        ? "" : " and " + outer.real()) + ")" : "";
+    if (inner.real().equals(outer.real())) {
+      return new InvalidInputException(inner.name() + " and " + outer.name() + " are the same "
+          + (linked ? "file, " + inner.path() + " and " + outer.path() : "path, " + inner.path()) + through + advice);
     }
     return new InvalidInputException(inner.name() + " " + inner.path() + " lies inside " + outer.name() + " "
-        + outer.path() + advice);
+        + outer.path() + through + advice);
   }
 }

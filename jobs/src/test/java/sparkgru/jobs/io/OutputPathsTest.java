@@ -77,7 +77,27 @@ class OutputPathsTest {
   }
 
   @Test
-  void anInputIsItselfOrForAGlobItsMatchesDirectories(@TempDir java.nio.file.Path dir) throws Exception {
+  void symbolicLinksAreResolvedBeforePathsAreCompared(@TempDir java.nio.file.Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("data"));
+    Files.writeString(dir.resolve("data/2024-06.csv"), "x\n");
+    Files.createSymbolicLink(dir.resolve("latest.csv"), dir.resolve("data/2024-06.csv"));
+    Files.createSymbolicLink(dir.resolve("current"), dir.resolve("data"));
+    Path real = new Path(dir.toRealPath().toUri());
+    OutputPaths.Location link = OutputPaths.input("--input", dir.resolve("latest.csv").toString(), CONF).get(0);
+    assertEquals(new Path(new Path(dir.toUri()), "latest.csv"), link.path(), "messages name the path as given");
+    assertEquals(new Path(real, "data/2024-06.csv"), link.real());
+    assertEquals(new Path(real, "data/new/m.sgru"), OutputPaths.at("m", dir.resolve("current/new/m.sgru").toString(),
+        CONF).get(0).real(), "a path not there yet, below a link");
+    InvalidInputException e = assertThrows(InvalidInputException.class, () -> OutputPaths.requireOutside(
+        OutputPaths.at("--output", dir.resolve("data/2024-06.csv").toString(), CONF), List.of(link)));
+    assertEquals("--output and --input are the same file, " + new Path(new Path(dir.toUri()), "data/2024-06.csv")
+        + " and " + link.path() + " (through symbolic links: " + link.real() + ")"
+        + "; write outputs outside what the run reads", e.getMessage());
+  }
+
+  @Test
+  void anInputIsItselfOrForAGlobItsMatchesDirectories(@TempDir java.nio.file.Path temp) throws Exception {
+    java.nio.file.Path dir = temp.toRealPath();
     Files.createDirectories(dir.resolve("a"));
     Files.createDirectories(dir.resolve("b"));
     Files.writeString(dir.resolve("a/1.csv"), "x\n");
