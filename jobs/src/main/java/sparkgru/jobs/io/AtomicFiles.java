@@ -3,6 +3,8 @@ package sparkgru.jobs.io;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -17,8 +19,10 @@ public final class AtomicFiles {
 
   /**
    * Writes {@code bytes} to a uniquely named hidden sibling, then renames it over {@code path}
-   * in one step ({@code Rename.OVERWRITE}, atomic on HDFS and local disks): readers see the old
-   * file or the new one, never a part. The temporary file is removed if anything fails.
+   * in one step: readers see the old file or the new one, never a part and never none. On local
+   * disks that is the operating system's rename ({@code ATOMIC_MOVE}; Hadoop's local file system
+   * deletes the old file before it renames); elsewhere {@code Rename.OVERWRITE} of
+   * {@code FileContext}, atomic on HDFS. The temporary file is removed if anything fails.
    */
   public static void write(Path path, Configuration conf, byte[] bytes) {
     Path tmp = new Path(path.getParent(), "." + path.getName() + "." + UUID.randomUUID() + ".tmp");
@@ -29,7 +33,13 @@ public final class AtomicFiles {
         out.write(bytes);
       }
       try {
-        FileContext.getFileContext(path.toUri(), conf).rename(tmp, path, Options.Rename.OVERWRITE);
+        if ("file".equals(fs.makeQualified(path).toUri().getScheme())) {
+          Files.move(java.nio.file.Path.of(fs.makeQualified(tmp).toUri()),
+              java.nio.file.Path.of(fs.makeQualified(path).toUri()), StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } else {
+          FileContext.getFileContext(path.toUri(), conf).rename(tmp, path, Options.Rename.OVERWRITE);
+        }
       } finally {
         if (fs.exists(tmp)) {
           fs.delete(tmp, false);
