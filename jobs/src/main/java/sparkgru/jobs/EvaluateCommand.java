@@ -56,7 +56,7 @@ final class EvaluateCommand implements Runnable {
     try {
       EvaluateJob.run(spark, trained, actuals, report, plot, spec.commandLine().getOut());
     } finally {
-      spark.stop();
+      JobSession.stop(spark);
     }
   }
 }

@@ -46,7 +46,7 @@ final class ForecastCommand implements Runnable {
     try {
       ForecastJob.run(spark, trained, output, backtest, overwrite, spec.commandLine().getOut());
     } finally {
-      spark.stop();
+      JobSession.stop(spark);
     }
   }
 }

@@ -1,6 +1,8 @@
 package sparkgru.jobs;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.sql.SparkSession;
 
 /** The Spark session of a command: spark-submit's when it set a master, else a local one. */
@@ -42,5 +44,39 @@ final class JobSession {
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;
+  }
+
+  /** How long {@link #stop} waits for the tasks of cancelled jobs to end. */
+  private static final long STOP_WAIT_MS = 10_000;
+
+  /**
+   * Stops Spark once no task runs any more: after a failed job its other tasks may still run,
+   * and stopping under them makes Spark's thread pools reject their last steps, which Scala
+   * reports as stack traces on standard error. Jobs still running are cancelled first; after
+   * {@value #STOP_WAIT_MS} ms Spark is stopped regardless.
+   */
+  static void stop(SparkSession spark) {
+    SparkContext sc = spark.sparkContext();
+    if (!sc.isStopped()) {
+      sc.cancelAllJobs();
+      long deadline = System.nanoTime() + STOP_WAIT_MS * 1_000_000;
+      while (running(sc) > 0 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    spark.stop();
+  }
+
+  private static int running(SparkContext sc) {
+    int tasks = 0;
+    for (SparkExecutorInfo e : sc.statusTracker().getExecutorInfos()) {
+      tasks += e.numRunningTasks();
+    }
+    return tasks;
   }
 }

@@ -50,7 +50,7 @@ final class PredictCommand implements Runnable {
     try {
       PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());
     } finally {
-      spark.stop();
+      JobSession.stop(spark);
     }
   }
 }

@@ -44,7 +44,7 @@ final class TrainCommand implements Runnable {
     try {
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
     } finally {
-      spark.stop();
+      JobSession.stop(spark);
     }
   }
 
