@@ -99,9 +99,11 @@ class ConcurrentRunsTest {
         RunLock.Owner.current("").started(), "local-dead");
     firstRun(dead, true);
     String lock = q("out/model.sgru.lock");
+    String checkpoints = q("checkpoints/spark-gru.lock");
     assertRefused("output.model has a stale lock: lock file " + lock + " names a run that is no longer running "
         + "(host " + dead.host() + ", pid " + ended.pid() + ", started " + dead.started() + ", application "
-        + "local-dead); if no run uses these outputs, delete " + lock + " and run again", "a stale lock");
+        + "local-dead); so does checkpoint.path's lock file " + checkpoints + "; if no run uses these outputs, "
+        + "delete " + lock + " and " + checkpoints + " and run again", "stale locks of one dead run");
   }
 
   @Test

@@ -93,13 +93,26 @@ public final class RunLock implements AutoCloseable {
    * (empty when the file names no owner), stale or not.
    */
   public static String refusal(String key, String lock, Optional<Owner> owner, boolean stale) {
-    String clear = "if no run uses these outputs, delete " + lock + " and run again";
+    return refusal(key, lock, owner, stale, List.of());
+  }
+
+  /**
+   * The refusal of a stale lock that names, after {@code lock}, the other stale lock files the run
+   * would meet ({@code others}: each a guarded setting and its lock file), so that one message
+   * says every file to delete.
+   */
+  public static String refusal(String key, String lock, Optional<Owner> owner, boolean stale, List<Target> others) {
+    List<String> files = new ArrayList<>(List.of(lock));
+    others.forEach(o -> files.add(o.path()));
+    String clear = "if no run uses these outputs, delete " + String.join(" and ", files) + " and run again";
     if (owner.isEmpty()) {
       return key + " is locked by another run: lock file " + lock + " exists but does not name its run; " + clear;
     }
     if (stale) {
+      StringBuilder also = new StringBuilder();
+      others.forEach(o -> also.append("; so does ").append(o.key()).append("'s lock file ").append(o.path()));
       return key + " has a stale lock: lock file " + lock + " names a run that is no longer running ("
-          + owner.get().describe() + "); " + clear;
+          + owner.get().describe() + ")" + also + "; " + clear;
     }
     return key + " is in use by another run: lock file " + lock + " is held by " + owner.get().describe()
         + "; wait for that run to end or give this run outputs of its own";
@@ -131,10 +144,15 @@ public final class RunLock implements AutoCloseable {
         if (!lock.create(path)) {
           String found = read(path, conf);
           Optional<Owner> holder = Owner.parse(found);
-          boolean stale = holder.isPresent()
-              && stale(holder.get(), owner.host(), pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
-                  .orElse(false));
-          throw new InvalidInputException(refusal(t.key(), qualified(path, conf), holder, stale));
+          boolean stale = holder.isPresent() && stale(holder.get(), owner.host(), RunLock::alive);
+          List<Target> others = new ArrayList<>();
+          for (Target next : stale ? targets.subList(targets.indexOf(t) + 1, targets.size()) : List.<Target>of()) {
+            Path p = new Path(next.path());
+            if (staleLock(p, owner.host(), conf)) {
+              others.add(new Target(next.key(), qualified(p, conf)));
+            }
+          }
+          throw new InvalidInputException(refusal(t.key(), qualified(path, conf), holder, stale, others));
         }
         lock.held.add(path);
       }
@@ -143,6 +161,23 @@ public final class RunLock implements AutoCloseable {
       lock.close();
       throw e;
     }
+  }
+
+  /** Whether a lock file is at {@code path} and names a dead run of this host. */
+  private static boolean staleLock(Path path, String host, Configuration conf) {
+    try {
+      if (!path.getFileSystem(conf).exists(path)) {
+        return false;
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    Optional<Owner> other = Owner.parse(read(path, conf));
+    return other.isPresent() && stale(other.get(), host, RunLock::alive);
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Removes the lock files this run took (those still holding its content). */
