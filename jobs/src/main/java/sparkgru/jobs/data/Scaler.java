@@ -178,13 +178,19 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
   }
 
   /**
+   * The scaling of one series fitted on its own rows.
+   *
+   * @param params {shift, scale} of each value column ({0, 1} for unscaled ones)
+   * @param ranges {min, max} of each value column in those rows (null for a column without a value)
+   */
+  public record SeriesFit(double[][] params, double[][] ranges) {}
+
+  /**
    * This scaling fitted on rows {@code [from, to)} of one series alone, as {@link #fit} fits a
    * series under per-series scope (population standard deviation; a constant column gets scale
-   * 1), as {shift, scale} of each of {@code valueColumns} ({0, 1} for unscaled ones); the second
-   * element of the result holds each column's {min, max} there. Null when a scaled column has no
-   * value in those rows.
+   * 1), for each of {@code valueColumns}. Null when a scaled column has no value in those rows.
    */
-  public double[][][] fitSeries(Series s, int from, int to, List<String> valueColumns) {
+  public SeriesFit fitSeries(Series s, int from, int to, List<String> valueColumns) {
     double[][] params = new double[valueColumns.size()][];
     double[][] range = new double[valueColumns.size()][];
     for (int c = 0; c < params.length; c++) {
@@ -221,7 +227,7 @@ public record Scaler(Method method, Scope scope, List<String> columns, Map<Strin
           : new double[] {0, 1};
       range[c] = new double[] {min, max};
     }
-    return new double[][][] {params, range};
+    return new SeriesFit(params, range);
   }
 
   /**

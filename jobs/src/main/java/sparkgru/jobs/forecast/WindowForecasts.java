@@ -128,15 +128,15 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
         } else {
           int[] rows = mode == Mode.FUTURE ? new int[] {0, s.size()}
               : windows.split().bounds(s, ChronologicalSplit.Part.TRAIN);
-          double[][][] own = scaler.fitSeries(s, rows[0], rows[1], columns);
+          Scaler.SeriesFit own = scaler.fitSeries(s, rows[0], rows[1], columns);
           if (own == null) {
             tally.skipped(s.id() + " (not in the model's training data, and without values in its "
                 + (mode == Mode.FUTURE ? "history" : "training part") + " to scale it on)");
             continue;
           }
           tally.ownScaling(s.id());
-          currentScaling = own[0];
-          trainedRange = own[1];
+          currentScaling = own.params();
+          trainedRange = own.ranges();
         }
         tally.windows(found.size());
         checkScale(s, found, trainedRange);

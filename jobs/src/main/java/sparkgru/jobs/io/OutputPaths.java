@@ -1,7 +1,6 @@
 package sparkgru.jobs.io;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,18 +59,6 @@ public final class OutputPaths {
    */
   private static Path real(FileSystem fs, Path qualified) {
     try {
-      if ("file".equals(qualified.toUri().getScheme())) {
-        java.nio.file.Path local = java.nio.file.Path.of(qualified.toUri());
-        java.nio.file.Path existing = local;
-        while (existing != null && !Files.exists(existing)) {
-          existing = existing.getParent();
-        }
-        if (existing == null) {
-          return qualified;
-        }
-        java.nio.file.Path resolved = existing.toRealPath().resolve(existing.relativize(local));
-        return fs.makeQualified(new Path(resolved.toString()));
-      }
       Path existing = qualified;
       while (existing != null && !fs.exists(existing)) {
         existing = existing.getParent();
@@ -79,7 +66,10 @@ public final class OutputPaths {
       if (existing == null) {
         return qualified;
       }
-      Path resolved = fs.makeQualified(fs.resolvePath(existing));
+      // Hadoop's local file system does not resolve links: the operating system does.
+      Path resolved = "file".equals(qualified.toUri().getScheme())
+          ? fs.makeQualified(new Path(java.nio.file.Path.of(existing.toUri()).toRealPath().toString()))
+          : fs.makeQualified(fs.resolvePath(existing));
       String rest = qualified.toUri().getPath().substring(existing.toUri().getPath().length());
       return rest.isEmpty() ? resolved : new Path(resolved.toString() + rest);
     } catch (IOException | RuntimeException e) {

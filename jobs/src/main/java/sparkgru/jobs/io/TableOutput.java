@@ -57,8 +57,7 @@ public final class TableOutput {
     try {
       if (csv) {
         // repartition, not coalesce: the rows are computed in parallel and only then gathered into one file.
-        rows.repartition(1).write().option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss").csv(
-            tmp.toString());
+        rows.repartition(1).write().option("header", "true").csv(tmp.toString());
       } else {
         rows.write().parquet(tmp.toString());
       }

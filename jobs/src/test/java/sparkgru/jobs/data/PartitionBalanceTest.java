@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
  * Spreading the samples of source partitions over target partitions: contiguous ranges per
  * source, the sources' order kept, every sample placed once at contiguous offsets.
  */
-class PartitionBalanceTest {
+public class PartitionBalanceTest {
   /** Source partitions of 23 samples in chunks 5, 0, 11, 7; of none; of 3 in one chunk; of 40 in chunks of 8. */
   private static final int[][] CHUNK_SIZES = {{5, 0, 11, 7}, {}, {3}, {8, 8, 8, 8, 8}};
 
   /** A chunk of {@code n} samples numbered from {@code first}: inputs (id, -id), target id + 0.5. */
-  private static PackedPartition chunk(int first, int n) {
+  public static PackedPartition chunk(int first, int n) {
     float[] x = new float[n * 2];
     float[] y = new float[n];
     for (int i = 0; i < n; i++) {

@@ -95,18 +95,18 @@ class ScalerTest {
           values[t] = id.equals("a") ? new double[] {t, 100.0 + t} : new double[] {2.0 * t, 50.0};
         }
         values[7][0] = Double.NaN;
-        double[][][] alone = spark.fitSeries(new Series(id, times, values, false), 0, 5, columns);
+        Scaler.SeriesFit alone = spark.fitSeries(new Series(id, times, values, false), 0, 5, columns);
         double[][] expected = spark.columnParams(id, columns);
         for (int c = 0; c < 2; c++) {
-          assertArrayEquals(expected[c], alone[0][c], 1e-12, method + " " + id + " " + columns.get(c));
+          assertArrayEquals(expected[c], alone.params()[c], 1e-12, method + " " + id + " " + columns.get(c));
         }
-        assertArrayEquals(spark.columnRanges(id, columns), alone[1], method + " " + id);
+        assertArrayEquals(spark.columnRanges(id, columns), alone.ranges(), method + " " + id);
       }
     }
     Series holes = new Series("h", new long[] {0, 1, 2}, new double[][] {{Double.NaN, 1}, {Double.NaN, 2}, {3, 3}},
         false);
     assertEquals(null, fit("standard", "per_series").fitSeries(holes, 0, 2, columns), "no value of v to fit on");
-    assertArrayEquals(new double[][] {{0, 1}, {0, 1}}, fit("none", "per_series").fitSeries(holes, 0, 2, columns)[0],
+    assertArrayEquals(new double[][] {{0, 1}, {0, 1}}, fit("none", "per_series").fitSeries(holes, 0, 2, columns).params(),
         "unscaled columns need no value");
   }
 

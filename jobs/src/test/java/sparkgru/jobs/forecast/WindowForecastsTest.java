@@ -159,7 +159,7 @@ class WindowForecastsTest {
     assertEquals(3, f.size());
     assertArrayEquals(new double[] {1, 2}, f.get(0).scaling()[0]);
     Series whole = f.get(1).series();
-    assertArrayEquals(scaler.fitSeries(whole, 0, 10, V)[0][0], f.get(1).scaling()[0], "the whole history");
+    assertArrayEquals(scaler.fitSeries(whole, 0, 10, V).params()[0], f.get(1).scaling()[0], "the whole history");
     double mean = 28.5;
     double variance = 0;
     for (int i = 0; i < 10; i++) {

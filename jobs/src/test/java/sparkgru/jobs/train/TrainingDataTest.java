@@ -10,23 +10,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.data.PackedPartition;
+import sparkgru.jobs.data.PartitionBalanceTest;
 import sparkgru.jobs.data.WindowSpec;
 
 class TrainingDataTest {
   private static final WindowSpec SPEC = new WindowSpec(List.of("v"), List.of("v"), 2, 1, 1,
       WindowSpec.Missing.ERROR, WindowSpec.Normalization.NONE, false);
-
-  /** A chunk of {@code n} windows numbered from {@code first}: inputs (id, -id), target id + 0.5. */
-  private static PackedPartition chunk(int first, int n) {
-    float[] x = new float[n * 2];
-    float[] y = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[2 * i] = first + i;
-      x[2 * i + 1] = -(first + i);
-      y[i] = first + i + 0.5f;
-    }
-    return new PackedPartition(n, 2, 1, new int[] {1}, x, y, null);
-  }
 
   @Test
   void balancingCutsEachSourcePartitionIntoContiguousRangesWithoutGatheringThem() {
@@ -39,7 +28,7 @@ class TrainingDataTest {
     for (int[] sizes : chunkSizes) {
       List<Integer> ids = new ArrayList<>();
       for (int n : sizes) {
-        chunks.add(chunk(id, n));
+        chunks.add(PartitionBalanceTest.chunk(id, n));
         for (int i = 0; i < n; i++) {
           ids.add(id++);
         }
@@ -84,7 +73,7 @@ class TrainingDataTest {
 
   @Test
   void aPartitionBeyondTheLargestArrayIsRefusedNamingThePartitionCount() {
-    JavaRDD<PackedPartition> windows = SparkTestSession.context().parallelize(List.of(chunk(0, 1)), 1);
+    JavaRDD<PackedPartition> windows = SparkTestSession.context().parallelize(List.of(PartitionBalanceTest.chunk(0, 1)), 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainingData.balance(windows, new long[] {3_000_000_000L}, 1, SPEC));
     assertEquals("a partition of 3000000000 windows of 2 steps x 1 inputs exceeds the 2147483639 floats one "
