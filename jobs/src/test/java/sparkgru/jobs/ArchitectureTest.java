@@ -11,6 +11,7 @@ class ArchitectureTest {
 
   /** Bottom first; packages of one level do not use each other; "" is the commands' package. */
   static final List<List<String>> LEVELS = List.of(
+      List.of("spark"),
       List.of("io"),
       List.of("data"),
       List.of("config"),

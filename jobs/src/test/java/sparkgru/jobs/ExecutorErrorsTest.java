@@ -59,7 +59,7 @@ class ExecutorErrorsTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("driver.out").toFile())
         .redirectError(dir.resolve("driver.log").toFile());
     pb.environment().put("SPARK_HOME", StandaloneCluster.sparkHome().toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    pb.environment().put("SPARK_SCALA_VERSION", StandaloneCluster.scalaBinaryVersion());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     Process driver = pb.start();

@@ -143,7 +143,7 @@ public final class StandaloneCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve(logName + ".log").toFile());
     pb.environment().put("SPARK_HOME", home.toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    pb.environment().put("SPARK_SCALA_VERSION", scalaBinaryVersion());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OPENBLAS_NUM_THREADS", "1");
     Process p = pb.start();
@@ -160,12 +160,17 @@ public final class StandaloneCluster implements AutoCloseable {
     return file.toAbsolutePath();
   }
 
+  /** The Scala binary version of the Spark line under test (2.12 or 2.13), as the build sets it. */
+  static String scalaBinaryVersion() {
+    return System.getProperty("sparkgru.scalaBinaryVersion", "2.13");
+  }
+
   /**
-   * A SPARK_HOME whose jars/ links every Spark jar of this test's class path; kept under target/
-   * (the links point into the Maven repository).
+   * A SPARK_HOME whose jars/ links every Spark jar of this test's class path; kept in the build
+   * directory of the Spark line under test (the links point into the Maven repository).
    */
   static Path sparkHome() throws IOException {
-    Path home = Path.of("target", "it-spark-home").toAbsolutePath();
+    Path home = Path.of(System.getProperty("sparkgru.buildDir", "target"), "it-spark-home").toAbsolutePath();
     Path jars = Files.createDirectories(home.resolve("jars"));
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry);

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.rint;
 import static org.apache.spark.sql.functions.xxhash64;
+import static sparkgru.jobs.spark.SparkApi.tryCast;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -74,12 +75,12 @@ public record LongFormat(String id, String step, List<String> features, List<Str
     List<Column> cols = new ArrayList<>();
     cols.add(col(id).cast(DataTypes.StringType).as(id));
     // try_cast: a malformed value becomes null and is reported below with its sequence and step.
-    cols.add(col(step).try_cast(DataTypes.IntegerType).as(step));
+    cols.add(tryCast(col(step), DataTypes.IntegerType).as(step));
     for (String c : features) {
-      cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
+      cols.add(tryCast(col(c), DataTypes.DoubleType).as(c));
     }
     for (String c : targets) {
-      cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
+      cols.add(tryCast(col(c), DataTypes.DoubleType).as(c));
     }
     Dataset<Row> typed = data.select(cols.toArray(new Column[0]));
     // The checks see each value as typed and as the input holds it, to name the bad one as written.

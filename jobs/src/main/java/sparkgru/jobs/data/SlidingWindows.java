@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.try_to_timestamp;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
+import static sparkgru.jobs.spark.SparkApi.tryCast;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     Column t;
     Column offset = lit(null).cast(DataTypes.IntegerType);
     if (numericTime) {
-      t = col(time).try_cast(DataTypes.LongType);
+      t = tryCast(col(time), DataTypes.LongType);
     } else if (timeType instanceof TimestampType || timeType instanceof DateType) {
       t = unix_micros(col(time).cast(DataTypes.TimestampType));
     } else {
@@ -101,18 +102,18 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       t = unix_micros(instant);
       // A timestamp_ntz drops the zone and keeps the wall clock as written; read in the session's
       // zone (UTC), its distance to the instant is the offset the time was written with.
-      Column wallClock = unix_micros(text.try_cast(DataTypes.TimestampNTZType).cast(DataTypes.TimestampType));
+      Column wallClock = unix_micros(tryCast(text, DataTypes.TimestampNTZType).cast(DataTypes.TimestampType));
       offset = when(text.rlike(ZONE_WRITTEN), wallClock.minus(t).divide(Series.MICROS_PER_SECOND)
           .cast(DataTypes.IntegerType));
     }
     Metadata kind = new MetadataBuilder().putBoolean(DATE_TIMES, !numericTime).build();
     List<Column> cols = new ArrayList<>(List.of(col(series).cast(DataTypes.StringType).as(series), t.as(time, kind)));
     for (String c : values) {
-      cols.add(col(c).try_cast(DataTypes.DoubleType).as(c));
+      cols.add(tryCast(col(c), DataTypes.DoubleType).as(c));
     }
     cols.add(offset.as(OFFSET));
     for (String c : values) {
-      List<Row> bad = rows.filter(col(c).isNotNull().and(col(c).try_cast(DataTypes.DoubleType).isNull())).limit(1)
+      List<Row> bad = rows.filter(col(c).isNotNull().and(tryCast(col(c), DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
       if (!bad.isEmpty()) {
         throw new InvalidInputException(origin + ": column '" + c + "' has a non-numeric value '"
@@ -196,7 +197,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
     if (!(type instanceof StringType)) {
       return true;
     }
-    return !rows.filter(col(time).isNotNull().and(col(time).try_cast(DataTypes.LongType).isNull())).limit(1)
+    return !rows.filter(col(time).isNotNull().and(tryCast(col(time), DataTypes.LongType).isNull())).limit(1)
         .collectAsList().isEmpty();
   }
 

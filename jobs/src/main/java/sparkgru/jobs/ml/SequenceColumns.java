@@ -13,7 +13,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.PackedPartition;
 
@@ -170,7 +169,13 @@ final class SequenceColumns {
 
   private static List<?> list(Object value) {
     if (value instanceof Seq<?> seq) {
-      return CollectionConverters.asJava(seq);
+      // Through the iterator: Scala 2.12 and 2.13 name their Java converters differently.
+      List<Object> items = new ArrayList<>(seq.length());
+      scala.collection.Iterator<?> it = seq.iterator();
+      while (it.hasNext()) {
+        items.add(it.next());
+      }
+      return items;
     }
     if (value instanceof List<?> l) {
       return l;

@@ -398,20 +398,21 @@ class GruEstimatorTest {
       List<?> x = a.get(i).getList(0);
       float[] input = new float[x.size()];
       for (int t = 0; t < input.length; t++) {
-        input[t] = ((Number) seq(x.get(t)).get(0)).floatValue();
+        input[t] = ((Number) first(x.get(t))).floatValue();
       }
       float[] want = engine.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
       List<?> got = a.get(i).getList(3);
       assertEquals(input.length, got.size());
       for (int t = 0; t < input.length; t++) {
-        assertEquals(want[t], ((Number) seq(got.get(t)).get(0)).floatValue(), 0f, "row " + i + " step " + t);
+        assertEquals(want[t], ((Number) first(got.get(t))).floatValue(), 0f, "row " + i + " step " + t);
       }
       float[] want2 = engine2.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
       assertEquals(List.of((double) want2[0], (double) want2[1]), b.get(i).getList(3));
     }
   }
 
-  private static List<?> seq(Object value) {
-    return scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Seq<?>) value);
+  /** The first element of an array value nested in a row (a Scala Seq). */
+  private static Object first(Object value) {
+    return ((scala.collection.Seq<?>) value).apply(0);
   }
 }
