@@ -238,7 +238,7 @@ class BadCommandLinesTest {
   static String[] run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    picocli.CommandLine cli = Main.commandLine();
+    picocli.CommandLine cli = Cli.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);

@@ -26,7 +26,7 @@ class ExitStatusTest {
   /** Runs the command line with {@link FailingCommand} added: exit status, standard error. */
   private static String[] run(String... args) {
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Cli.commandLine();
     cli.addSubcommand(new FailingCommand());
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));

@@ -49,7 +49,7 @@ public final class LocalClusterDriver {
 
   private static void run(String name, String... args) {
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
+    CommandLine cli = Cli.commandLine();
     cli.addSubcommand(new FailingCommand());
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));

@@ -331,7 +331,7 @@ class ForecastJobTest {
         + "for; these may change: [data.format, "), e.getMessage());
     java.util.Map<String, String> before = NoPartialOutput.snapshot(dir);
     StringWriter err = new StringWriter();
-    picocli.CommandLine cli = sparkgru.jobs.Main.commandLine();
+    picocli.CommandLine cli = sparkgru.jobs.Cli.commandLine();
     cli.setOut(new PrintWriter(new StringWriter()));
     cli.setErr(new PrintWriter(err));
     assertEquals(2, cli.execute("forecast", "--model", model.toString(), "--output", dir.resolve("h3/f.csv")

@@ -152,7 +152,7 @@ class HostileModelFilesTest {
     if (file.endsWith(".sgru")) {
       Path keras = dir.resolve("out/m.keras");
       StringWriter err = new StringWriter();
-      picocli.CommandLine cli = sparkgru.jobs.Main.commandLine();
+      picocli.CommandLine cli = sparkgru.jobs.Cli.commandLine();
       cli.setOut(new PrintWriter(new StringWriter()));
       cli.setErr(new PrintWriter(err));
       assertEquals(2, cli.execute("export", "--model", model.toString(), "--output", keras.toString()));

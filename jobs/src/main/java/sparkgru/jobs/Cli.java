@@ -13,7 +13,7 @@ import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.io.RunFailedException;
 
 /**
- * {@code spark-gru}: the command-line entry point: {@code train}, {@code forecast},
+ * {@code spark-gru}: the command line behind the entry class {@code Main}: {@code train}, {@code forecast},
  * {@code evaluate} and {@code predict} on Spark, {@code export} to Keras, the engine's
  * {@code tutorial} locally, and {@code config --list} of the configuration keys.
  *
@@ -26,11 +26,11 @@ import sparkgru.jobs.io.RunFailedException;
  * ({@code spark-gru: internal error, please report: <exception>: <message>}, with the stack
  * trace in the log).
  */
-@Command(name = "spark-gru", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+@Command(name = "spark-gru", mixinStandardHelpOptions = true, versionProvider = Cli.VersionProvider.class,
     description = "Keras-exact GRU networks trained on Apache Spark.",
-    subcommands = {Main.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
+    subcommands = {Cli.TutorialCommand.class, TrainCommand.class, ForecastCommand.class,
         EvaluateCommand.class, PredictCommand.class, ExportCommand.class, ConfigCommand.class})
-public final class Main implements Runnable {
+public final class Cli implements Runnable {
   /** Exit status of the user's error (an {@link sparkgru.engine.errors.InvalidInputException}). */
   static final int USER_ERROR = 2;
   /** Exit status of a run that failed for another reason than its input or a bug. */
@@ -43,7 +43,14 @@ public final class Main implements Runnable {
   /** Exit status of an internal error, a bug of spark-gru: {@code EX_SOFTWARE} of sysexits.h. */
   static final int INTERNAL_ERROR = 70;
 
-  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+  /**
+   * The entry class that spark-submit runs ({@code --class sparkgru.jobs.Main}), compiled for
+   * older Javas so that it can say which Java it needs; the logger is named after it, as log
+   * configurations name it (conf/log4j2.properties).
+   */
+  static final String ENTRY_CLASS = "sparkgru.jobs.Main";
+
+  private static final System.Logger LOG = System.getLogger(ENTRY_CLASS);
 
   /** What {@code --version} prints: the engine's {@link Version}. */
   static final class VersionProvider implements CommandLine.IVersionProvider {
@@ -75,7 +82,7 @@ public final class Main implements Runnable {
    * to standard error, and the status is 70.
    */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Cli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Optional<String> userError = DataErrors.message(e);
       if (userError.isPresent()) {
@@ -95,7 +102,7 @@ public final class Main implements Runnable {
       int newline = described.indexOf('\n');
       cmd.getErr().println("spark-gru: internal error, please report: "
           + (newline < 0 ? described : described.substring(0, newline)));
-      List<String> log = LogDestination.of(Main.class.getName());
+      List<String> log = LogDestination.of(ENTRY_CLASS);
       if (!log.isEmpty()) {
         cmd.getErr().println("spark-gru: the stack trace is in the log: " + String.join(", ", log));
       }
