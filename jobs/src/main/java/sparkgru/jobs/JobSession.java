@@ -1,9 +1,12 @@
 package sparkgru.jobs;
 
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import sparkgru.engine.errors.InvalidInputException;
 
 /** The Spark session of a command: spark-submit's when it set a master, else a local one. */
 final class JobSession {
@@ -42,8 +45,41 @@ final class JobSession {
       builder.master(master).config("spark.ui.enabled", "false");
     }
     SparkSession spark = builder.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    if (!sparkConf.contains("spark.master")) {
+      // Outside spark-submit, Spark's INFO lines would bury the job's own output; under it, the
+      // cluster's log4j2 configuration decides.
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    if (!spark.sparkContext().isLocal()) {
+      requireExecutorJava(spark);
+    }
     return spark;
+  }
+
+  /**
+   * Stops with a message when the executors run an older Java than the driver's spark-gru needs.
+   * They would fail at the first task that loads a spark-gru class, and an executor's JVM exits
+   * on such a LinkageError, so the driver would see only lost executors. The Java version is read
+   * by SQL's java_method, which loads no spark-gru class, in one task per default partition.
+   */
+  static void requireExecutorJava(SparkSession spark) {
+    int tasks = Math.max(1, spark.sparkContext().defaultParallelism());
+    List<Row> found = spark.range(0, tasks, 1, tasks)
+        .selectExpr("java_method('java.lang.System', 'getProperty', 'java.specification.version') AS java")
+        .distinct().collectAsList();
+    for (Row r : found) {
+      String java = r.getString(0);
+      if (Main.feature(java) < Main.JAVA_NEEDED) {
+        throw new InvalidInputException(olderExecutors(java));
+      }
+    }
+  }
+
+  /** The message for executors that run Java {@code found}. */
+  static String olderExecutors(String found) {
+    return "the executors run Java " + found + ", and spark-gru needs Java " + Main.JAVA_NEEDED + " or newer on "
+        + "them too; give them a Java " + Main.JAVA_NEEDED + " with spark.executorEnv.JAVA_HOME=<its home> (on YARN "
+        + "in cluster mode also spark.yarn.appMasterEnv.JAVA_HOME)";
   }
 
   /** How long {@link #stop} waits for the tasks of cancelled jobs to end. */
