@@ -100,4 +100,30 @@ class MainTest {
         + dir.resolve("m.h5") + System.lineSeparator(), bad[2]);
     NoPartialOutput.assertOnly(dir, java.util.List.of("m.sgru", "m.keras"), "export --output m.h5");
   }
+
+  @Test
+  void theEntryClassLoadsOnJava8AndNamesTheJavaItFoundAndNeeds() throws Exception {
+    try (var in = MainTest.class.getResourceAsStream("/sparkgru/jobs/Main.class")) {
+      byte[] head = in.readNBytes(8);
+      assertEquals(52, ((head[6] & 0xff) << 8) | (head[7] & 0xff), "class file version of Main (52 = Java 8)");
+    }
+    assertEquals(8, Main.feature("1.8"));
+    assertEquals(11, Main.feature("11"));
+    assertEquals(17, Main.feature("17"));
+    assertEquals(21, Main.feature("21-ea"));
+    assertEquals(0, Main.feature(""));
+    assertEquals("spark-gru: error: this JVM is Java 11 (/usr/lib/jvm/java-11), and spark-gru needs Java 17 or "
+        + "newer; run it with Java 17 (JAVA_HOME for spark-submit and bin/spark-gru; spark.executorEnv.JAVA_HOME "
+        + "for the executors and, on YARN, spark.yarn.appMasterEnv.JAVA_HOME for the application master)",
+        Main.tooOld("11", "/usr/lib/jvm/java-11"));
+  }
+
+  @Test
+  void theExecutorsJavaIsReadWithoutLoadingSparkGruClasses() {
+    // The local session's executor is this JVM: Java 17 or newer passes.
+    JobSession.requireExecutorJava(SparkTestSession.get());
+    assertEquals("the executors run Java 11, and spark-gru needs Java 17 or newer on them too; give them a Java 17 "
+        + "with spark.executorEnv.JAVA_HOME=<its home> (on YARN in cluster mode also "
+        + "spark.yarn.appMasterEnv.JAVA_HOME)", JobSession.olderExecutors("11"));
+  }
 }

@@ -3,6 +3,7 @@ package sparkgru.jobs.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import sparkgru.engine.errors.InvalidInputException;
 
@@ -23,6 +24,7 @@ import sparkgru.engine.errors.InvalidInputException;
  */
 public final class DataErrors {
   private static final String MARKER = InvalidInputException.class.getName() + ": ";
+  private static final Pattern SQL_STATE = Pattern.compile(" SQLSTATE: \\w+$");
 
   private DataErrors() {}
 
@@ -45,6 +47,16 @@ public final class DataErrors {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The first line of a Spark error's message, without the {@code " SQLSTATE: <code>"} that Spark
+   * 4 appends to it (Spark 3.5 does not): the same words on every Spark line.
+   */
+  public static String sparkMessage(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    m = m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m;
+    return SQL_STATE.matcher(m).replaceFirst("");
   }
 
   /** Whether {@code failure} came through a failed Spark job: a SparkException is in its cause chain. */

@@ -33,9 +33,7 @@ public final class ParquetInput {
     try {
       return spark.read().parquet(path);
     } catch (Exception e) {
-      String m = String.valueOf(e.getMessage());
-      throw new InvalidInputException(key + " " + path + " cannot be read as Parquet: "
-          + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m), e);
+      throw new InvalidInputException(key + " " + path + " cannot be read as Parquet: " + DataErrors.sparkMessage(e), e);
     }
   }
 
