@@ -22,14 +22,21 @@ bench_header() {
   done
 }
 
-# The jar for spark-submit that the last build made (bin/spark-gru builds it), from the names the
-# build writes into jobs/target/jars.properties.
+# The build directory of the default Spark line (the spark.line the parent pom sets; bin/spark-gru
+# builds it).
+build_dir() {
+  echo "jobs/target/spark-$(sed -n 's#^ *<spark.line>\(.*\)</spark.line>$#\1#p' pom.xml | head -1)"
+}
+
+# The jar for spark-submit that the last build made, from the names the build writes into
+# jars.properties in its build directory.
 submit_jar() {
-  local name
-  name="$(sed -n 's/^submit_jar=//p' jobs/target/jars.properties 2>/dev/null)"
-  if [[ -z "$name" || ! -f "jobs/target/$name" ]]; then
-    echo "bench: no jar for spark-submit under jobs/target (run bin/spark-gru once to build it)" >&2
+  local name dir
+  dir="$(build_dir)"
+  name="$(sed -n 's/^submit_jar=//p' "$dir/jars.properties" 2>/dev/null)"
+  if [[ -z "$name" || ! -f "$dir/$name" ]]; then
+    echo "bench: no jar for spark-submit under $dir (run bin/spark-gru once to build it)" >&2
     return 1
   fi
-  echo "jobs/target/$name"
+  echo "$dir/$name"
 }

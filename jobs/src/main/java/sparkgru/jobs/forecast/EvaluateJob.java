@@ -33,6 +33,7 @@ import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
 import sparkgru.jobs.io.AtomicFiles;
 import sparkgru.jobs.io.RunFailedException;
+import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The evaluate job: forecasts every test window (the test part of each series, every
@@ -63,6 +64,8 @@ public final class EvaluateJob {
    */
   public static Report run(SparkSession spark, TrainedModel model, String actuals, String reportPath, String plotPath,
       PrintWriter out) {
+    SparkJobs.label(spark.sparkContext(), "evaluate", actuals == null ? "the model and the baselines on the test windows"
+        : "the forecasts against the actuals");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     for (String p : new String[] {reportPath, plotPath}) {
       if (p != null) {

@@ -28,6 +28,7 @@ import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.io.TableOutput;
 import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The forecast job: reads series laid out as the model's training data, and writes, on the
@@ -58,6 +59,7 @@ public final class ForecastJob {
   /** Forecasts with {@code model} into {@code output}, printing a summary to {@code out}. */
   public static Result run(SparkSession spark, TrainedModel model, String output, boolean backtest, boolean overwrite,
       PrintWriter out) {
+    SparkJobs.label(spark.sparkContext(), "forecast", backtest ? "backtesting the test windows" : "forecasting every series");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     TableOutput.prepare(output, overwrite, hadoop);
     JobConfig config = model.config();

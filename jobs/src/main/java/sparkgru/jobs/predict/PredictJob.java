@@ -31,6 +31,7 @@ import sparkgru.jobs.data.LongFormat;
 import sparkgru.jobs.io.ParquetInput;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.io.TableOutput;
+import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The predict job: runs a model (the project's own file, a {@code .keras} archive or a legacy
@@ -60,6 +61,7 @@ public final class PredictJob {
   /** Predicts {@code input} with the model at {@code modelPath} into {@code output}. */
   public static Result run(SparkSession spark, String modelPath, String input, String output, boolean overwrite,
       PrintWriter out) {
+    SparkJobs.label(spark.sparkContext(), "predict", "predicting every sequence");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     byte[] bytes = HadoopFiles.readAll(modelPath, "model", hadoop);
     ModelFile.Loaded loaded = KerasImporter.readAny(bytes, modelPath);

@@ -19,6 +19,7 @@ import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.TrainSettings;
 import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.io.RunFailedException;
+import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The driver side of parameter averaging. Each round broadcasts the flat weights and optimiser
@@ -37,6 +38,8 @@ import sparkgru.jobs.io.RunFailedException;
  * training loss).
  */
 public final class DistributedTrainer {
+  /** The command whose job group the training jobs are in (SparkJobs). */
+  private static final String COMMAND = "train";
   private final JavaSparkContext spark;
   private TrainSettings settings;
   private EpochListener listener;
@@ -99,6 +102,7 @@ public final class DistributedTrainer {
    * null. Stops with an error naming the epoch and round when the loss stops being finite.
    */
   public History fit(Sequential model, JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation) {
+    SparkJobs.label(spark.sc(), COMMAND, "counting the samples of each partition");
     List<Integer> counts = train.map(PackedPartition::count).collect();
     long total = counts.stream().mapToLong(Integer::longValue).sum();
     if (total == 0) {
@@ -152,6 +156,8 @@ public final class DistributedTrainer {
           }
           return out.iterator();
         }, true);
+        SparkJobs.label(spark.sc(), COMMAND, "epoch " + epoch + "/" + settings.epochs() + ", round " + (round + 1) + "/"
+            + rounds);
         RoundUpdate update;
         try {
           update = WeightAverager.combine(updates, settings.aggregationDepth());
@@ -188,6 +194,7 @@ public final class DistributedTrainer {
       model.parameters().copyFrom(weights);
       Map<String, Double> logs = new LinkedHashMap<>(sums.logs(model.metrics(), ""));
       if (validation != null) {
+        SparkJobs.label(spark.sc(), COMMAND, "epoch " + epoch + "/" + settings.epochs() + ", validation");
         logs.putAll(evaluate(weights, validation).logs(model.metrics(), "val_"));
       }
       double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -196,6 +203,7 @@ public final class DistributedTrainer {
       logs.put("averaging_seconds", averagingNanos / 1e9);
       logs.put("loss_spread", spread(partitionLoss));
       history.add(logs);
+      SparkJobs.epochMetrics(spark.sc(), epoch, logs);
       if (listener != null) {
         listener.onEpochEnd(epoch, Collections.unmodifiableMap(logs));
       }

@@ -31,6 +31,7 @@ import sparkgru.jobs.io.JsonLinesWriter;
 import sparkgru.jobs.io.OutputPaths;
 import sparkgru.jobs.io.RunFailedException;
 import sparkgru.jobs.io.RunLock;
+import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The training job: read (or generate) the data as {@link TrainingData} (training sequences, or
@@ -60,6 +61,7 @@ public final class TrainJob {
    * finds one held is refused before any work.
    */
   public static Result run(SparkSession spark, JobConfig config, PrintWriter out, boolean resume) {
+    SparkJobs.label(spark.sparkContext(), "train", "reading and windowing the data");
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.get(Settings.TRAIN_PARTITIONS);
     if (partitions == 0) {

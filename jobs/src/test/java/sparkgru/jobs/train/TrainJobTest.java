@@ -258,4 +258,48 @@ class TrainJobTest {
     assertEquals("override 'epochs' must be key=value, e.g. train.epochs=5",
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of("epochs")).getMessage());
   }
+
+  @Test
+  void everySparkJobOfTrainingIsNamedAndLaterJobsCarryTheLastEpochsMetrics() throws Exception {
+    Path data = csv("named.csv", 60, null);
+    List<java.util.Properties> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+        started.add(job.properties());
+      }
+    };
+    org.apache.spark.SparkContext sc = SparkTestSession.get().sparkContext();
+    sc.addSparkListener(listener);
+    try {
+      TrainJob.run(SparkTestSession.get(), config(data, "train.epochs=2", "data.validation_fraction=0.2"),
+          new PrintWriter(new StringWriter()));
+      // Listeners hear of jobs after they start: wait for the last one, the second epoch's validation.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (started.stream().noneMatch(p -> "spark-gru train: epoch 2/2, validation".equals(
+          p.getProperty("spark.job.description"))) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    } finally {
+      sc.removeSparkListener(listener);
+    }
+    List<String> described = new java.util.ArrayList<>();
+    synchronized (started) {
+      for (java.util.Properties p : started) {
+        assertEquals("spark-gru train", p.getProperty("spark.jobGroup.id"), "every training job is in the group");
+        described.add(p.getProperty("spark.job.description"));
+        String metrics = p.getProperty(sparkgru.jobs.spark.SparkJobs.METRICS);
+        if (p.getProperty("spark.job.description").contains("epoch 2/2")) {
+          assertTrue(metrics != null && metrics.startsWith("{\"epoch\":1,\"loss\":"), metrics);
+        }
+      }
+    }
+    assertTrue(described.contains("spark-gru train: reading and windowing the data"), described.toString());
+    assertTrue(described.contains("spark-gru train: counting the samples of each partition"), described.toString());
+    assertTrue(described.stream().anyMatch(d -> d.matches("spark-gru train: epoch 1/2, round 1/\\d+")),
+        described.toString());
+    assertTrue(described.stream().anyMatch(d -> d.matches("spark-gru train: epoch 2/2, round \\d+/\\d+")),
+        described.toString());
+    assertTrue(described.contains("spark-gru train: epoch 1/2, validation"), described.toString());
+  }
 }
