@@ -290,7 +290,7 @@ class TrainJobTest {
         described.add(p.getProperty("spark.job.description"));
         String metrics = p.getProperty(sparkgru.jobs.spark.SparkJobs.METRICS);
         if (p.getProperty("spark.job.description").contains("epoch 2/2")) {
-          assertTrue(metrics != null && metrics.startsWith("{\"epoch\":1,\"loss\":"), metrics);
+          assertTrue(metrics != null && metrics.startsWith("{\"epoch\": 1, \"loss\": "), metrics);
         }
       }
     }
