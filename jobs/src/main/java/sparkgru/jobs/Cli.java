@@ -63,9 +63,19 @@ public final class Cli implements Runnable {
   @Spec
   private CommandLine.Model.CommandSpec spec;
 
-  /** Runs the command line and exits with its status. */
+  /**
+   * Runs the command line and exits with its status; but when the command ran in a Spark context
+   * that was running before it, such as a Databricks JAR task's, whose platform asks programs not
+   * to exit the JVM: then it returns on success and throws on failure (the message is printed).
+   */
   public static void main(String[] args) {
-    System.exit(run(args));
+    int status = run(args);
+    if (!JobSession.ranInHostedSpark()) {
+      System.exit(status);
+    }
+    if (status != 0) {
+      throw new IllegalStateException("spark-gru exited with status " + status + "; its message is above");
+    }
   }
 
   /** Runs the command line and returns its exit status (0 on success; the others in the class comment). */

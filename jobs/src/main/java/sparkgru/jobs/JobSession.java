@@ -1,6 +1,9 @@
 package sparkgru.jobs;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
@@ -44,7 +47,13 @@ final class JobSession {
     if (!sparkConf.contains("spark.master")) {
       builder.master(master).config("spark.ui.enabled", "false");
     }
+    boolean hosted = SparkSession.getDefaultSession().isDefined() || SparkSession.getActiveSession().isDefined();
     SparkSession spark = builder.getOrCreate();
+    if (hosted) {
+      // A platform's Spark (a Databricks JAR task, an application that calls Main): it owns
+      // the context, and it goes on after this command.
+      HOSTED.add(spark.sparkContext());
+    }
     if (!sparkConf.contains("spark.master")) {
       // Outside spark-submit, Spark's INFO lines would bury the job's own output; under it, the
       // cluster's log4j2 configuration decides.
@@ -82,17 +91,31 @@ final class JobSession {
         + "in cluster mode also spark.yarn.appMasterEnv.JAVA_HOME)";
   }
 
+  /** The Spark contexts that were running before a command joined them: {@link #stop} leaves them running. */
+  private static final Set<SparkContext> HOSTED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+  /** Whether a command ran in a Spark context that it did not start and that goes on after it. */
+  static boolean ranInHostedSpark() {
+    synchronized (HOSTED) {
+      return HOSTED.stream().anyMatch(sc -> !sc.isStopped());
+    }
+  }
+
   /** How long {@link #stop} waits for the tasks of cancelled jobs to end. */
   private static final long STOP_WAIT_MS = 10_000;
 
   /**
-   * Stops Spark once no task runs any more: after a failed job its other tasks may still run,
+   * Stops Spark, unless the command joined a context that was running before it, once no task
+   * runs any more: after a failed job its other tasks may still run,
    * and stopping under them makes Spark's thread pools reject their last steps, which Scala
    * reports as stack traces on standard error. Jobs still running are cancelled first; after
    * {@value #STOP_WAIT_MS} ms Spark is stopped regardless.
    */
   static void stop(SparkSession spark) {
     SparkContext sc = spark.sparkContext();
+    if (HOSTED.contains(sc)) {
+      return;
+    }
     if (!sc.isStopped()) {
       sc.cancelAllJobs();
       long deadline = System.nanoTime() + STOP_WAIT_MS * 1_000_000;

@@ -1,7 +1,9 @@
 package sparkgru.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -125,5 +127,27 @@ class MainTest {
     assertEquals("the executors run Java 11, and spark-gru needs Java 17 or newer on them too; give them a Java 17 "
         + "with spark.executorEnv.JAVA_HOME=<its home> (on YARN in cluster mode also "
         + "spark.yarn.appMasterEnv.JAVA_HOME)", JobSession.olderExecutors("11"));
+  }
+
+  @Test
+  void aCommandInASparkItDidNotStartLeavesItRunningAndMainThenNeitherExitsNorHidesAFailure(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    org.apache.spark.sql.SparkSession host = SparkTestSession.get();
+    String[] train = {"train", "--set", "data.source=demo", "--set", "demo.sequences=20", "--set", "demo.steps=12",
+        "--set", "train.epochs=1", "--set", "model.layers=gru,dense", "--set", "model.layer.0.units=2",
+        "--set", "model.layer.1.units=1", "--set", "output.progress=false",
+        "--set", "output.model=" + dir.resolve("m.sgru").toUri(), "--set", "output.metrics=" + dir.resolve("m.jsonl").toUri()};
+    assertEquals(0, Cli.run(train));
+    assertFalse(host.sparkContext().isStopped(), "the host's Spark goes on after the command");
+    assertTrue(JobSession.ranInHostedSpark());
+    // In a host's Spark, main returns on success (no System.exit, which would end this test JVM)...
+    String[] again = java.util.Arrays.copyOf(train, train.length + 2);
+    again[train.length] = "--set";
+    again[train.length + 1] = "output.model=" + dir.resolve("again.sgru").toUri();
+    Cli.main(again);
+    // ...and throws on failure.
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> Cli.main(new String[] {"train", "--set", "train.epochs=0"}));
+    assertEquals("spark-gru exited with status 2; its message is above", e.getMessage());
   }
 }

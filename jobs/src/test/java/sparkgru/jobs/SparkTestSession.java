@@ -5,8 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One local Spark session per test JVM (starting Spark costs seconds), stopped at exit. A command
- * run in the test JVM (train, forecast, ...) joins this session and stops it when it ends, as it
- * stops its own; the next test then starts a fresh one.
+ * run in the test JVM (train, forecast, ...) joins this session and, as it was running before the
+ * command, leaves it running; a test that stops it gets a fresh one from {@link #get}.
  */
 public final class SparkTestSession {
   private static SparkSession session;
