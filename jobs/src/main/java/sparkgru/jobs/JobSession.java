@@ -92,7 +92,8 @@ final class JobSession {
   }
 
   /** The Spark contexts that were running before a command joined them: {@link #stop} leaves them running. */
-  private static final Set<SparkContext> HOSTED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private static final Set<SparkContext> HOSTED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   /** Whether a command ran in a Spark context that it did not start and that goes on after it. */
   static boolean ranInHostedSpark() {

@@ -136,7 +136,8 @@ class MainTest {
     String[] train = {"train", "--set", "data.source=demo", "--set", "demo.sequences=20", "--set", "demo.steps=12",
         "--set", "train.epochs=1", "--set", "model.layers=gru,dense", "--set", "model.layer.0.units=2",
         "--set", "model.layer.1.units=1", "--set", "output.progress=false",
-        "--set", "output.model=" + dir.resolve("m.sgru").toUri(), "--set", "output.metrics=" + dir.resolve("m.jsonl").toUri()};
+        "--set", "output.model=" + dir.resolve("m.sgru").toUri(),
+        "--set", "output.metrics=" + dir.resolve("m.jsonl").toUri()};
     assertEquals(0, Cli.run(train));
     assertFalse(host.sparkContext().isStopped(), "the host's Spark goes on after the command");
     assertTrue(JobSession.ranInHostedSpark());

@@ -64,8 +64,8 @@ public final class EvaluateJob {
    */
   public static Report run(SparkSession spark, TrainedModel model, String actuals, String reportPath, String plotPath,
       PrintWriter out) {
-    SparkJobs.label(spark.sparkContext(), "evaluate", actuals == null ? "the model and the baselines on the test windows"
-        : "the forecasts against the actuals");
+    SparkJobs.label(spark.sparkContext(), "evaluate",
+        actuals == null ? "the model and the baselines on the test windows" : "the forecasts against the actuals");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     for (String p : new String[] {reportPath, plotPath}) {
       if (p != null) {

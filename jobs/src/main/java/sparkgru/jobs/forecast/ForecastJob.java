@@ -59,7 +59,8 @@ public final class ForecastJob {
   /** Forecasts with {@code model} into {@code output}, printing a summary to {@code out}. */
   public static Result run(SparkSession spark, TrainedModel model, String output, boolean backtest, boolean overwrite,
       PrintWriter out) {
-    SparkJobs.label(spark.sparkContext(), "forecast", backtest ? "backtesting the test windows" : "forecasting every series");
+    SparkJobs.label(spark.sparkContext(), "forecast",
+        backtest ? "backtesting the test windows" : "forecasting every series");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     TableOutput.prepare(output, overwrite, hadoop);
     JobConfig config = model.config();

@@ -33,7 +33,8 @@ public final class ParquetInput {
     try {
       return spark.read().parquet(path);
     } catch (Exception e) {
-      throw new InvalidInputException(key + " " + path + " cannot be read as Parquet: " + DataErrors.sparkMessage(e), e);
+      throw new InvalidInputException(key + " " + path + " cannot be read as Parquet: " + DataErrors.sparkMessage(e),
+          e);
     }
   }
 
