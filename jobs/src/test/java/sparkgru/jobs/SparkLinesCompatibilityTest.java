@@ -11,10 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -39,7 +42,8 @@ import sparkgru.jobs.ml.SequenceWindows;
  * The same numbers on every Spark line. Run once per line with {@code -Dsparkgru.compatDir=DIR}
  * (.ci/run does, for every line), it writes what this line computes into {@code DIR/<line>/}: the
  * demo training's weights, those of a training resumed from a checkpoint, the forecast file, the
- * predictions of {@code predict}, the Keras file of {@code export}, and an MLlib pipeline fitted,
+ * predictions of {@code predict}, the Keras file of {@code export} (compared entry by entry: its
+ * zip entries carry their time), and an MLlib pipeline fitted,
  * saved, loaded and applied. It then asserts that every other line's directory already there
  * holds the same bytes, and that the model file and the PipelineModel saved by every other line
  * load here and predict exactly what they predicted there. The engine does not depend on Spark:
@@ -54,7 +58,7 @@ class SparkLinesCompatibilityTest {
   private static final Path HERE = ROOT.resolve(LINE);
   /** The outputs compared byte for byte between lines. */
   private static final List<String> OUTPUTS = List.of("weights.bin", "resumed-weights.bin", "forecast.csv",
-      "predictions.csv", "model.keras", "pipeline-predictions.csv");
+      "predictions.csv", "pipeline-predictions.csv");
   /** Written last: a line's directory without it is from a run that did not finish. */
   private static final String DONE = "done";
 
@@ -132,6 +136,17 @@ class SparkLinesCompatibilityTest {
     return sb.toString();
   }
 
+  /** The name and the bytes, as hex, of every entry of a zip archive, in order. */
+  private static List<String> zipEntries(Path zip) throws IOException {
+    List<String> entries = new ArrayList<>();
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.add(e.getName() + " " + HexFormat.of().formatHex(in.readAllBytes()));
+      }
+    }
+    return entries;
+  }
+
   /** The other lines' finished directories. */
   private static List<Path> otherLines() throws IOException {
     try (Stream<Path> dirs = Files.list(ROOT)) {
@@ -191,6 +206,9 @@ class SparkLinesCompatibilityTest {
         assertArrayEquals(Files.readAllBytes(other.resolve(output)), Files.readAllBytes(HERE.resolve(output)),
             output + " of Spark " + other.getFileName() + " and of Spark " + LINE);
       }
+      // A .keras file is a zip archive whose entries carry the time they were written.
+      assertEquals(zipEntries(other.resolve("model.keras")), zipEntries(HERE.resolve("model.keras")),
+          "model.keras of Spark " + other.getFileName() + " and of Spark " + LINE);
     }
   }
 
