@@ -41,14 +41,14 @@ import sparkgru.jobs.ml.SequenceWindows;
 
 /**
  * The same numbers on every Spark line. Run once per line with {@code -Dsparkgru.compatDir=DIR}
- * (.ci/run does, for every line), it writes what this line computes into {@code DIR/<line>/}: the
- * demo training's weights, those of a training resumed from a checkpoint, the forecast file, the
- * predictions of {@code predict}, the Keras file of {@code export} (entry by entry, but for the
- * time it was saved), and an MLlib pipeline fitted,
- * saved, loaded and applied. It then asserts that every other line's directory already there
- * holds the same bytes, and that the model file and the PipelineModel saved by every other line
- * load here and predict exactly what they predicted there. The engine does not depend on Spark:
- * the same configuration, data, seed and partition count give the same weights on every line.
+ * (bin/test-all does, for every line), it writes what this line computes into {@code DIR/<line>/}:
+ * the demo training's weights, those of a training resumed from a checkpoint, the forecast file,
+ * the predictions of {@code predict}, the Keras file of {@code export} (entry by entry, but for the
+ * time it was saved), and the predictions of an MLlib pipeline fitted, saved and loaded. It then
+ * asserts that every other line's directory already there holds the same bytes, and that the model
+ * file and the PipelineModel saved by every other line load here and predict exactly what they
+ * predicted there. The engine does not depend on Spark: the same configuration, data, seed and
+ * partition count give the same weights on every line.
  */
 @EnabledIfSystemProperty(named = "sparkgru.compatDir", matches = ".+")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
