@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,17 +57,28 @@ class DeltaTablesTest {
         .selectExpr("f[0] AS id", "CAST(f[1] AS BIGINT) AS t", "CAST(f[2] AS DOUBLE) AS v");
   }
 
+  /** Whether Delta Lake is on the class path. */
+  private static boolean deltaPresent() {
+    try {
+      Class.forName("io.delta.sql.DeltaSparkSessionExtension", false, DeltaTablesTest.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** Each test is skipped, naming why, where Delta is absent. */
+  @BeforeEach
+  void requireDelta() {
+    assumeTrue(deltaPresent(), "Delta Lake (io.delta:delta-spark_2.13) is not on the test class path: it is a test "
+        + "dependency of the spark-4.0 profile only, the Spark line delta-spark 4.0 runs on");
+  }
+
   @BeforeAll
   void deltaSessionTableAndModel() {
-    boolean present;
-    try {
-      Class.forName("io.delta.sql.DeltaSparkSessionExtension", false, getClass().getClassLoader());
-      present = true;
-    } catch (ClassNotFoundException e) {
-      present = false;
+    if (!deltaPresent()) {
+      return;
     }
-    assumeTrue(present, "Delta Lake (io.delta:delta-spark_2.13) is not on the test class path: it is a test "
-        + "dependency of the spark-4.0 profile only, the Spark line delta-spark 4.0 runs on");
     scala.Option<SparkSession> shared = SparkSession.getDefaultSession();
     if (shared.isDefined()) {
       shared.get().stop();
