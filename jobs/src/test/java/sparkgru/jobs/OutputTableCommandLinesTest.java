@@ -74,7 +74,7 @@ class OutputTableCommandLinesTest {
             + dir.resolve("out/metrics.jsonl").toUri());
     List<String> table = new ArrayList<>(train);
     table.addAll(List.of("--set", "data.source=table", "--set", "data.table=nowhere.series"));
-    String[] r = BadCommandLinesTest.run(table.toArray(new String[0]));
+    String[] r = runWithTemporaryWarehouse(table);
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: data.table nowhere.series does not exist: the session catalog (current catalog "
         + "spark_catalog, database default) has no table or view of that name; name it as Spark does (tbl, db.tbl or "
@@ -82,12 +82,22 @@ class OutputTableCommandLinesTest {
     List<String> format = new ArrayList<>(train);
     format.addAll(List.of("--set", "data.source=format", "--set", "data.format_name=deltalake", "--set",
         "data.path=" + dir.resolve("series").toUri()));
-    r = BadCommandLinesTest.run(format.toArray(new String[0]));
+    r = runWithTemporaryWarehouse(format);
     assertEquals("2", r[0], r[2]);
     assertEquals("spark-gru: error: data.format_name deltalake is no data source on the class path: no jar on it "
         + "registers that name (a DataSourceRegister) or holds a class of that name; the jar that provides it must "
         + "be on the class path, e.g. with spark-submit --packages io.delta:delta-spark_2.13:4.0.0 for delta on "
         + "Spark 4.0" + System.lineSeparator(), r[2]);
     NoPartialOutput.assertOnly(dir, List.of(), "a missing table and an unknown data source");
+  }
+
+  /** Runs the command line with the warehouse of a session it starts in the test's directory, not in the module. */
+  private String[] runWithTemporaryWarehouse(List<String> args) {
+    System.setProperty("spark.sql.warehouse.dir", dir.resolve("warehouse").toUri().toString());
+    try {
+      return BadCommandLinesTest.run(args.toArray(new String[0]));
+    } finally {
+      System.clearProperty("spark.sql.warehouse.dir");
+    }
   }
 }
