@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.io.HadoopConf;
 import sparkgru.jobs.io.OutputPaths;
 
 /** {@code spark-gru evaluate}: load a trained forecaster, run {@link EvaluateJob}. */
@@ -25,8 +26,8 @@ final class EvaluateCommand implements Runnable {
   private ModelOptions options;
 
   @Option(names = "--actuals", paramLabel = "PATH", description = "The window.horizon values that followed each "
-      + "series, in the same layout (e.g. M4's *-test.csv): scores the forecasts after the end of each series "
-      + "instead of the test part.")
+      + "series, in the same layout and data source (e.g. M4's *-test.csv; a table name with data.source=table): "
+      + "scores the forecasts after the end of each series instead of the test part.")
   private String actuals;
 
   @Option(names = "--report", paramLabel = "PATH", description = "Write the metrics as JSON here.")
@@ -38,7 +39,7 @@ final class EvaluateCommand implements Runnable {
 
   @Override
   public void run() {
-    Configuration conf = new Configuration();
+    Configuration conf = HadoopConf.current();
     List<OutputPaths.Location> outputs = new ArrayList<>();
     if (report != null) {
       outputs.addAll(OutputPaths.at("--report", report, conf));
@@ -50,7 +51,7 @@ final class EvaluateCommand implements Runnable {
     if (actuals != null) {
       OutputPaths.requireOutside(outputs, OutputPaths.input("--actuals", actuals, conf));
     }
-    TrainedModel trained = options.load();
+    TrainedModel trained = options.load(conf);
     options.checkOutputs(outputs, trained, conf);
     SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get(Settings.SPARK_MASTER));
     try {

@@ -9,6 +9,7 @@ import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.keras.KerasExporter;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.io.AtomicFiles;
+import sparkgru.jobs.io.HadoopConf;
 import sparkgru.jobs.io.HadoopFiles;
 
 /** {@code spark-gru export}: a spark-gru model as a Keras 3 {@code .keras} file. */
@@ -31,7 +32,7 @@ final class ExportCommand implements Runnable {
       throw new InvalidInputException("--output must end in .keras (Keras loads archives by that name), got "
           + output);
     }
-    Configuration conf = new Configuration();
+    Configuration conf = HadoopConf.current();
     ModelFile.Loaded loaded = ModelFile.read(HadoopFiles.readAll(model, "model", conf), model);
     AtomicFiles.prepare(output, "--output", conf);
     AtomicFiles.write(new Path(output), conf, KerasExporter.write(loaded.spec(), loaded.model()));

@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.ForecastJob;
 import sparkgru.jobs.forecast.TrainedModel;
+import sparkgru.jobs.io.HadoopConf;
 import sparkgru.jobs.io.OutputPaths;
+import sparkgru.jobs.io.TableOutput;
 
 /** {@code spark-gru forecast}: load a trained forecaster, run {@link ForecastJob}. */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
@@ -24,27 +26,24 @@ final class ForecastCommand implements Runnable {
   @Mixin
   private ModelOptions options;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where to write: a .csv file "
-      + "(one file with a header) or a Parquet directory; written completely or not at all.")
-  private String output;
+  @Mixin
+  private OutputOptions output;
 
   @Option(names = "--backtest", description = "Forecast every window of the test part (split.*, every evaluate.stride "
       + "rows) next to the actual values, instead of the future of every series.")
   private boolean backtest;
 
-  @Option(names = "--overwrite", description = "Replace an existing output.")
-  private boolean overwrite;
-
   @Override
   public void run() {
-    Configuration conf = new Configuration();
-    List<OutputPaths.Location> outputs = OutputPaths.at("--output", output, conf);
+    TableOutput.Target target = output.target();
+    Configuration conf = HadoopConf.current();
+    List<OutputPaths.Location> outputs = output.locations(conf);
     options.checkOutputs(outputs, conf);
-    TrainedModel trained = options.load();
+    TrainedModel trained = options.load(conf);
     options.checkOutputs(outputs, trained, conf);
     SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get(Settings.SPARK_MASTER));
     try {
-      ForecastJob.run(spark, trained, output, backtest, overwrite, spec.commandLine().getOut());
+      ForecastJob.run(spark, trained, target, backtest, spec.commandLine().getOut());
     } finally {
       JobSession.stop(spark);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.forecast.TrainedModel;
 import sparkgru.jobs.io.OutputPaths;
@@ -41,19 +42,26 @@ final class ModelOptions {
    * when {@code --input} does not replace it.
    */
   void checkOutputs(List<OutputPaths.Location> outputs, TrainedModel trained, Configuration conf) {
-    String path = trained.config().get(Settings.DATA_PATH);
-    if (input == null && path != null && !path.isEmpty()
-        && !trained.config().get(Settings.DATA_SOURCE).equals("demo")) {
-      OutputPaths.requireOutside(outputs, OutputPaths.input("data.path", path, conf));
+    if (input == null && trained.config().dataInput().readsPath()) {
+      OutputPaths.requireOutside(outputs, OutputPaths.input("data.path", trained.config().get(Settings.DATA_PATH),
+          conf));
     }
   }
 
-  /** Reads the model with the overrides (and --input as data.path). */
-  TrainedModel load() {
+  /**
+   * Reads the model through {@code conf} with the overrides (and --input as data.path); refuses
+   * --input for a model that reads a table, whose input is no path.
+   */
+  TrainedModel load(Configuration conf) {
     List<String> sets = new ArrayList<>(overrides);
     if (input != null) {
       sets.add("data.path=" + input);
     }
-    return TrainedModel.read(model, sets, new Configuration());
+    TrainedModel trained = TrainedModel.read(model, sets, conf);
+    if (input != null && trained.config().get(Settings.DATA_SOURCE).equals("table")) {
+      throw new InvalidInputException("--input names a path, but " + model + " reads data.source=table; name the "
+          + "table with --set data.table=NAME");
+    }
+    return trained;
   }
 }

@@ -5,11 +5,14 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sparkgru.jobs.config.MasterUrl;
 import sparkgru.jobs.config.Settings;
+import sparkgru.jobs.io.HadoopConf;
 import sparkgru.jobs.io.OutputPaths;
+import sparkgru.jobs.io.TableOutput;
 import sparkgru.jobs.predict.PredictJob;
 
 /** {@code spark-gru predict}: run {@link PredictJob}. */
@@ -27,12 +30,8 @@ final class PredictCommand implements Runnable {
       + "a header) or a Parquet path.")
   private String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "A .csv file (one file with a "
-      + "header) or a Parquet directory; written completely or not at all.")
-  private String output;
-
-  @Option(names = "--overwrite", description = "Replace an existing output.")
-  private boolean overwrite;
+  @Mixin
+  private OutputOptions output;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master when not run by spark-submit "
       + "(default: ${DEFAULT-VALUE}).")
@@ -41,14 +40,15 @@ final class PredictCommand implements Runnable {
   @Override
   public void run() {
     String checked = MasterUrl.check("--master", master);
-    Configuration conf = new Configuration();
-    List<OutputPaths.Location> outputs = OutputPaths.at("--output", output, conf);
+    TableOutput.Target target = output.target();
+    Configuration conf = HadoopConf.current();
+    List<OutputPaths.Location> outputs = output.locations(conf);
     List<OutputPaths.Location> inputs = new ArrayList<>(OutputPaths.at("--model", model, conf));
     inputs.addAll(OutputPaths.input("--input", input, conf));
     OutputPaths.requireOutside(outputs, inputs);
     SparkSession spark = JobSession.start("spark-gru predict", checked);
     try {
-      PredictJob.run(spark, model, input, output, overwrite, spec.commandLine().getOut());
+      PredictJob.run(spark, model, input, target, spec.commandLine().getOut());
     } finally {
       JobSession.stop(spark);
     }

@@ -6,7 +6,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -16,6 +15,7 @@ import picocli.CommandLine.Spec;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
+import sparkgru.jobs.io.HadoopConf;
 import sparkgru.jobs.train.TrainJob;
 
 /** {@code spark-gru train}: parse the configuration, start (or join) Spark, run {@link TrainJob}. */
@@ -39,7 +39,7 @@ final class TrainCommand implements Runnable {
   @Override
   public void run() {
     JobConfig cfg = load();
-    TrainJob.checkPaths(cfg, new Configuration());
+    TrainJob.checkPaths(cfg, HadoopConf.current());
     SparkSession spark = JobSession.start("spark-gru train", cfg.get(Settings.SPARK_MASTER));
     try {
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
@@ -54,7 +54,7 @@ final class TrainCommand implements Runnable {
         return JobConfig.load(null, null, overrides);
       }
       Path path = new Path(config);
-      FileSystem fs = path.getFileSystem(new Configuration());
+      FileSystem fs = path.getFileSystem(HadoopConf.current());
       if (!fs.exists(path)) {
         throw new InvalidInputException("configuration file " + config + " does not exist");
       }

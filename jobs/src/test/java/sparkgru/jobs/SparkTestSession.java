@@ -1,5 +1,9 @@
 package sparkgru.jobs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -10,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class SparkTestSession {
   private static SparkSession session;
+  private static final Path WAREHOUSE = warehouse();
 
   private SparkTestSession() {}
 
@@ -22,6 +27,8 @@ public final class SparkTestSession {
           .config("spark.sql.shuffle.partitions", "4")
           .config("spark.sql.session.timeZone", "UTC")
           .config("spark.driver.host", "127.0.0.1")
+          // Tables of the session catalog go to a temporary directory, not to spark-warehouse/ in the module.
+          .config("spark.sql.warehouse.dir", WAREHOUSE.toUri().toString())
           .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
       if (first) {
@@ -29,6 +36,16 @@ public final class SparkTestSession {
       }
     }
     return session;
+  }
+
+  private static Path warehouse() {
+    try {
+      Path dir = Files.createTempDirectory("spark-gru-tests-warehouse");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static synchronized void stop() {

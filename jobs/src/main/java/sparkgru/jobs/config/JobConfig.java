@@ -28,6 +28,7 @@ import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.io.DataInput;
 
 /**
  * The training job's configuration: a {@code .properties} file (see {@code conf/demo.conf})
@@ -36,7 +37,9 @@ import sparkgru.jobs.data.WindowSpec;
  * <p>Fixed keys are the {@link Settings}, each read typed by {@link #get(Setting)}. Layer and
  * optimiser arguments are open-ended: {@code model.layer.<i>.<keras argument>} and
  * {@code optimizer.<keras argument>}, checked by the engine's {@link LayerSpec} and
- * {@link OptimizerSpec}, which name the argument and suggest the nearest on a typo.
+ * {@link OptimizerSpec}, which name the argument and suggest the nearest on a typo; and so are the
+ * reader options {@code data.options.<option>} ({@link Settings#DATA_OPTIONS}), passed to Spark as
+ * they are written.
  */
 public final class JobConfig implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -156,6 +159,13 @@ public final class JobConfig implements Serializable {
           || (OPTIMIZER_KEY.matcher(key).matches() && !key.equals(Settings.OPTIMIZER_NAME.name()))) {
         continue;
       }
+      if (key.startsWith(Settings.DATA_OPTIONS)) {
+        if (key.length() == Settings.DATA_OPTIONS.length()) {
+          throw new InvalidInputException("'" + key + "' names no reader option: write " + Settings.DATA_OPTIONS
+              + "<option> = value, e.g. " + Settings.DATA_OPTIONS + "mergeSchema = true");
+        }
+        continue;
+      }
       Set<String> fixed = new TreeSet<>();
       Settings.ALL.forEach(s -> fixed.add(s.name()));
       throw new InvalidInputException("unknown key '" + key + "'" + Suggestions.nearest(key, fixed)
@@ -174,9 +184,14 @@ public final class JobConfig implements Serializable {
       }
     }
     String source = get(Settings.DATA_SOURCE);
+    Setting.Text where = switch (source) {
+      case "table" -> Settings.DATA_TABLE;
+      case "format" -> Settings.DATA_FORMAT_NAME;
+      default -> Settings.DATA_PATH;
+    };
     if (!source.equals("demo")) {
-      if (get(Settings.DATA_PATH) == null || get(Settings.DATA_PATH).isEmpty()) {
-        throw new InvalidInputException("data.path must be set when data.source=" + source);
+      if (get(where) == null || get(where).isEmpty()) {
+        throw new InvalidInputException(where.name() + " must be set when data.source=" + source);
       }
       if (!get(Settings.DATA_FORMAT).equals("m4")) {
         for (Setting.Items required : List.of(Settings.DATA_FEATURE_COLUMNS, Settings.DATA_TARGET_COLUMNS)) {
@@ -260,10 +275,26 @@ public final class JobConfig implements Serializable {
     return windowed() ? windowSpec().outputWidth() : Math.max(1, get(Settings.DATA_TARGET_COLUMNS).size());
   }
 
+  /** Where the data come from and how Spark reads them. */
+  public DataInput dataInput() {
+    return new DataInput(get(Settings.DATA_SOURCE), get(Settings.DATA_PATH), get(Settings.DATA_TABLE),
+        get(Settings.DATA_FORMAT_NAME), dataOptions(), get(Settings.DATA_HEADER), get(Settings.DATA_TRIM_SPACES));
+  }
+
+  /** The reader options: each {@code data.options.<option>} key set, without its prefix, with its value. */
+  public Map<String, String> dataOptions() {
+    Map<String, String> options = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(Settings.DATA_OPTIONS)) {
+        options.put(k.substring(Settings.DATA_OPTIONS.length()), v);
+      }
+    });
+    return options;
+  }
+
   /** Where the series come from and their layout (windowed formats). */
   public SeriesSource seriesSource() {
-    return new SeriesSource(get(Settings.DATA_SOURCE), get(Settings.DATA_FORMAT), get(Settings.DATA_PATH),
-        get(Settings.DATA_HEADER), get(Settings.DATA_TRIM_SPACES), get(Settings.DATA_SERIES_COLUMN),
+    return new SeriesSource(dataInput(), get(Settings.DATA_FORMAT), get(Settings.DATA_SERIES_COLUMN),
         get(Settings.DATA_TIME_COLUMN),
         get(Settings.DATA_SERIES_NAME), get(Settings.DATA_NA_VALUES), get(Settings.DEMO_SEQUENCES),
         get(Settings.DEMO_STEPS), get(Settings.TRAIN_SEED));
@@ -409,7 +440,7 @@ public final class JobConfig implements Serializable {
 
   /** Keys a forecast or evaluation may set on top of the configuration a model was trained with. */
   private static final Set<String> APPLICATION_KEYS = names(Settings.DATA_SOURCE, Settings.DATA_PATH,
-      Settings.DATA_HEADER, Settings.DATA_TRIM_SPACES, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN,
+      Settings.DATA_TABLE, Settings.DATA_FORMAT_NAME, Settings.DATA_HEADER, Settings.DATA_TRIM_SPACES, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN,
       Settings.DATA_TIME_COLUMN, Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
       Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
       Settings.FORECAST_BATCH_SIZE, Settings.EVALUATE_SEASON, Settings.EVALUATE_STRIDE, Settings.EVALUATE_STEPS,
@@ -442,14 +473,14 @@ public final class JobConfig implements Serializable {
         throw new InvalidInputException("override '" + o + "' must be key=value, e.g. data.path=new.csv");
       }
       String key = o.substring(0, eq).trim();
-      if (!APPLICATION_KEYS.contains(key)) {
+      if (!APPLICATION_KEYS.contains(key) && !key.startsWith(Settings.DATA_OPTIONS)) {
         throw new InvalidInputException("--set " + key + " cannot change what " + model + " was trained for; "
-            + "these may change: " + APPLICATION_KEYS);
+            + "these may change: " + APPLICATION_KEYS + " and " + Settings.DATA_OPTIONS + "<option>");
       }
       map.put(key, o.substring(eq + 1).trim());
     }
     map.keySet().removeIf(k -> Settings.named(k) == null && !LAYER_KEY.matcher(k).matches()
-        && !OPTIMIZER_KEY.matcher(k).matches());
+        && !OPTIMIZER_KEY.matcher(k).matches() && !k.startsWith(Settings.DATA_OPTIONS));
     try {
       JobConfig c = new JobConfig(map);
       if (!c.windowed()) {

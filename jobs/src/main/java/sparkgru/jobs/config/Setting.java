@@ -28,7 +28,7 @@ public sealed interface Setting<T> permits Setting.IntRange, Setting.Whole, Sett
   /** What the key means; the range or allowed values are {@link #allowed}. */
   String description();
 
-  /** The kind of value: integer, number, boolean, one of, list, text, column or path. */
+  /** The kind of value: integer, number, boolean, one of, list, text, column, path or table. */
   String type();
 
   /** The range or the allowed values, as the documentation shows them; empty when the type says all. */

@@ -14,30 +14,49 @@ import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.WindowSpec;
+import sparkgru.jobs.io.DataInput;
 
 /**
  * Every fixed key of the job configuration, declared once with its type, default, range or
  * allowed values and description, in the order of the documentation ({@code conf/demo.conf},
  * the README's table, {@code spark-gru config --list}). Layer and optimiser arguments are
  * open-ended ({@code model.layer.<i>.<keras argument>}, {@code optimizer.<keras argument>}) and
- * checked by the engine's {@link LayerSpec} and {@link OptimizerSpec}. Allowed names of losses,
- * metrics, optimisers and layer types are the engine's own lists.
+ * checked by the engine's {@link LayerSpec} and {@link OptimizerSpec}; so are the reader options
+ * {@code data.options.<option>} ({@link #DATA_OPTIONS}), which Spark's data source checks. Allowed
+ * names of losses, metrics, optimisers and layer types are the engine's own lists.
  */
 public final class Settings {
   private Settings() {}
 
+  /**
+   * The prefix of the reader options of data.source=table and format: {@code data.options.<option> = value}
+   * passes {@code <option>} with its value to Spark's {@code DataFrameReader.option} as it is written
+   * (e.g. {@code data.options.versionAsOf = 3} for Delta's time travel, {@code data.options.sep = ;}).
+   */
+  public static final String DATA_OPTIONS = "data.options.";
+
   /** Where the data come from. */
-  public static final Setting.OneOf DATA_SOURCE = Setting.OneOf.of("data.source", "demo",
-      List.of("demo", "csv", "parquet"), "where the data come from: generated (demo), or a CSV or Parquet input at "
-          + "data.path");
+  public static final Setting.OneOf DATA_SOURCE = Setting.OneOf.of("data.source", "demo", DataInput.SOURCES,
+      "where the data come from: generated (demo), a CSV or Parquet input at data.path, a table of the session "
+          + "catalog (table: data.table) or any Spark data source (format: data.format_name at data.path)");
   /** Training sequences or a layout of time series. */
   public static final Setting.OneOf DATA_FORMAT = Setting.OneOf.of("data.format", "sequences",
       Stream.concat(Stream.of("sequences"), SeriesSource.FORMATS.stream()).toList(), "sequences (training sequences "
           + "with per-sequence targets), or time series to forecast: long (series, time, values), wide (one "
           + "multivariate series) or m4 (id, then values)");
-  /** The input of csv and parquet. */
+  /** The input of csv and parquet (and of format, for a data source that reads a path). */
   public static final Setting.Text DATA_PATH = path("data.path", null, "input path for csv/parquet, any Hadoop file "
-      + "system (file://, hdfs://, s3a://)");
+      + "system (file://, hdfs://, s3a://); format: the path given to the data source (unset for one that reads "
+      + "by options alone)");
+  /** The table of data.source=table. */
+  public static final Setting.Text DATA_TABLE = new Setting.Text("data.table", null, "table", "", String::trim,
+      "table: the table or view read through the session catalog, as Spark names it (tbl, db.tbl or "
+          + "catalog.db.tbl)");
+  /** The data source of data.source=format. */
+  public static final Setting.Text DATA_FORMAT_NAME = new Setting.Text("data.format_name", null, "text", "",
+      String::trim, "format: the Spark data source read (delta, iceberg, orc, json, avro, ...: any name "
+          + "DataFrameReader.format takes; its jar must be on the class path), with the reader options "
+          + DATA_OPTIONS + "<option>");
   /** Whether a CSV file has a header line. */
   public static final Setting.Flag DATA_HEADER = new Setting.Flag("data.header", "true", "csv: whether the first line "
       + "names the columns (else they are _c0, _c1, ...)");
@@ -236,7 +255,8 @@ public final class Settings {
           + "k8s://URL", url -> MasterUrl.check("spark.master", url), "Spark master when not set by spark-submit");
 
   /** Every fixed key, in documentation order. */
-  public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_HEADER,
+  public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_TABLE,
+      DATA_FORMAT_NAME, DATA_HEADER,
       DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_MISSING,
       DATA_NA_VALUES, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
       FORECAST_MODE, SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE,

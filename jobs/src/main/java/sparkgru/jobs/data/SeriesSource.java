@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.io.CsvInput;
-import sparkgru.jobs.io.ParquetInput;
+import sparkgru.jobs.io.DataInput;
 
 /**
  * Where time series come from and how their table is laid out, read into one long form
@@ -51,11 +51,9 @@ import sparkgru.jobs.io.ParquetInput;
  * but the series and time columns, and {@link SlidingWindows} applies {@code data.missing} to it.
  * {@code NaN} needs no marker: it is read as a number that is missing.
  *
- * @param source       demo, csv or parquet
+ * @param input        where the rows come from ({@code data.source}: demo, a CSV or Parquet path, a
+ *                     table of the session catalog or any Spark data source)
  * @param format       long, wide or m4
- * @param path         the input (any Hadoop path), unused for demo
- * @param header       whether a CSV file has a header row (else Spark names its columns _c0, _c1, ...)
- * @param trimSpaces   whether spaces around CSV cells and column names are removed
  * @param seriesColumn the series id column (long; the name given to it for wide and m4)
  * @param timeColumn   the time column (long, wide; empty for wide = row order, in a column named
  *                     {@code step}, as for m4)
@@ -65,10 +63,8 @@ import sparkgru.jobs.io.ParquetInput;
  * @param demoSteps    demo: rows per series
  * @param seed         demo: seed of the generated values
  */
-public record SeriesSource(String source, String format, String path, boolean header, boolean trimSpaces,
-    String seriesColumn,
-    String timeColumn, String seriesName, List<String> naValues, long demoSeries, int demoSteps, long seed)
-    implements Serializable {
+public record SeriesSource(DataInput input, String format, String seriesColumn, String timeColumn,
+    String seriesName, List<String> naValues, long demoSeries, int demoSteps, long seed) implements Serializable {
   private static final long serialVersionUID = 1L;
   /** The layouts read. */
   public static final List<String> FORMATS = List.of("long", "wide", "m4");
@@ -88,7 +84,7 @@ public record SeriesSource(String source, String format, String path, boolean he
       throw new InvalidInputException("data.series_column" + (format.equals("long") ? " and data.time_column" : "")
           + " must not be empty for data.format=" + format);
     }
-    if (source.equals("demo") && !format.equals("long")) {
+    if (input.source().equals("demo") && !format.equals("long")) {
       throw new InvalidInputException("data.source=demo generates long-format series; set data.format=long");
     }
   }
@@ -103,18 +99,16 @@ public record SeriesSource(String source, String format, String path, boolean he
 
   /** Reads the input into long form (lazily: Spark reads when the rows are used). */
   public Table read(SparkSession spark) {
-    if (source.equals("demo")) {
+    if (input.source().equals("demo")) {
       return new Table(DemoData.series(spark, demoSeries, demoSteps, seed, spark.sparkContext().defaultParallelism()),
-          seriesColumn, timeColumn, "demo data");
+          seriesColumn, timeColumn, input.origin());
     }
-    requireExists(path, spark.sparkContext().hadoopConfiguration());
-    Dataset<Row> raw = source.equals("csv") ? CsvInput.read(spark, path, "data.path", header, trimSpaces)
-        : ParquetInput.read(spark, path, "data.path");
-    if (source.equals("csv") && header) {
+    Dataset<Row> raw = input.read(spark);
+    if (input.source().equals("csv") && input.header()) {
       requireDistinctNames(spark, raw.columns());
     }
     Table table = switch (format) {
-      case "long" -> new Table(raw, seriesColumn, timeColumn, path);
+      case "long" -> new Table(raw, seriesColumn, timeColumn, input.origin());
       case "wide" -> wide(spark, raw);
       default -> m4(raw);
     };
@@ -148,20 +142,21 @@ public record SeriesSource(String source, String format, String path, boolean he
 
   private Table wide(SparkSession spark, Dataset<Row> raw) {
     if (Arrays.asList(raw.columns()).contains(seriesColumn)) {
-      throw new InvalidInputException(path + " already has a column '" + seriesColumn + "'; a wide table holds one "
-          + "series, so data.series_column names the id column this adds: choose another name, or use data.format=long");
+      throw new InvalidInputException(input.origin() + " already has a column '" + seriesColumn + "'; a wide table "
+          + "holds one series, so data.series_column names the id column this adds: choose another name, or use "
+          + "data.format=long");
     }
     Dataset<Row> rows = raw;
     String time = time();
     if (timeColumn.isBlank()) {
       if (raw.inputFiles().length > 1) {
-        throw new InvalidInputException(path + " holds " + raw.inputFiles().length + " files; a wide table without "
-            + "data.time_column is numbered by row order, which only one file defines: merge the files or add a time "
-            + "column");
+        throw new InvalidInputException(input.origin() + " holds " + raw.inputFiles().length + " files; a wide table "
+            + "without data.time_column is numbered by row order, which only one file defines: merge the files or "
+            + "add a time column");
       }
       if (Arrays.asList(raw.columns()).contains(time)) {
-        throw new InvalidInputException(path + " already has a column 'step'; name the time column in "
-            + "data.time_column");
+        throw new InvalidInputException(input.origin() + " already has a column 'step'; name the time column "
+            + "in data.time_column");
       }
       StructType schema = raw.schema().add(time, DataTypes.LongType, false);
       rows = spark.createDataFrame(raw.javaRDD().zipWithIndex().map(p -> {
@@ -173,14 +168,14 @@ public record SeriesSource(String source, String format, String path, boolean he
         return RowFactory.create(v);
       }), schema);
     }
-    return new Table(rows.withColumn(seriesColumn, lit(seriesName)), seriesColumn, time, path);
+    return new Table(rows.withColumn(seriesColumn, lit(seriesName)), seriesColumn, time, input.origin());
   }
 
   private Table m4(Dataset<Row> raw) {
     String[] cols = raw.columns();
     if (cols.length < 2) {
-      throw new InvalidInputException(path + " has " + cols.length + " column; an m4 table needs the series id "
-          + "then its values");
+      throw new InvalidInputException(input.origin() + " has " + cols.length + " column; an m4 table needs the "
+          + "series id then its values");
     }
     List<Column> values = new ArrayList<>();
     for (int i = 1; i < cols.length; i++) {
@@ -197,7 +192,7 @@ public record SeriesSource(String source, String format, String path, boolean he
         .withColumn(M4_VALUE, when(filled, col(M4_VALUE)))
         .withColumn(time, col(time).cast(DataTypes.LongType))
         .drop("_last");
-    return new Table(present, seriesColumn, time, path);
+    return new Table(present, seriesColumn, time, input.origin());
   }
 
   /**
@@ -214,7 +209,8 @@ public record SeriesSource(String source, String format, String path, boolean he
     if (!renamed) {
       return;
     }
-    List<Row> first = CsvInput.reader(spark, false, trimSpaces).csv(path).limit(1).collectAsList();
+    List<Row> first = CsvInput.reader(spark, false, input.trimSpaces()).csv(input.path()).limit(1)
+        .collectAsList();
     if (first.isEmpty()) {
       return;
     }
@@ -230,8 +226,8 @@ public record SeriesSource(String source, String format, String path, boolean he
         List<String> numbered = at.stream().map(i -> Integer.toString(i + 1)).toList();
         String where = String.join(", ", numbered.subList(0, numbered.size() - 1)) + " and "
             + numbered.get(numbered.size() - 1);
-        throw new InvalidInputException(path + ": the header repeats the column name '" + names.getString(at.get(0))
-            + "' (columns " + where + ", counting from 1); give each column its own name");
+        throw new InvalidInputException(input.path() + ": the header repeats the column name '"
+            + names.getString(at.get(0)) + "' (columns " + where + ", counting from 1); give each column its own name");
       }
     }
   }

@@ -83,9 +83,8 @@ public final class EvaluateJob {
     String protocol = "test part (split." + split.mode().name().toLowerCase(Locale.ROOT) + "), every "
         + spec.stride() + " rows";
     if (actuals != null) {
-      SeriesSource actualSource = new SeriesSource(source.source().equals("demo") ? "csv" : source.source(),
-          source.format(), actuals, source.header(), source.trimSpaces(), source.seriesColumn(), source.timeColumn(),
-          source.seriesName(), source.naValues(), 0, 2, 0);
+      SeriesSource actualSource = new SeriesSource(source.input().at(actuals), source.format(), source.seriesColumn(),
+          source.timeColumn(), source.seriesName(), source.naValues(), 0, 2, 0);
       SeriesSource.Table actualTable = actualSource.read(spark);
       Dataset<Row> future = windows.select(actualTable.rows(), actuals);
       boolean rowOrder = source.format().equals("m4") || (source.format().equals("wide") && source.timeColumn().isBlank());

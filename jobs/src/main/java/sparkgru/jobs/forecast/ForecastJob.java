@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -40,9 +39,9 @@ import sparkgru.jobs.spark.SparkJobs;
  * Date-times keep their precision and, in a CSV output, are written as {@link Series#timeText}
  * writes them: {@code 2016-07-01 03:00:00} (UTC) for a series whose times had no offset,
  * {@code 2016-07-01T03:00:00+02:00} at the offset of its last row otherwise, with fractions of a
- * second only when a time has them; a Parquet output holds timestamps (instants). Distributed:
- * each partition forecasts its series in batches; the driver only counts. The output appears at
- * its path only when complete ({@link TableOutput}).
+ * second only when a time has them; a Parquet output or a table holds timestamps (instants).
+ * Distributed: each partition forecasts its series in batches; the driver only counts. Nothing is
+ * written unless every series was read and some forecast ({@link TableOutput}).
  */
 public final class ForecastJob {
   /**
@@ -56,13 +55,19 @@ public final class ForecastJob {
 
   private ForecastJob() {}
 
-  /** Forecasts with {@code model} into {@code output}, printing a summary to {@code out}. */
+  /** Forecasts with {@code model} into the path {@code output}, printing a summary to {@code out}. */
   public static Result run(SparkSession spark, TrainedModel model, String output, boolean backtest, boolean overwrite,
+      PrintWriter out) {
+    return run(spark, model, TableOutput.Target.path(output, overwrite), backtest, out);
+  }
+
+  /** Forecasts with {@code model} into {@code target}, printing a summary to {@code out}. */
+  public static Result run(SparkSession spark, TrainedModel model, TableOutput.Target target, boolean backtest,
       PrintWriter out) {
     SparkJobs.label(spark.sparkContext(), "forecast",
         backtest ? "backtesting the test windows" : "forecasting every series");
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    TableOutput.prepare(output, overwrite, hadoop);
+    TableOutput.prepare(spark, target);
+    String output = target.location();
     JobConfig config = model.config();
     WindowSpec spec = config.evaluationWindows();
     SeriesSource.Table table = config.seriesSource().read(spark);
@@ -70,7 +75,7 @@ public final class ForecastJob {
         ChronologicalSplit.Part.TEST, model.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin());
     boolean dateTimes = windows.typedDateTimes(typed);
-    TimeKind times = !dateTimes ? TimeKind.NUMBER : TableOutput.csv(output) ? TimeKind.TEXT : TimeKind.TIMESTAMP;
+    TimeKind times = !dateTimes ? TimeKind.NUMBER : target.csv() ? TimeKind.TEXT : TimeKind.TIMESTAMP;
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
@@ -89,7 +94,7 @@ public final class ForecastJob {
         ? " (backtest: every test window)" : " (the next " + spec.horizon() + " steps of every series)"));
     out.flush();
     try {
-      TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop, () -> {
+      TableOutput.write(spark.createDataFrame(rows, schema), target, () -> {
         if (tally.seriesCount() == tally.skippedCount()) {
           throw new InvalidInputException("no series of " + table.origin() + " could be forecast ("
               + tally.seriesCount() + " series)" + (tally.describeSkipped().isEmpty() ? ""

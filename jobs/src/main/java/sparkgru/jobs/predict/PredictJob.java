@@ -58,14 +58,21 @@ public final class PredictJob {
 
   private PredictJob() {}
 
-  /** Predicts {@code input} with the model at {@code modelPath} into {@code output}. */
+  /** Predicts {@code input} with the model at {@code modelPath} into the path {@code output}. */
   public static Result run(SparkSession spark, String modelPath, String input, String output, boolean overwrite,
+      PrintWriter out) {
+    return run(spark, modelPath, input, TableOutput.Target.path(output, overwrite), out);
+  }
+
+  /** Predicts {@code input} with the model at {@code modelPath} into {@code target}. */
+  public static Result run(SparkSession spark, String modelPath, String input, TableOutput.Target target,
       PrintWriter out) {
     SparkJobs.label(spark.sparkContext(), "predict", "predicting every sequence");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     byte[] bytes = HadoopFiles.readAll(modelPath, "model", hadoop);
     ModelFile.Loaded loaded = KerasImporter.readAny(bytes, modelPath);
-    TableOutput.prepare(output, overwrite, hadoop);
+    TableOutput.prepare(spark, target);
+    String output = target.location();
     SeriesSource.requireExists(input, hadoop);
     Dataset<Row> raw = input.toLowerCase(Locale.ROOT).endsWith(".csv")
         ? spark.read().option("header", "true").csv(input) : ParquetInput.read(spark, input, "--input");
@@ -110,7 +117,7 @@ public final class PredictJob {
     out.println("spark-gru predict: " + modelPath + " on " + input + " -> " + output);
     out.flush();
     try {
-      TableOutput.write(spark.createDataFrame(rows, schema), output, overwrite, hadoop, () -> {
+      TableOutput.write(spark.createDataFrame(rows, schema), target, () -> {
         if (count.value() == 0) {
           throw new InvalidInputException(input + " holds no sequence; nothing was written");
         }

@@ -158,7 +158,7 @@ public final class TrainJob {
       }
     }
     OutputPaths.requireSeparate(outputs);
-    if (!config.get(Settings.DATA_SOURCE).equals("demo")) {
+    if (config.dataInput().readsPath()) {
       OutputPaths.requireOutside(outputs, OutputPaths.input(Settings.DATA_PATH.name(),
           config.get(Settings.DATA_PATH), conf));
     }

@@ -29,8 +29,7 @@ import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowChunk;
 import sparkgru.jobs.data.WindowReport;
 import sparkgru.jobs.data.WindowSpec;
-import sparkgru.jobs.io.CsvInput;
-import sparkgru.jobs.io.ParquetInput;
+import sparkgru.jobs.io.DataInput;
 
 /**
  * The training job's data, packed per partition and persisted: training samples, validation
@@ -47,7 +46,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     List<String> notes, Scaler scaler, Provenance provenance) {
   private static final System.Logger LOG = System.getLogger(TrainingData.class.getName());
 
-  /** Training sequences in long format (demo or a file), validation sequences split off by id hash. */
+  /** Training sequences in long format (demo or data.source's input), validation sequences split off by id hash. */
   static TrainingData sequences(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
     long seed = config.get(Settings.TRAIN_SEED);
     LongFormat format;
@@ -61,12 +60,9 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     } else {
       format = new LongFormat(config.get(Settings.DATA_ID_COLUMN), config.get(Settings.DATA_STEP_COLUMN),
           config.get(Settings.DATA_FEATURE_COLUMNS), config.get(Settings.DATA_TARGET_COLUMNS));
-      origin = config.get(Settings.DATA_PATH);
-      SeriesSource.requireExists(origin, spark.sparkContext().hadoopConfiguration());
-      rows = config.get(Settings.DATA_SOURCE).equals("csv")
-          ? CsvInput.read(spark, origin, "data.path", config.get(Settings.DATA_HEADER),
-              config.get(Settings.DATA_TRIM_SPACES))
-          : ParquetInput.read(spark, origin, "data.path");
+      DataInput input = config.dataInput();
+      origin = input.origin();
+      rows = input.read(spark);
     }
     if (outShape[outShape.length - 1] != format.targets().size()) {
       throw new InvalidInputException("the model outputs " + outShape[outShape.length - 1] + " values per "

@@ -129,4 +129,27 @@ class JobConfigTest {
     assertEquals("override 'window' must be key=value, e.g. data.path=new.csv", assertThrows(
         IllegalArgumentException.class, () -> JobConfig.applying(stored, "m.sgru", List.of("window"))).getMessage());
   }
+
+  @Test
+  void readerOptionsPassAsWrittenWhileOtherUnknownKeysAreStillRefused() {
+    JobConfig c = JobConfig.of("data.source=format", "data.format_name=delta", "data.path=/data/t",
+        "data.feature_columns=v", "data.target_columns=v", "data.options.versionAsOf=3",
+        "data.options.mergeSchema= true ");
+    assertEquals(Map.of("versionAsOf", "3", "mergeSchema", "true"), c.dataOptions());
+    assertEquals(c.dataOptions(), c.dataInput().options());
+    assertEquals("'data.options.' names no reader option: write data.options.<option> = value, e.g. "
+        + "data.options.mergeSchema = true", assertThrows(IllegalArgumentException.class,
+            () -> JobConfig.of("data.options.=x")).getMessage());
+    assertEquals("unknown key 'data.option.sep'; see conf/demo.conf for every key", assertThrows(
+        IllegalArgumentException.class, () -> JobConfig.of("data.option.sep=;")).getMessage().replaceFirst(
+            "; did you mean '[^']*'\\?", ""));
+    assertEquals("data.table must be set when data.source=table", assertThrows(IllegalArgumentException.class,
+        () -> JobConfig.of("data.source=table", "data.feature_columns=v", "data.target_columns=v")).getMessage());
+    assertEquals("data.format_name must be set when data.source=format", assertThrows(
+        IllegalArgumentException.class, () -> JobConfig.of("data.source=format", "data.path=/data/t",
+            "data.feature_columns=v", "data.target_columns=v")).getMessage());
+    JobConfig table = JobConfig.of("data.source=table", "data.table=sales.series", "data.feature_columns=v",
+        "data.target_columns=v");
+    assertEquals("table sales.series", table.dataInput().origin());
+  }
 }

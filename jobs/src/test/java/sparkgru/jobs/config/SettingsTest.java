@@ -65,7 +65,7 @@ class SettingsTest {
     assertEquals("early_stopping.min_delta must be in [0.0, 1.7976931348623157E308], got -1.0",
         refused("early_stopping.monitor=loss", "early_stopping.min_delta=-1"));
     assertEquals("output.progress must be true or false, got 'yes'", refused("output.progress=yes"));
-    assertEquals("data.source must be one of [demo, csv, parquet], got 'jdbc'", refused("data.source=jdbc"));
+    assertEquals("data.source must be one of [demo, csv, parquet, table, format], got 'jdbc'", refused("data.source=jdbc"));
     assertEquals("optimizer must be one of [adam, adamw, rmsprop, sgd], got 'adagrad'",
         refused("optimizer.name=adagrad"));
     assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", refused("data.format=long",

@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import sparkgru.engine.FuzzContract;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.io.DataInput;
 
 /**
  * Fuzzes the reading of a user's CSV file on the shared local Spark session: the input bytes are
@@ -54,11 +55,14 @@ class SeriesCsvFuzzTest {
     Files.write(FILE, input);
     String path = FILE.toUri().toString();
     SparkSession spark = SparkTestSession.get();
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "long", path, true, false, "series", "time", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource(DataInput.files("csv", path, true, false),
+        "long", "series", "time", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), LONG));
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "wide", path, true, false, "series_id", "", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource(DataInput.files("csv", path, true, false),
+        "wide", "series_id", "", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), WIDE));
-    FuzzContract.check(() -> windows(spark, new SeriesSource("csv", "m4", path, true, false, "id", "", "s",
+    FuzzContract.check(() -> windows(spark, new SeriesSource(DataInput.files("csv", path, true, false),
+        "m4", "id", "", "s",
         SeriesSource.NA_VALUES, 1, 2, 1), M4));
     FuzzContract.check(() -> rethrowing(() -> {
       Dataset<Row> typed = SEQUENCES.select(spark.read().option("header", "true").csv(path), path);

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.jobs.SparkTestSession;
+import sparkgru.jobs.io.DataInput;
 
 /** The three layouts read into long form: rows, ids, times and values. */
 class SeriesSourceTest {
@@ -18,8 +19,8 @@ class SeriesSourceTest {
   Path dir;
 
   private static SeriesSource source(String format, Path path, boolean header, String time) {
-    return new SeriesSource("csv", format, path.toUri().toString(), header, false, "series_id", time, "one",
-        SeriesSource.NA_VALUES, 0, 2, 0);
+    return new SeriesSource(DataInput.files("csv", path.toUri().toString(), header, false), format, "series_id",
+        time, "one", SeriesSource.NA_VALUES, 0, 2, 0);
   }
 
   private static List<Row> typed(SeriesSource source, List<String> columns) {
@@ -100,8 +101,8 @@ class SeriesSourceTest {
 
   /** A long-format CSV file with a header and columns series_id, t, .... */
   private static SeriesSource longCsv(Path f, boolean trimSpaces, List<String> naValues) {
-    return new SeriesSource("csv", "long", f.toUri().toString(), true, trimSpaces, "series_id", "t", "", naValues, 0,
-        2, 0);
+    return new SeriesSource(DataInput.files("csv", f.toUri().toString(), true, trimSpaces), "long", "series_id", "t",
+        "", naValues, 0, 2, 0);
   }
 
   /** The windows of lookback 3 and horizon 2, stride 1, of what {@code source} reads. */
@@ -130,10 +131,10 @@ class SeriesSourceTest {
     SeriesSource custom = withCellAtTime4("?", List.of("?"));
     assertEquals(6, windows(custom, WindowSpec.Missing.FORWARD_FILL).windows(), "a marker of data.na_values");
     SeriesSource notListed = withCellAtTime4("NA", List.of("?"));
-    assertEquals(notListed.path() + ": column 'v' has a non-numeric value 'NA' (series a, time 4)", assertThrows(
-        IllegalArgumentException.class, () -> windows(notListed, WindowSpec.Missing.FORWARD_FILL)).getMessage());
+    assertEquals(notListed.input().path() + ": column 'v' has a non-numeric value 'NA' (series a, time 4)",
+        assertThrows(IllegalArgumentException.class, () -> windows(notListed, WindowSpec.Missing.FORWARD_FILL)).getMessage());
     SeriesSource text = withCellAtTime4("abc", SeriesSource.NA_VALUES);
-    assertEquals(text.path() + ": column 'v' has a non-numeric value 'abc' (series a, time 4)", assertThrows(
+    assertEquals(text.input().path() + ": column 'v' has a non-numeric value 'abc' (series a, time 4)", assertThrows(
         IllegalArgumentException.class, () -> windows(text, WindowSpec.Missing.FORWARD_FILL)).getMessage());
     Path m4 = dir.resolve("marked.csv");
     Files.writeString(m4, "V1,V2,V3,V4,V5\nH1,1,NA,3,-\n");
@@ -146,7 +147,8 @@ class SeriesSourceTest {
   void parquetTimestampsAreReadAsTheirInstants() throws Exception {
     Path parquet = dir.resolve("series.parquet");
     DemoData.series(SparkTestSession.get(), 2, 5, 1, 1).write().parquet(parquet.toString());
-    SeriesSource source = new SeriesSource("parquet", "long", parquet.toUri().toString(), true, false, "series_id",
+    SeriesSource source = new SeriesSource(DataInput.files("parquet", parquet.toUri().toString(),
+        true, false), "long", "series_id",
         "timestamp", "", SeriesSource.NA_VALUES, 0, 2, 0);
     SeriesSource.Table t = source.read(SparkTestSession.get());
     List<String> cols = List.of("value", "hour_sin", "hour_cos");
@@ -177,7 +179,8 @@ class SeriesSourceTest {
     assertEquals("data.format must be one of [sequences, long, wide, m4], got 'tall'", assertThrows(
         IllegalArgumentException.class, () -> source("tall", dir, true, "t")).getMessage());
     assertEquals("data.source=demo generates long-format series; set data.format=long", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesSource("demo", "wide", null, true, false, "id", "t", "x",
+        IllegalArgumentException.class, () -> new SeriesSource(DataInput.files("demo", null, true, false),
+            "wide", "id", "t", "x",
         SeriesSource.NA_VALUES, 1, 2, 0))
         .getMessage());
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
