@@ -21,14 +21,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,7 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import picocli.CommandLine;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.ml.GruEstimator;
-import sparkgru.jobs.ml.SequenceWindows;
+import sparkgru.jobs.ml.PipelineFixtures;
 
 /**
  * The same numbers on every Spark line. Run once per line with {@code -Dsparkgru.compatDir=DIR}
@@ -112,22 +107,6 @@ class SparkLinesCompatibilityTest {
     return file;
   }
 
-  /** Six series of 90 steps with hour features, the input of the MLlib pipeline. */
-  private static Dataset<Row> series(SparkSession spark) {
-    StructType schema = new StructType().add("series_id", DataTypes.StringType).add("timestamp", DataTypes.LongType)
-        .add("value", DataTypes.DoubleType).add("hour_sin", DataTypes.DoubleType).add("hour_cos", DataTypes.DoubleType);
-    List<Row> rows = new ArrayList<>();
-    SplittableRandom r = new SplittableRandom(9);
-    for (int s = 0; s < 6; s++) {
-      for (int t = 0; t < 90; t++) {
-        double hour = 2 * Math.PI * (t % 12) / 12;
-        rows.add(RowFactory.create("s" + s, (long) t * 3600, Math.sin(hour + s) + 0.05 * (r.nextDouble() - 0.5),
-            Math.sin(hour), Math.cos(hour)));
-      }
-    }
-    return spark.createDataFrame(rows, schema);
-  }
-
   /** Each window's prediction as text, in window order: float32 values printed exactly. */
   private static String predictions(Dataset<Row> predicted) {
     StringBuilder sb = new StringBuilder();
@@ -190,17 +169,14 @@ class SparkLinesCompatibilityTest {
     run("export", "--model", model, "--output", HERE.resolve("model.keras").toUri().toString());
 
     SparkSession spark = SparkTestSession.get();
-    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"value", "hour_sin", "hour_cos"})
-        .setOutputCol("step_features");
-    SequenceWindows windows = new SequenceWindows().setLookback(12).setHorizon(1).setStride(2);
     GruEstimator gru = new GruEstimator().setUnits(8).setEpochs(3).setBatchSize(16).setLearningRate(0.01)
         .setSequenceIdCol("window_id");
-    Dataset<Row> data = series(spark).repartition(2);
-    PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {assembler, windows, gru}).fit(data);
+    Dataset<Row> data = PipelineFixtures.series(spark).repartition(2);
+    PipelineModel fitted = new Pipeline().setStages(PipelineFixtures.stages(gru)).fit(data);
     String pipeline = HERE.resolve("pipeline-model").toUri().toString();
     fitted.write().save(pipeline);
-    String predicted = predictions(PipelineModel.load(pipeline).transform(series(spark)));
-    assertEquals(predictions(fitted.transform(series(spark))), predicted, "the loaded pipeline predicts the same");
+    String predicted = predictions(PipelineModel.load(pipeline).transform(PipelineFixtures.series(spark)));
+    assertEquals(predictions(fitted.transform(PipelineFixtures.series(spark))), predicted, "the loaded pipeline predicts the same");
     Files.writeString(HERE.resolve("pipeline-predictions.csv"), predicted);
     Files.writeString(HERE.resolve(DONE), org.apache.spark.package$.MODULE$.SPARK_VERSION() + "\n");
   }
@@ -234,7 +210,7 @@ class SparkLinesCompatibilityTest {
           Files.readAllBytes(out.resolve("predictions.csv")), "Spark " + from + "'s model file predicting on " + LINE);
       PipelineModel loaded = PipelineModel.load(other.resolve("pipeline-model").toUri().toString());
       assertEquals(Files.readString(other.resolve("pipeline-predictions.csv")),
-          predictions(loaded.transform(series(spark))), "Spark " + from + "'s PipelineModel predicting on " + LINE);
+          predictions(loaded.transform(PipelineFixtures.series(spark))), "Spark " + from + "'s PipelineModel predicting on " + LINE);
     }
     assertTrue(Files.exists(HERE.resolve(DONE)), "this line's outputs were written");
   }

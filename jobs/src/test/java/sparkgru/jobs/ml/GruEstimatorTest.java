@@ -28,7 +28,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
@@ -117,27 +116,12 @@ class GruEstimatorTest {
     assertEquals(3, Files.readAllLines(dir.resolve("ml/m.jsonl")).size());
   }
 
-  /** Six series of 90 hourly steps: a daily-ish sine with a phase per series, plus hour features. */
   private static Dataset<Row> series() {
-    StructType schema = new StructType().add("series_id", DataTypes.StringType).add("timestamp", DataTypes.LongType)
-        .add("value", DataTypes.DoubleType).add("hour_sin", DataTypes.DoubleType).add("hour_cos", DataTypes.DoubleType);
-    List<Row> rows = new ArrayList<>();
-    SplittableRandom r = new SplittableRandom(9);
-    for (int s = 0; s < 6; s++) {
-      for (int t = 0; t < 90; t++) {
-        double hour = 2 * Math.PI * (t % 12) / 12;
-        rows.add(RowFactory.create("s" + s, (long) t * 3600, Math.sin(hour + s) + 0.05 * (r.nextDouble() - 0.5),
-            Math.sin(hour), Math.cos(hour)));
-      }
-    }
-    return spark().createDataFrame(rows, schema);
+    return PipelineFixtures.series(spark());
   }
 
   private static PipelineStage[] stages(GruEstimator gru) {
-    VectorAssembler assembler = new VectorAssembler().setInputCols(new String[] {"value", "hour_sin", "hour_cos"})
-        .setOutputCol("step_features");
-    SequenceWindows windows = new SequenceWindows().setLookback(12).setHorizon(1).setStride(2);
-    return new PipelineStage[] {assembler, windows, gru};
+    return PipelineFixtures.stages(gru);
   }
 
   private static Map<String, Double> byWindow(Dataset<Row> predicted) {
