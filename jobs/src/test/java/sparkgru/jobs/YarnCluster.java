@@ -141,13 +141,15 @@ public final class YarnCluster implements AutoCloseable {
    * to two single-core executors; spark-submit, and in client mode the driver, log to
    * {@code <logName>.log}.
    *
-   * <p>The settings a YARN cluster needs for spark-gru: conf/jvm-options shipped with
-   * {@code --files} and passed to the JVMs that run spark-gru's code (the executors, and the driver
-   * in cluster mode) as the argument file {@code @jvm-options} in their working directory, where
-   * YARN puts the files; their JAVA_HOME a Java 17; one OpenBLAS thread per single-core executor,
-   * and the OpenBLAS kernels of this JVM ({@link #openBlasEnvironment}).
-   * {@code spark.yarn.jars} names the local Spark jars, so that spark-submit does not upload them
-   * to HDFS for each application.
+   * <p>The settings of spark-gru on YARN: conf/jvm-options shipped with {@code --files} and passed
+   * as the argument file {@code @jvm-options} (YARN puts the shipped files in each container's
+   * working directory) to the JVMs that run spark-gru's code, the executors and in cluster mode the
+   * driver; Spark 4 passes the same options to its containers itself, Spark 3.5 not the Vector
+   * API's module. JAVA_HOME of a Java 17 for the containers, for NodeManagers whose own Java is
+   * older. One OpenBLAS thread per single-core executor and driver. This JVM's OpenBLAS kernels
+   * ({@link #openBlasEnvironment}): without them the weights differ from the local run's in the
+   * last bits. {@code spark.yarn.jars} names the local Spark jars, so that spark-submit does not
+   * upload them to HDFS for each application.
    */
   public Process submit(String logName, String deployMode, List<String> args) throws IOException {
     Path jar = Path.of(System.getProperty("sparkgru.submitJar"));
