@@ -24,6 +24,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,17 +51,29 @@ class YarnClusterIT {
   private static YarnCluster cluster;
   private static float[] local;
 
+  /** Starts YARN and trains locally, where spark-yarn is on the class path. */
   @BeforeAll
   static void startYarnAndTrainLocally() throws Exception {
-    assumeTrue(onClassPath("org.apache.spark.deploy.yarn.Client"), "spark-yarn is not on the test class path: "
-        + "Maven Central serves no spark-yarn " + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-        + ", and jobs/pom.xml adds it only on the Spark lines it serves");
+    if (!onClassPath("org.apache.spark.deploy.yarn.Client")) {
+      return;
+    }
     cluster = YarnCluster.start(dir);
     cluster.fileSystem().copyFromLocalFile(new org.apache.hadoop.fs.Path(csv().toUri()),
         new org.apache.hadoop.fs.Path(cluster.hdfs() + "/in/data.csv"));
     TrainJob.Result result = TrainJob.run(SparkTestSession.get(), JobConfig.of(settings(cluster.hdfs() + "/local")
         .toArray(new String[0])), new PrintWriter(new StringWriter()));
     local = result.model().parameters().toArray();
+  }
+
+  /**
+   * Skips each test where {@link #startYarnAndTrainLocally} did not start YARN: an assumption in
+   * a {@code @BeforeAll} method skips the class without a test or reason in the failsafe report.
+   */
+  @BeforeEach
+  void sparkYarnIsOnTheClassPath() {
+    assumeTrue(cluster != null, "spark-yarn is not on the test class path: Maven Central serves no spark-yarn "
+        + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", and jobs/pom.xml adds it only on the Spark lines "
+        + "it serves");
   }
 
   @AfterAll
