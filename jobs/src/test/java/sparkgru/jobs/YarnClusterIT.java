@@ -138,14 +138,6 @@ class YarnClusterIT {
     try (var in = hdfs.open(new org.apache.hadoop.fs.Path(out + "/model.sgru"))) {
       model = in.readAllBytes();
     }
-    float[] yarnW = ModelFile.read(model, "model.sgru").model().parameters().toArray();
-    int differ = 0;
-    for (int i = 0; i < local.length; i++) {
-      if (local[i] != yarnW[i]) {
-        differ++;
-      }
-    }
-    System.err.println("EXPERIMENT differing weights: " + differ + " of " + local.length);
     assertArrayEquals(local, ModelFile.read(model, "model.sgru").model().parameters().toArray(), 0f,
         "the same weights as local[2] training with the same partitioning");
   }
