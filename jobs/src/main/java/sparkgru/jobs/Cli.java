@@ -64,17 +64,21 @@ public final class Cli implements Runnable {
   private CommandLine.Model.CommandSpec spec;
 
   /**
-   * Runs the command line and exits with its status; but when the command ran in a Spark context
-   * that was running before it, such as a Databricks JAR task's, whose platform asks programs not
-   * to exit the JVM: then it returns on success and throws on failure (the message is printed).
+   * Runs the command line. A failure exits with its status, or, when the command ran in a Spark
+   * context that was running before it (such as a Databricks JAR task's, whose platform asks
+   * programs not to exit the JVM), throws (the message is printed). Success returns under
+   * spark-submit and in such a context: YARN's application master, which runs the driver in
+   * cluster mode, counts a JVM that exits before main returns as a failed application, and
+   * spark-submit ends the JVM itself. Run by bin/spark-gru, it exits with status 0.
    */
   public static void main(String[] args) {
     int status = run(args);
-    if (!JobSession.ranInHostedSpark()) {
-      System.exit(status);
-    }
-    if (status != 0) {
+    boolean hosted = JobSession.ranInHostedSpark();
+    if (status != 0 && hosted) {
       throw new IllegalStateException("spark-gru exited with status " + status + "; its message is above");
+    }
+    if (status != 0 || !(hosted || JobSession.underSparkSubmit())) {
+      System.exit(status);
     }
   }
 

@@ -91,6 +91,14 @@ final class JobSession {
         + "in cluster mode also spark.yarn.appMasterEnv.JAVA_HOME)";
   }
 
+  /**
+   * Whether spark-submit started this JVM, or the driver that a cluster manager runs for it (as
+   * YARN's application master does in cluster mode): both set the master as a system property.
+   */
+  static boolean underSparkSubmit() {
+    return new SparkConf().contains("spark.master");
+  }
+
   /** The Spark contexts that were running before a command joined them: {@link #stop} leaves them running. */
   private static final Set<SparkContext> HOSTED =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));

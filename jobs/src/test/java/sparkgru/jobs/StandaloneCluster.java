@@ -152,7 +152,7 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /** conf/jvm-options, the JVM options of every spark-gru JVM ({@code sparkgru.jvmOptionsFile}). */
-  private static Path jvmOptionsFile() {
+  static Path jvmOptionsFile() {
     Path file = Path.of(System.getProperty("sparkgru.jvmOptionsFile", ""));
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("JVM options file missing: sparkgru.jvmOptionsFile=" + file);
