@@ -53,7 +53,7 @@ final class EvaluateCommand implements Runnable {
     }
     TrainedModel trained = options.load(conf);
     options.checkOutputs(outputs, trained, conf);
-    SparkSession spark = JobSession.start("spark-gru evaluate", trained.config().get(Settings.SPARK_MASTER));
+    SparkSession spark = JobSession.start("evaluate", trained.config().get(Settings.SPARK_MASTER));
     try {
       EvaluateJob.run(spark, trained, actuals, report, plot, spec.commandLine().getOut());
     } finally {

@@ -41,7 +41,7 @@ final class ForecastCommand implements Runnable {
     options.checkOutputs(outputs, conf);
     TrainedModel trained = options.load(conf);
     options.checkOutputs(outputs, trained, conf);
-    SparkSession spark = JobSession.start("spark-gru forecast", trained.config().get(Settings.SPARK_MASTER));
+    SparkSession spark = JobSession.start("forecast", trained.config().get(Settings.SPARK_MASTER));
     try {
       ForecastJob.run(spark, trained, target, backtest, spec.commandLine().getOut());
     } finally {

@@ -10,6 +10,7 @@ import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.jobs.spark.SparkJobs;
 
 /** The Spark session of a command: spark-submit's when it set a master, else a local one. */
 final class JobSession {
@@ -22,9 +23,11 @@ final class JobSession {
    * to any {@code spark.executor.extraJavaOptions} given), task results up to 64 MB returned
    * directly (unless set) and the UTC session time zone;
    * {@code master} applies only outside spark-submit, with the web UI off. Spark settings it
-   * relies on are checked first ({@link SparkSettings}).
+   * relies on are checked first ({@link SparkSettings}). The application is named after the
+   * command ({@code spark-gru train}); on a cluster, the executors' Java is checked first
+   * ({@link #requireExecutorJava}).
    */
-  static SparkSession start(String app, String master) {
+  static SparkSession start(String command, String master) {
     SparkConf sparkConf = new SparkConf();
     SparkSettings.check(sparkConf);
     String executorOptions = sparkConf.get("spark.executor.extraJavaOptions", "");
@@ -32,7 +35,7 @@ final class JobSession {
       // Executors run the GRU: give them the Vector API for the activation kernels.
       executorOptions = (executorOptions + " " + VECTOR).trim();
     }
-    SparkSession.Builder builder = SparkSession.builder().appName(app)
+    SparkSession.Builder builder = SparkSession.builder().appName(SparkJobs.group(command))
         .config("spark.executor.extraJavaOptions", executorOptions)
         .config("spark.executorEnv.OPENBLAS_NUM_THREADS", "1")
         // Date-times without a zone are read and written as UTC: no daylight-saving hour repeats or vanishes.
@@ -60,6 +63,7 @@ final class JobSession {
       spark.sparkContext().setLogLevel("WARN");
     }
     if (!spark.sparkContext().isLocal()) {
+      SparkJobs.label(spark.sparkContext(), command, "the executors' Java version");
       requireExecutorJava(spark);
     }
     return spark;

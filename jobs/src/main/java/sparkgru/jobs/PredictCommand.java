@@ -46,7 +46,7 @@ final class PredictCommand implements Runnable {
     List<OutputPaths.Location> inputs = new ArrayList<>(OutputPaths.at("--model", model, conf));
     inputs.addAll(OutputPaths.input("--input", input, conf));
     OutputPaths.requireOutside(outputs, inputs);
-    SparkSession spark = JobSession.start("spark-gru predict", checked);
+    SparkSession spark = JobSession.start("predict", checked);
     try {
       PredictJob.run(spark, model, input, target, spec.commandLine().getOut());
     } finally {

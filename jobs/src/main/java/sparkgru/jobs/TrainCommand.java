@@ -40,7 +40,7 @@ final class TrainCommand implements Runnable {
   public void run() {
     JobConfig cfg = load();
     TrainJob.checkPaths(cfg, HadoopConf.current());
-    SparkSession spark = JobSession.start("spark-gru train", cfg.get(Settings.SPARK_MASTER));
+    SparkSession spark = JobSession.start("train", cfg.get(Settings.SPARK_MASTER));
     try {
       TrainJob.run(spark, cfg, spec.commandLine().getOut(), resume);
     } finally {
