@@ -9,6 +9,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import scala.Option;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.spark.SparkJobs;
 
@@ -50,7 +51,7 @@ final class JobSession {
     if (!sparkConf.contains("spark.master")) {
       builder.master(master).config("spark.ui.enabled", "false");
     }
-    boolean hosted = SparkSession.getDefaultSession().isDefined() || SparkSession.getActiveSession().isDefined();
+    boolean hosted = running(SparkSession.getDefaultSession()) || running(SparkSession.getActiveSession());
     SparkSession spark = builder.getOrCreate();
     if (hosted) {
       // A platform's Spark (a Databricks JAR task, an application that calls Main): it owns
@@ -106,6 +107,14 @@ final class JobSession {
   /** The Spark contexts that were running before a command joined them: {@link #stop} leaves them running. */
   private static final Set<SparkContext> HOSTED =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+  /**
+   * Whether {@code session} is there and its context runs: Spark 3.5 forgets a stopped default
+   * session only when its listener hears of the stop, a little later.
+   */
+  private static boolean running(Option<SparkSession> session) {
+    return session.isDefined() && !session.get().sparkContext().isStopped();
+  }
 
   /** Whether a command ran in a Spark context that it did not start and that goes on after it. */
   static boolean ranInHostedSpark() {
