@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
+import org.apache.spark.sql.AnalysisException;
 import sparkgru.engine.errors.InvalidInputException;
 
 /**
@@ -57,6 +58,19 @@ public final class DataErrors {
     String m = String.valueOf(e.getMessage());
     m = m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m;
     return SQL_STATE.matcher(m).replaceFirst("");
+  }
+
+  /**
+   * What to throw for a failure of a read or write that Spark's analysis may have refused (an
+   * AnalysisException: a missing table or path, an option, schema or table the source refuses): the
+   * user's error {@code what: <Spark's message>} ({@link #sparkMessage}); any other failure as
+   * {@link #rethrow} gives it.
+   */
+  public static RuntimeException refusedByAnalysis(Exception e, String what) {
+    if (e instanceof AnalysisException) {
+      return new InvalidInputException(what + ": " + sparkMessage(e), e);
+    }
+    return rethrow(e);
   }
 
   /** Whether {@code failure} came through a failed Spark job: a SparkException is in its cause chain. */

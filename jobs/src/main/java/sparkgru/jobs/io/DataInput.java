@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -106,7 +105,7 @@ public record DataInput(String source, String path, String table, String formatN
     try {
       exists = spark.catalog().tableExists(table);
     } catch (Exception e) {
-      throw analysis(e, "data.table " + table + " cannot be looked up in the session catalog");
+      throw DataErrors.refusedByAnalysis(e, "data.table " + table + " cannot be looked up in the session catalog");
     }
     if (!exists) {
       throw new InvalidInputException("data.table " + table + " does not exist: the session catalog (current "
@@ -116,7 +115,7 @@ public record DataInput(String source, String path, String table, String formatN
     try {
       return spark.read().options(options).table(table);
     } catch (Exception e) {
-      throw analysis(e, "data.table " + table + " cannot be read");
+      throw DataErrors.refusedByAnalysis(e, "data.table " + table + " cannot be read");
     }
   }
 
@@ -131,21 +130,8 @@ public record DataInput(String source, String path, String table, String formatN
             + "provides it must be on the class path, e.g. with spark-submit --packages "
             + "io.delta:delta-spark_2.13:4.0.0 for delta on Spark 4.0", e);
       }
-      throw analysis(e, origin() + " cannot be read as " + formatName);
+      throw DataErrors.refusedByAnalysis(e, origin() + " cannot be read as " + formatName);
     }
-  }
-
-  /**
-   * The user's error of a read that Spark's analysis refused (an AnalysisException: a missing
-   * path, an option or schema the source refuses), named {@code what}, with the first line of
-   * Spark's message; any other failure as it is.
-   */
-  private static RuntimeException analysis(Exception e, String what) {
-    if (e instanceof AnalysisException) {
-      String m = String.valueOf(e.getMessage());
-      return new InvalidInputException(what + ": " + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m), e);
-    }
-    return DataErrors.rethrow(e);
   }
 
   /**

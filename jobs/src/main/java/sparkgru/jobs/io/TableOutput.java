@@ -10,7 +10,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -154,7 +153,7 @@ public final class TableOutput {
     try {
       return spark.catalog().tableExists(table);
     } catch (Exception e) {
-      throw userError(e, "--output-table " + table + " cannot be looked up in the session catalog");
+      throw DataErrors.refusedByAnalysis(e, "--output-table " + table + " cannot be looked up in the session catalog");
     }
   }
 
@@ -185,7 +184,7 @@ public final class TableOutput {
       accept.run();
       toTable(computed, target);
     } catch (Exception e) {
-      throw userError(e, target.describe() + " cannot be written");
+      throw DataErrors.refusedByAnalysis(e, target.describe() + " cannot be written");
     } finally {
       computed.unpersist();
     }
@@ -215,19 +214,6 @@ public final class TableOutput {
     theirs.forEach(c -> byName.add(rows.col("`" + c.replace("`", "``") + "`")));
     rows.select(byName.toArray(new Column[0])).write().mode(target.mode() == Mode.OVERWRITE ? SaveMode.Overwrite
         : SaveMode.Append).insertInto(target.table());
-  }
-
-  /**
-   * The user's error of a failure that Spark's analysis reported (an AnalysisException: a table
-   * that exists after all, a schema the table refuses), named {@code what}, with the first line of
-   * Spark's message; any other failure as {@link DataErrors#rethrow} gives it.
-   */
-  private static RuntimeException userError(Exception e, String what) {
-    if (e instanceof AnalysisException) {
-      String m = String.valueOf(e.getMessage());
-      return new InvalidInputException(what + ": " + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m), e);
-    }
-    return DataErrors.rethrow(e);
   }
 
   /**

@@ -1,5 +1,6 @@
 package sparkgru.jobs.spark;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import sparkgru.engine.io.Json;
@@ -30,7 +31,7 @@ public final class SparkJobs {
 
   /** Records {@code logs}, the metrics of {@code epoch}, in the properties of this thread's later jobs. */
   public static void epochMetrics(SparkContext sc, int epoch, Map<String, Double> logs) {
-    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    Map<String, Object> json = new LinkedHashMap<>();
     json.put("epoch", epoch);
     logs.forEach((k, v) -> json.put(k, Double.isFinite(v) ? v : null));
     sc.setLocalProperty(METRICS, Json.write(json));
