@@ -25,6 +25,7 @@ import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.WindowSpec;
@@ -235,7 +236,8 @@ public final class JobConfig implements Serializable {
 
   /** Settings that only series read: with data.format=sequences nothing reads them, so no value of theirs is refused. */
   private static final Set<Setting<?>> SERIES_ONLY = Set.of(Settings.WINDOW_LOOKBACK, Settings.WINDOW_HORIZON,
-      Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_MISSING, Settings.DATA_NA_VALUES,
+      Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_FREQUENCY, Settings.DATA_MISSING,
+      Settings.DATA_NA_VALUES,
       Settings.FORECAST_MODE, Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION,
       Settings.SPLIT_TEST, Settings.SCALING_METHOD, Settings.SCALING_SCOPE, Settings.EVALUATE_STEPS);
 
@@ -313,7 +315,7 @@ public final class JobConfig implements Serializable {
     }
     return new WindowSpec(inputs, targets, get(Settings.WINDOW_LOOKBACK), get(Settings.WINDOW_HORIZON),
         get(Settings.WINDOW_STRIDE), get(Settings.DATA_MISSING), get(Settings.WINDOW_NORMALIZATION),
-        get(Settings.FORECAST_MODE).equals("recursive"));
+        get(Settings.FORECAST_MODE).equals("recursive"), FrequencyRule.of(get(Settings.DATA_FREQUENCY)));
   }
 
   /** The windows of backtests and evaluations: the model's, every {@code evaluate.stride} rows. */
@@ -441,7 +443,7 @@ public final class JobConfig implements Serializable {
   /** Keys a forecast or evaluation may set on top of the configuration a model was trained with. */
   private static final Set<String> APPLICATION_KEYS = names(Settings.DATA_SOURCE, Settings.DATA_PATH,
       Settings.DATA_TABLE, Settings.DATA_FORMAT_NAME, Settings.DATA_HEADER, Settings.DATA_TRIM_SPACES, Settings.DATA_FORMAT, Settings.DATA_SERIES_COLUMN,
-      Settings.DATA_TIME_COLUMN, Settings.DATA_SERIES_NAME, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
+      Settings.DATA_TIME_COLUMN, Settings.DATA_SERIES_NAME, Settings.DATA_FREQUENCY, Settings.DATA_MISSING, Settings.DATA_NA_VALUES, Settings.WINDOW_STRIDE,
       Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION, Settings.SPLIT_TEST,
       Settings.FORECAST_BATCH_SIZE, Settings.EVALUATE_SEASON, Settings.EVALUATE_STRIDE, Settings.EVALUATE_STEPS,
       Settings.DEMO_SEQUENCES, Settings.DEMO_STEPS, Settings.SPARK_MASTER);

@@ -11,6 +11,7 @@ import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.optim.OptimizerSpec;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.WindowSpec;
@@ -82,6 +83,12 @@ public final class Settings {
   public static final Setting.Choice<WindowSpec.Missing> DATA_MISSING = new Setting.Choice<>("data.missing", "error",
       WindowSpec.Missing.class, WindowSpec::missing, "series: a missing value is an error, or forward_fill, or drop "
       + "(the windows touching it)");
+  /** How each series gets its frequency. */
+  public static final Setting.Text DATA_FREQUENCY = new Setting.Text("data.frequency", "auto", "text",
+      "auto, a pandas frequency (15min, h, D, B, W-SUN, MS, ME, QS, QE, YS, YE, with an optional multiple) or a step",
+      v -> FrequencyRule.of(v).alias(), "series: the frequency of each series, by which steps and gaps are counted "
+      + "(a monthly series has a gap only where a month is missing) and forecast times continue; auto infers it "
+      + "per series from its times");
   /** Cell texts read as missing values. */
   public static final Setting.Items DATA_NA_VALUES = new Setting.Items("data.na_values", String.join(",",
       SeriesSource.NA_VALUES), List.of(), "series: comma-separated cell texts read as missing values (as pandas "
@@ -257,7 +264,7 @@ public final class Settings {
   /** Every fixed key, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_TABLE,
       DATA_FORMAT_NAME, DATA_HEADER,
-      DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_MISSING,
+      DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_FREQUENCY, DATA_MISSING,
       DATA_NA_VALUES, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
       FORECAST_MODE, SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE,
       FORECAST_BATCH_SIZE, EVALUATE_STRIDE, EVALUATE_SEASON, EVALUATE_STEPS, DATA_ID_COLUMN, DATA_STEP_COLUMN, DATA_VALIDATION_FRACTION,

@@ -4,6 +4,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -29,8 +30,10 @@ import sparkgru.engine.errors.InvalidInputException;
  * @param dateTimes whether the times are date-times (epoch microseconds)
  * @param zone      the offset the last row's date-time was written with, or null when it had none
  *                  (and for numbers)
+ * @param frequency the series' frequency, which every time is on (see {@link FrequencyRule})
  */
-public record Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone) {
+public record Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone,
+    Frequency frequency) {
   /** Microseconds in a second: date-times are epoch microseconds. */
   public static final long MICROS_PER_SECOND = 1_000_000L;
 
@@ -43,9 +46,14 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
    */
   private static final long EPOCH_LIKE = 100_000_000L;
 
-  /** A series whose times were written without an offset. */
+  /** A series whose times were written without an offset, its frequency inferred. */
   public Series(String id, long[] times, double[][] values, boolean dateTimes) {
     this(id, times, values, dateTimes, null);
+  }
+
+  /** A series whose frequency is inferred from its times ({@link FrequencyRule#AUTO}). */
+  public Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone) {
+    this(id, times, values, dateTimes, zone, FrequencyRule.AUTO.resolve(id, times, dateTimes, zone));
   }
 
   /**
@@ -58,7 +66,8 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
     return timeText(t, dateTimes, zone);
   }
 
-  private static String timeText(long t, boolean dateTimes, ZoneOffset zone) {
+  /** A time as {@link #timeText(long)} writes it for a series of this kind of time and offset. */
+  static String timeText(long t, boolean dateTimes, ZoneOffset zone) {
     if (!dateTimes) {
       return Long.toString(t);
     }
@@ -78,13 +87,62 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
     return times.length;
   }
 
-  /** The series' time step: the smallest difference of consecutive times (1 with fewer than two rows). */
-  public long step() {
-    long step = Long.MAX_VALUE;
-    for (int i = 1; i < times.length; i++) {
-      step = Math.min(step, times[i] - times[i - 1]);
+  /**
+   * The time of row {@code row}, continuing the series' frequency past its last row: row
+   * {@code size() + k} is {@code k + 1} periods after the last (month ends stay month ends,
+   * business days skip weekends).
+   */
+  public long time(int row) {
+    if (row < times.length) {
+      return times[row];
     }
-    return step == Long.MAX_VALUE ? 1 : step;
+    return frequency.time(frequency.period(times[times.length - 1]) + row - times.length + 1);
+  }
+
+  /** Periods of the frequency from row {@code row - 1} to row {@code row} (1 without a gap). */
+  public long periodsBetween(int row) {
+    return frequency.period(times[row]) - frequency.period(times[row - 1]);
+  }
+
+  /** The longest gap {@link #withMissingPeriods} fills, in periods. */
+  public static final long MAX_FILLED_PERIODS = 100_000;
+
+  /**
+   * This series with a row of missing values (NaN) at every period missing between its rows, so
+   * that it has no gap; this series itself when it has none. A gap longer than
+   * {@link #MAX_FILLED_PERIODS} periods is an error naming it.
+   */
+  public Series withMissingPeriods() {
+    if (times.length < 2) {
+      return this;
+    }
+    long first = frequency.period(times[0]);
+    long span = frequency.period(times[times.length - 1]) - first + 1;
+    if (span == times.length) {
+      return this;
+    }
+    for (int i = 1; i < times.length; i++) {
+      if (periodsBetween(i) - 1 > MAX_FILLED_PERIODS) {
+        throw new InvalidInputException("series " + id + " misses " + (periodsBetween(i) - 1) + " periods of "
+            + frequency.name() + " after " + timeText(times[i - 1]) + ", more than data.missing=forward_fill fills ("
+            + MAX_FILLED_PERIODS + "); split the series, or check data.frequency");
+      }
+    }
+    int width = values.length == 0 ? 0 : values[0].length;
+    long[] t = new long[Math.toIntExact(span)];
+    double[][] v = new double[t.length][];
+    int row = 0;
+    for (int p = 0; p < t.length; p++) {
+      if (row < times.length && frequency.period(times[row]) == first + p) {
+        t[p] = times[row];
+        v[p] = values[row++];
+      } else {
+        t[p] = frequency.time(first + p);
+        v[p] = new double[width];
+        Arrays.fill(v[p], Double.NaN);
+      }
+    }
+    return new Series(id, t, v, dateTimes, zone, frequency);
   }
 
   /** Whether any value of rows [from, to) is missing (NaN). */
@@ -101,13 +159,12 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
 
   /**
    * Where the stretches without a time gap start, followed by {@link #size()}: rows
-   * {@code [s[i], s[i+1])} are evenly spaced by {@link #step()}.
+   * {@code [s[i], s[i+1])} are consecutive periods of the series' {@link #frequency()}.
    */
   public int[] stretches() {
-    long step = step();
     List<Integer> starts = new ArrayList<>(List.of(0));
     for (int i = 1; i < times.length; i++) {
-      if (times[i] - times[i - 1] != step) {
+      if (periodsBetween(i) != 1) {
         starts.add(i);
       }
     }
@@ -124,6 +181,14 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
    * {@link #requireOneUnit}).
    */
   public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes) {
+    return group(rows, width, dateTimes, FrequencyRule.AUTO);
+  }
+
+  /**
+   * As {@link #group(Iterator, int, boolean)}, each series with its frequency by {@code rule}: a
+   * series whose times are off the frequency's grid is an error naming it and two such times.
+   */
+  public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes, FrequencyRule rule) {
     return new Iterator<>() {
       private Row pending = rows.hasNext() ? rows.next() : null;
 
@@ -162,8 +227,9 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
           values.add(v);
           pending = rows.hasNext() ? rows.next() : null;
         }
-        return new Series(id, times.stream().mapToLong(Long::longValue).toArray(), values.toArray(new double[0][]),
-            dateTimes, zone);
+        long[] t = times.stream().mapToLong(Long::longValue).toArray();
+        return new Series(id, t, values.toArray(new double[0][]), dateTimes, zone, rule.resolve(id, t, dateTimes,
+            zone));
       }
     };
   }

@@ -33,7 +33,7 @@ import sparkgru.jobs.io.DataErrors;
  * values...}), built on the executors: Spark types the rows, brings each series into one
  * partition sorted by time, and the {@link WindowCutter} cuts them (values scaled by the
  * (fitted) {@link Scaler}, each window normalised by the {@link WindowSpec}). Windows never
- * cross a series boundary or a time gap (two rows further apart than the series' step); series
+ * cross a series boundary or a time gap (a missing period of the series' {@link Frequency}); series
  * shorter than lookback + horizon are counted and named in the {@link WindowReport}, not
  * dropped silently.
  *
@@ -230,7 +230,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
    * holds one series and one chunk, whatever the length of its series.
    */
   Iterator<WindowChunk> windows(Iterator<Row> rows, boolean dateTimes, int chunk) {
-    return cutter().chunks(Series.group(rows, spec.valueColumns().size(), dateTimes), chunk);
+    return cutter().chunks(Series.group(rows, spec.valueColumns().size(), dateTimes, spec.frequency()), chunk);
   }
 
   /** The cutting of these windows, series by series. */

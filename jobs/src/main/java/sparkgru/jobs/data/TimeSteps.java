@@ -1,36 +1,44 @@
 package sparkgru.jobs.data;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The smallest and largest time step ({@link Series#step()}) of the series a forecasting model
- * trained on, stored with the model so that forecasting can tell a series whose step the model
- * never saw (an hourly model given weekly data).
+ * The frequencies ({@link Frequency#name()}) of the series a forecasting model trained on, stored
+ * with the model so that forecasting can tell a series whose frequency the model never saw (an
+ * hourly model given weekly data).
  *
- * @param smallest  the smallest step, in the series' time unit (microseconds for date-times, see
- *                  {@link Series}; the model file holds them in seconds)
- * @param largest   the largest step
- * @param dateTimes whether the times were date-times
+ * @param frequencies the names, sorted, at most {@link #MAX} (more are not kept: a model trained
+ *                    on that many frequencies is not checked)
+ * @param dateTimes   whether the times were date-times
  */
-public record TimeSteps(long smallest, long largest, boolean dateTimes) implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record TimeSteps(List<String> frequencies, boolean dateTimes) implements Serializable {
+  private static final long serialVersionUID = 2L;
 
-  /** Whether a series with times of the kind {@code dateTimes} and step {@code step} has a step the model saw. */
-  public boolean seen(long step, boolean dateTimes) {
-    return dateTimes != this.dateTimes || (step >= smallest && step <= largest);
+  /** The most frequencies recorded. */
+  public static final int MAX = 20;
+
+  /** Copies the names. */
+  public TimeSteps {
+    frequencies = List.copyOf(frequencies);
   }
 
-  /** The steps as the console shows them: {@code 1 h}, or {@code 1 h to 1 d} when they differ. */
+  /** Whether a series with times of the kind {@code dateTimes} and frequency {@code f} has a frequency the model saw. */
+  public boolean seen(Frequency f, boolean dateTimes) {
+    return dateTimes != this.dateTimes || frequencies.contains(f.name());
+  }
+
+  /** The frequencies as the console shows them: {@code h}, or {@code h, D} when there were several. */
   public String describe() {
-    return smallest == largest ? describe(smallest, dateTimes)
-        : describe(smallest, dateTimes) + " to " + describe(largest, dateTimes);
+    return String.join(", ", frequencies);
   }
 
   /**
-   * A step as the console shows it: for date-times in the largest unit of days, hours, minutes,
-   * seconds, milliseconds and microseconds that divides it, else the number.
+   * A difference of times as the console shows it: for date-times in the largest unit of days,
+   * hours, minutes, seconds, milliseconds and microseconds that divides it, else the number.
    */
   public static String describe(long step, boolean dateTimes) {
     if (!dateTimes) {
@@ -47,30 +55,32 @@ public record TimeSteps(long smallest, long largest, boolean dateTimes) implemen
     return step + " µs";
   }
 
-  /** The steps as plain data for a model file's JSON header. */
+  /** The frequencies as plain data for a model file's JSON header. */
   public Map<String, Object> toJson() {
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("smallest", dateTimes ? seconds(smallest) : smallest);
-    out.put("largest", dateTimes ? seconds(largest) : largest);
+    out.put("frequencies", new ArrayList<>(frequencies));
     out.put("unit", dateTimes ? "seconds" : "time column");
     return out;
   }
 
-  /** The steps stored by {@link #toJson()}, or null when {@code json} is not such an object. */
+  /**
+   * The frequencies stored by {@link #toJson()}, or null when {@code json} is not such an object.
+   * An older file's one step ({@code smallest} = {@code largest}) reads as the frequency of that
+   * step; a range of steps is not checked (null).
+   */
   public static TimeSteps fromJson(Object json) {
-    if (json instanceof Map<?, ?> m && m.get("smallest") instanceof Number s && m.get("largest") instanceof Number l
-        && m.get("unit") instanceof String unit && s.doubleValue() <= l.doubleValue()) {
-      boolean dates = unit.equals("seconds");
-      return new TimeSteps(dates ? micros(s) : s.longValue(), dates ? micros(l) : l.longValue(), dates);
+    if (!(json instanceof Map<?, ?> m) || !(m.get("unit") instanceof String unit)) {
+      return null;
+    }
+    boolean dates = unit.equals("seconds");
+    if (m.get("frequencies") instanceof List<?> names && names.stream().allMatch(String.class::isInstance)) {
+      return new TimeSteps(names.stream().map(String.class::cast).toList(), dates);
+    }
+    if (m.get("smallest") instanceof Number s && m.get("largest") instanceof Number l
+        && s.doubleValue() == l.doubleValue() && s.doubleValue() > 0) {
+      long step = dates ? Math.round(s.doubleValue() * Series.MICROS_PER_SECOND) : s.longValue();
+      return new TimeSteps(List.of(new Frequency.Step(step, 0, dates).name()), dates);
     }
     return null;
-  }
-
-  private static double seconds(long micros) {
-    return (double) micros / Series.MICROS_PER_SECOND;
-  }
-
-  private static long micros(Number seconds) {
-    return Math.round(seconds.doubleValue() * Series.MICROS_PER_SECOND);
   }
 }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.TreeSet;
 import sparkgru.engine.errors.InvalidInputException;
 
 /**
@@ -56,10 +57,13 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
   }
 
   /**
-   * Applies the missing-value policy to a series (in place) and rejects infinite values and values
-   * beyond float32 range, naming the series, column and time.
+   * Applies the missing-value policy to a series and rejects infinite values and values beyond
+   * float32 range, naming the series, column and time. Under {@code forward_fill} a missing period
+   * (a time gap) is a row of missing values, filled too; under {@code error} and {@code drop} it
+   * stays a gap that windows do not cross.
    */
-  public Series clean(Series s) {
+  public Series clean(Series raw) {
+    Series s = spec.missing() == WindowSpec.Missing.FORWARD_FILL ? raw.withMissingPeriods() : raw;
     List<String> columns = spec.valueColumns();
     double[][] vals = s.values();
     int[] stretches = s.stretches();
@@ -90,15 +94,32 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
     return s;
   }
 
+  /**
+   * A series' gaps for the console: {@code s3 (2 gaps, the longest after 1992-03-01 00:00:00: 2
+   * periods of MS missing)}.
+   */
+  static String describeGaps(Series s, int[] stretches) {
+    int worst = stretches[1];
+    for (int i = 1; i + 1 < stretches.length; i++) {
+      if (s.periodsBetween(stretches[i]) > s.periodsBetween(worst)) {
+        worst = stretches[i];
+      }
+    }
+    int gaps = stretches.length - 2;
+    return s.id() + " (" + gaps + (gaps == 1 ? " gap" : " gaps") + (gaps == 1 ? ", " : ", the longest ") + "after "
+        + s.timeText(s.times()[worst - 1]) + ": " + (s.periodsBetween(worst) - 1) + " periods of "
+        + s.frequency().name() + " missing)";
+  }
+
   /** What a chunk has found since the previous one. */
   private static final class Counts {
     private long series;
     private long windows;
     private long shortSeries;
     private long gaps;
+    private long gappedSeries;
     private long droppedWindows;
-    private long smallestStep = Long.MAX_VALUE;
-    private long largestStep = Long.MIN_VALUE;
+    private final TreeSet<String> frequencies = new TreeSet<>();
   }
 
   /** The windows of a sequence of series, cut lazily and handed out in chunks. */
@@ -114,6 +135,8 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
     private Counts counts = new Counts();
     private List<String> examples = new ArrayList<>();
     private int examplesGiven;
+    private List<String> gapExamples = new ArrayList<>();
+    private int gapExamplesGiven;
     private boolean finished;
     // The series being cut, and where: its stretch and the next of that stretch's window starts.
     private Series current;
@@ -166,10 +189,17 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
         return;
       }
       scaled = scaler.transform(s, spec.valueColumns());
-      counts.smallestStep = Math.min(counts.smallestStep, s.step());
-      counts.largestStep = Math.max(counts.largestStep, s.step());
+      if (counts.frequencies.size() < TimeSteps.MAX) {
+        counts.frequencies.add(s.frequency().name());
+      }
       stretches = s.stretches();
-      counts.gaps += stretches.length - 2;
+      if (stretches.length > 2) {
+        counts.gaps += stretches.length - 2;
+        counts.gappedSeries++;
+        if (gapExamplesGiven + gapExamples.size() < WindowReport.EXAMPLES) {
+          gapExamples.add(describeGaps(s, stretches));
+        }
+      }
       bounds = split.bounds(s, part);
       stretch = 0;
       starts = null;
@@ -214,12 +244,14 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
       PackedPartition data = new PackedPartition((int) counts.windows, spec.lookback(), f,
           new int[] {spec.outputWidth()}, xs.toArray(), ys.toArray(), null);
       ready = new WindowChunk(data, new WindowReport(counts.series, counts.windows, counts.shortSeries, examples,
-          counts.gaps, counts.droppedWindows, counts.smallestStep, counts.largestStep));
+          counts.gaps, counts.gappedSeries, gapExamples, counts.droppedWindows, List.copyOf(counts.frequencies)));
       xs = new FloatBuffer();
       ys = new FloatBuffer();
       counts = new Counts();
       examplesGiven += examples.size();
       examples = new ArrayList<>();
+      gapExamplesGiven += gapExamples.size();
+      gapExamples = new ArrayList<>();
     }
   }
 

@@ -32,9 +32,11 @@ import sparkgru.engine.errors.InvalidInputException;
  * @param missing       what a missing value does
  * @param normalization per-window normalisation
  * @param recursive     recursive one-step forecasting rather than a direct multi-horizon head
+ * @param frequency     how each series gets its frequency, by which gaps are found and forecast
+ *                      times continue
  */
 public record WindowSpec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride,
-    Missing missing, Normalization normalization, boolean recursive) implements Serializable {
+    Missing missing, Normalization normalization, boolean recursive, FrequencyRule frequency) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The largest lookback, horizon and stride. */
@@ -85,8 +87,15 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     }
   }
 
+  /** Windows of series whose frequencies are inferred ({@link FrequencyRule#AUTO}). */
+  public WindowSpec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride, Missing missing,
+      Normalization normalization, boolean recursive) {
+    this(inputs, targets, lookback, horizon, stride, missing, normalization, recursive, FrequencyRule.AUTO);
+  }
+
   /** Validates the shape and the columns. */
   public WindowSpec {
+    frequency = frequency == null ? FrequencyRule.AUTO : frequency;
     range("window.lookback", lookback);
     range("window.horizon", horizon);
     range("window.stride", stride);
@@ -121,7 +130,7 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
 
   /** The same windows every {@code s} rows. */
   public WindowSpec withStride(int s) {
-    return new WindowSpec(inputs, targets, lookback, horizon, s, missing, normalization, recursive);
+    return new WindowSpec(inputs, targets, lookback, horizon, s, missing, normalization, recursive, frequency);
   }
 
   /** Parses a policy name: error, forward_fill or drop. */

@@ -173,11 +173,10 @@ public final class ForecastJob {
       }
       WindowForecasts.Forecast f = forecasts.next();
       long[] times = f.series().times();
-      long step = f.series().step();
       int k = f.forecast()[0].length;
       for (int h = 0; h < horizon; h++) {
         int row = f.origin() + h;
-        long t = row < times.length ? times[row] : times[times.length - 1] + (row - times.length + 1) * step;
+        long t = f.series().time(row);
         List<Object> v = new ArrayList<>();
         v.add(f.series().id());
         if (backtest) {

@@ -161,8 +161,8 @@ final class SparkTally implements WindowForecasts.Tally {
           + first(far.stream().map(Far::why).toList()) + "; check the data's units and scaling");
     }
     if (offStep.value() > 0) {
-      out.add("spark-gru: warning: " + offStep.value() + " of " + series.value() + " series have a time step the "
-          + "model was not trained on (" + trained.describe() + "), and their forecasts step by their own step: "
+      out.add("spark-gru: warning: " + offStep.value() + " of " + series.value() + " series have a frequency the "
+          + "model was not trained on (" + trained.describe() + "), and their forecasts step by their own: "
           + first(offStepExamples.value()));
     }
     return out;

@@ -95,7 +95,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   /** @param trainedSteps the time steps of the model's training series, null when unknown (no check) */
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
       int batch, Tally tally, TimeSteps trainedSteps) {
-    this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes);
+    this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes, windows.spec().frequency());
     this.windows = windows;
     this.spec = windows.spec();
     this.forecaster = forecaster;
@@ -140,8 +140,8 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
         }
         tally.windows(found.size());
         checkScale(s, found, trainedRange);
-        if (trainedSteps != null && s.size() > 1 && !trainedSteps.seen(s.step(), s.dateTimes())) {
-          tally.offStep(s.id() + " (" + TimeSteps.describe(s.step(), s.dateTimes()) + ")");
+        if (trainedSteps != null && s.size() > 1 && !trainedSteps.seen(s.frequency(), s.dateTimes())) {
+          tally.offStep(s.id() + " (" + s.frequency().name() + ")");
         }
         current = s;
         currentScaled = Scaler.transform(s, currentScaling);

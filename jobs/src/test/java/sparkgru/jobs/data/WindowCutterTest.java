@@ -68,7 +68,7 @@ class WindowCutterTest {
   void windowsStayWithinAStretchAndTheGapsAreCounted() {
     // Times 0..4, a gap, 10..16: one window in the first stretch, two in the second.
     WindowChunk c = whole(cutter(WindowSpec.Missing.ERROR), series("b", concat(range(0, 5), range(10, 17))));
-    assertEquals(new WindowReport(1, 3, 0, List.of(), 1, 0, 1, 1), c.report());
+    assertEquals(new WindowReport(1, 3, 0, List.of(), 1, 1, List.of("b (1 gap, after 4: 5 periods of 1 missing)"), 0, List.of("1")), c.report());
     assertEquals(3, c.data().count());
     assertArrayEquals(new float[] {0, 100, 1, 101, 2, 102, 10, 110, 11, 111, 12, 112, 12, 112, 13, 113, 14, 114},
         c.data().inputs().toArray());
@@ -79,8 +79,8 @@ class WindowCutterTest {
   void theStepsOfTheSeriesLongEnoughForAWindowAreReported() {
     WindowReport r = whole(cutter(WindowSpec.Missing.ERROR), series("threes", 0, 3, 6, 9, 12, 15),
         series("short fives", 0, 5, 10), series("ones", range(0, 10)), series("twos", 0, 2, 4, 6, 8)).report();
-    assertEquals(List.of(1L, 3L), List.of(r.smallestStep(), r.largestStep()), "the fives are too short to count");
-    assertEquals(new TimeSteps(1, 3, true), r.steps(true));
+    assertEquals(List.of("1", "2", "3"), r.frequencies(), "the fives are too short to count");
+    assertEquals(new TimeSteps(List.of("1", "2", "3"), false), r.steps(false));
     assertEquals(null, WindowReport.EMPTY.steps(false), "no series: no steps");
   }
 
@@ -92,7 +92,7 @@ class WindowCutterTest {
     }
     Series[] series = all.toArray(new Series[0]);
     List<String> firstFive = List.of("s0 (4 steps)", "s1 (4 steps)", "s2 (4 steps)", "s3 (4 steps)", "s4 (4 steps)");
-    WindowReport expected = new WindowReport(8, 3, 7, firstFive, 0, 0, 1, 1);
+    WindowReport expected = new WindowReport(8, 3, 7, firstFive, 0, 0, List.of(), 0, List.of("1"));
     assertEquals(expected, whole(cutter(WindowSpec.Missing.ERROR), series).report());
     List<WindowChunk> ones = chunks(cutter(WindowSpec.Missing.ERROR), 1, series);
     assertEquals(List.of("s0 (4 steps)"), ones.get(0).report().shortExamples(), "s0 comes before a's first window");
@@ -113,12 +113,21 @@ class WindowCutterTest {
         12), "time 4 takes v of time 3");
 
     WindowChunk dropped = whole(cutter(WindowSpec.Missing.DROP), copy(withHole));
-    assertEquals(new WindowReport(1, 0, 0, List.of(), 0, 3, 1, 1), dropped.report(),
+    assertEquals(new WindowReport(1, 0, 0, List.of(), 0, 0, List.of(), 3, List.of("1")), dropped.report(),
         "the windows starting at 0, 2 and 4 all touch time 4");
 
-    Series holeFirst = series("a", concat(range(0, 5), range(8, 12)));
-    holeFirst.values()[5][1] = Double.NaN;
-    assertEquals("series a cannot forward-fill column 'c' at time 8: no earlier value in this stretch of the series",
+    Series gapped = series("a", concat(range(0, 5), range(8, 12)));
+    gapped.values()[5][1] = Double.NaN;
+    Series gapFilled = cutter(WindowSpec.Missing.FORWARD_FILL).clean(gapped);
+    assertArrayEquals(range(0, 12), gapFilled.times(), "the missing periods 5, 6 and 7 are rows now");
+    assertArrayEquals(new double[] {4, 104}, gapFilled.values()[6], "a missing period takes the last values");
+    assertArrayEquals(new double[] {8, 104}, gapFilled.values()[8], "and so does time 8's missing c");
+    assertEquals(1, cutter(WindowSpec.Missing.ERROR).clean(copy(gapped)).stretches().length - 2,
+        "under error and drop the gap stays");
+
+    Series holeFirst = series("a", range(0, 5));
+    holeFirst.values()[0][1] = Double.NaN;
+    assertEquals("series a cannot forward-fill column 'c' at time 0: no earlier value in this stretch of the series",
         assertThrows(IllegalArgumentException.class, () -> cutter(WindowSpec.Missing.FORWARD_FILL).clean(holeFirst))
         .getMessage());
 
@@ -172,7 +181,7 @@ class WindowCutterTest {
         series("b", concat(range(0, 5), range(10, 17))), series("c", range(0, 9))};
     WindowCutter cutter = cutter(WindowSpec.Missing.ERROR);
     WindowChunk whole = whole(cutter, series);
-    assertEquals(new WindowReport(4, 9, 1, List.of("short (4 steps)"), 1, 0, 1, 1), whole.report());
+    assertEquals(new WindowReport(4, 9, 1, List.of("short (4 steps)"), 1, 1, List.of("b (1 gap, after 4: 5 periods of 1 missing)"), 0, List.of("1")), whole.report());
     for (int chunk : new int[] {1, 2, 3, 4, 8, 9, 10}) {
       List<WindowChunk> chunks = chunks(cutter, chunk, series);
       assertEquals(9 / chunk + 1, chunks.size(), "full chunks of " + chunk + " and the rest, possibly empty");
