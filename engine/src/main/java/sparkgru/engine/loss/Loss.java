@@ -151,7 +151,7 @@ public sealed interface Loss {
    * The pinball (quantile) loss of forecasts of several quantiles at once. A row's values hold
    * the quantiles innermost: output column {@code j} of a row ({@code 0 <= j < lastDim}) is the
    * forecast of quantile {@code quantiles[j % Q]}, Q = {@code quantiles.length}, so lastDim must
-   * be a multiple of Q ({@code [batch, targets * Q]}, or {@code [batch, steps, targets * Q]}). The
+   * be a multiple of Q ({@code [batch, outputs * Q]}, or {@code [batch, steps, outputs * Q]}). The
    * target of each column is the actual value itself: the caller repeats each actual Q times.
    *
    * <p>For quantile q and error {@code e = t - p} the element loss is
@@ -161,7 +161,7 @@ public sealed interface Loss {
    * {@code t == p} (a subgradient, as {@link MeanAbsoluteError} takes sign(0) = 0). With a single
    * quantile 0.5 the loss is half the mean absolute error. Rows reduce as every loss here does.
    *
-   * <p>The loss is not one {@link #parse} gives: {@code train.loss} names the point losses, and
+   * <p>The loss is not one {@link Loss#parse} gives: {@code train.loss} names the point losses, and
    * a quantile forecaster takes its levels from {@code train.quantiles} (a comma-separated list);
    * hence the messages name that setting.
    *
@@ -214,7 +214,7 @@ public sealed interface Loss {
       if (lastDim % quantiles.length != 0) {
         throw new IllegalArgumentException("pinball loss: the last dimension " + lastDim
             + " is not a multiple of the " + quantiles.length + " quantiles " + Arrays.toString(quantiles)
-            + " (internal error: the output layer must have targets * quantiles units)");
+            + " (internal error: the model must give every output all its quantiles)");
       }
       return Loss.super.evaluate(pred, target, n, lastDim, rowMask, grad);
     }

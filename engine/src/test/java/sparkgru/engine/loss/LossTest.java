@@ -180,7 +180,7 @@ class LossTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> loss.evaluate(new float[4], new float[4], 4, 4, null, null));
     assertEquals("pinball loss: the last dimension 4 is not a multiple of the 3 quantiles [0.1, 0.5, 0.9] "
-        + "(internal error: the output layer must have targets * quantiles units)", e.getMessage());
+        + "(internal error: the model must give every output all its quantiles)", e.getMessage());
   }
 
   @Test
