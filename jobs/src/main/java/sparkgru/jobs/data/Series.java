@@ -67,7 +67,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
   }
 
   /** A time as {@link #timeText(long)} writes it for a series of this kind of time and offset. */
-  static String timeText(long t, boolean dateTimes, ZoneOffset zone) {
+  public static String timeText(long t, boolean dateTimes, ZoneOffset zone) {
     if (!dateTimes) {
       return Long.toString(t);
     }

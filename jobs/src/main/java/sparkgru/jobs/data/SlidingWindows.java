@@ -167,7 +167,7 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
   }
 
   /** Whether the column {@code time} of typed rows (from {@link #select}) holds date-times, as epoch microseconds. */
-  static boolean typedDateTimes(Dataset<Row> typed, String time) {
+  public static boolean typedDateTimes(Dataset<Row> typed, String time) {
     Metadata m = typed.schema().apply(time).metadata();
     return m.contains(DATE_TIMES) && m.getBoolean(DATE_TIMES);
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.io.DataErrors;
+import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
@@ -224,6 +226,20 @@ public final class EvaluateJob {
           + horizon + " (window.horizon) actual rows following its history");
     }
     Dataset<Row> moved = future;
+    if (!rowOrder) {
+      String time = table.time();
+      Dataset<Row> ends = history.groupBy(col(series)).agg(max(col(time)).as("_end"));
+      List<Row> early = future.join(ends, future.col(series).equalTo(ends.col(series)))
+          .filter(future.col(time).leq(col("_end"))).select(future.col(series), future.col(time), col("_end"))
+          .limit(1).collectAsList();
+      if (!early.isEmpty()) {
+        Row r = early.get(0);
+        boolean dates = SlidingWindows.typedDateTimes(history, time);
+        throw new InvalidInputException("series " + r.getString(0) + " has an actual at time "
+            + Series.timeText(r.getLong(1), dates, null) + " in " + origin + ", and its history runs to " + Series.timeText(r.getLong(2), dates, null)
+            + "; the actuals must be the " + horizon + " (window.horizon) periods that follow each series' history");
+      }
+    }
     if (rowOrder) {
       String time = table.time();
       Dataset<Row> shifted = future.join(lengths, future.col(series).equalTo(lengths.col(series)))

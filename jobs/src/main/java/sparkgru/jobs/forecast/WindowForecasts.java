@@ -262,9 +262,22 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       }
     }
     if (out.isEmpty()) {
+      String gap = firstGap(s, Math.max(1, bounds[0] - spec.lookback() + 1), bounds[1]);
       tally.skipped(s.id() + " (" + s.size() + " rows, test part " + (bounds[1] - bounds[0]) + ", no complete test "
-          + "window of horizon " + spec.horizon() + ")");
+          + "window of horizon " + spec.horizon() + (gap == null ? "" : "; " + gap) + ")");
     }
     return out;
+  }
+
+  /** The first time gap between rows {@code [from - 1, to)}, as a message names it, or null when there is none. */
+  private static String firstGap(Series s, int from, int to) {
+    for (int i = from; i < Math.min(to, s.size()); i++) {
+      long periods = s.periodsBetween(i);
+      if (periods != 1) {
+        return "its times jump from " + s.timeText(s.times()[i - 1]) + " to " + s.timeText(s.times()[i]) + ", "
+            + periods + " periods of " + s.frequency().name() + ", where a window needs consecutive periods";
+      }
+    }
+    return null;
   }
 }

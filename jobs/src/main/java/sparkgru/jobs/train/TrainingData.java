@@ -200,7 +200,10 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       if (trainReport.windows() == 0) {
         throw new InvalidInputException(table.origin() + " gives no training window: " + trainReport.describe()
             + "; each series needs window.lookback + window.horizon = " + (spec.lookback() + spec.horizon())
-            + " rows in its training part (split." + split.mode().name().toLowerCase(Locale.ROOT) + ")");
+            + " consecutive periods of its frequency in its training part (split."
+            + split.mode().name().toLowerCase(Locale.ROOT) + ")" + (trainReport.gaps() == 0 ? ""
+            : "; if the gaps are not real, set data.frequency (now " + spec.frequency().alias()
+            + ") to the data's frequency, or fill the gaps with data.missing=forward_fill"));
       }
       memoryWarning(trainReport.windows(), spec.lookback() * spec.inputs().size() + spec.outputWidth(), partitions,
           spark.sparkContext()).ifPresent(w -> {
