@@ -41,16 +41,18 @@ import java.util.function.Function;
  * @param source          [source] the Keras file it was imported from
  * @param kerasMetadata   [keras_metadata] the {@code metadata.json} of an imported {@code .keras}
  *                        archive, as JSON values
+ * @param covariates      [covariates] the fitted encoding of a forecasting model's static
+ *                        covariates, as JSON values in the jobs' layout
  * @param other           the keys this version does not know, in the order read
  */
 public record Provenance(Object scaling, Long trainingWindows, Object timeSteps, String predictionShape,
     String engineVersion, String sparkVersion, String javaVersion, String dataOrigin, Long seed, Integer partitions,
     Map<String, String> config, Instant created, List<Map<String, Double>> history, String source,
-    Object kerasMetadata, Map<String, Object> other) {
+    Object kerasMetadata, Object covariates, Map<String, Object> other) {
 
   /** Nothing recorded. */
   public static final Provenance NONE = new Provenance(null, null, null, null, null, null, null, null, null, null,
-      null, null, null, null, null, Map.of());
+      null, null, null, null, null, null, Map.of());
 
   /** Copies the maps and lists, keeping their order. */
   public Provenance {
@@ -66,25 +68,31 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
   /** The provenance of a model imported from a Keras file; {@code kerasMetadata} may be null. */
   public static Provenance imported(String source, Object kerasMetadata) {
     return new Provenance(null, null, null, null, null, null, null, null, null, null, null, null, null, source,
-        kerasMetadata, Map.of());
+        kerasMetadata, null, Map.of());
   }
 
   /** This with the fitted scaling (as JSON values) and the windows a forecasting model trains on. */
   public Provenance withScaling(Object scaling, long trainingWindows) {
     return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
-        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
+        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
   }
 
   /** This with the time steps (as JSON values) of a forecasting model's training series. */
   public Provenance withTimeSteps(Object steps) {
     return new Provenance(scaling, trainingWindows, steps, predictionShape, engineVersion, sparkVersion, javaVersion,
-        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
+        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
+  }
+
+  /** This with the fitted encoding (as JSON values) of a forecasting model's static covariates. */
+  public Provenance withCovariates(Object encoding) {
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
+        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, encoding, other);
   }
 
   /** This with the shape of the labels the MLlib estimator fitted on. */
   public Provenance withPredictionShape(String shape) {
     return new Provenance(scaling, trainingWindows, timeSteps, shape, engineVersion, sparkVersion, javaVersion,
-        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, other);
+        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
   }
 
   /**
@@ -95,13 +103,13 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
       Map<String, String> effectiveConfig) {
     return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, Version.NAME, spark,
         System.getProperty("java.version"), data, trainingSeed, sparkPartitions, effectiveConfig, created, history,
-        source, kerasMetadata, other);
+        source, kerasMetadata, covariates, other);
   }
 
   /** This with when training ended and each epoch's logs. */
   public Provenance withOutcome(Instant ended, List<Map<String, Double>> epochs) {
     return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
-        javaVersion, dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, other);
+        javaVersion, dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, covariates, other);
   }
 
   /** The JSON object of a model file's header: the recorded fields, then the other keys. */
@@ -122,6 +130,7 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
     put(out, "history", history);
     put(out, "source", source);
     put(out, "keras_metadata", kerasMetadata);
+    put(out, "covariates", covariates);
     other.forEach(out::putIfAbsent);
     return out;
   }
@@ -150,7 +159,8 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
         take(other, "data", Provenance::text), take(other, "seed", Provenance::whole),
         take(other, "partitions", Provenance::count), take(other, "config", Provenance::config),
         take(other, "created", Provenance::instant), take(other, "history", Provenance::history),
-        take(other, "source", Provenance::text), take(other, "keras_metadata", v -> v), other);
+        take(other, "source", Provenance::text), take(other, "keras_metadata", v -> v),
+        take(other, "covariates", v -> v), other);
   }
 
   /**

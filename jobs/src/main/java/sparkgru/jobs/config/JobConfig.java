@@ -24,6 +24,7 @@ import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.optim.OptimizerSpec;
+import sparkgru.jobs.data.CalendarFeatures;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.jobs.data.Scaler;
@@ -212,7 +213,7 @@ public final class JobConfig implements Serializable {
     if (!get(Settings.REDUCE_LR_MONITOR).isEmpty() && Double.isNaN(optimizer().learningRate())) {
       throw new InvalidInputException("reduce_lr needs a constant optimizer.learning_rate, not optimizer.schedule");
     }
-    trainSettings(windowed() ? windowSpec().inputs().size() : 0, outputs());
+    trainSettings(windowed() ? windowSpec().stepWidth() : 0, outputs());
     // Checked now, not when the first epoch ends: a failure then would leave that epoch's metrics behind.
     List<String> logged = new ArrayList<>(List.of("loss"));
     for (String m : get(Settings.TRAIN_METRICS)) {
@@ -237,7 +238,8 @@ public final class JobConfig implements Serializable {
   /** Settings that only series read: with data.format=sequences nothing reads them, so no value of theirs is refused. */
   private static final Set<Setting<?>> SERIES_ONLY = Set.of(Settings.WINDOW_LOOKBACK, Settings.WINDOW_HORIZON,
       Settings.WINDOW_STRIDE, Settings.WINDOW_NORMALIZATION, Settings.DATA_FREQUENCY, Settings.DATA_MISSING,
-      Settings.DATA_NA_VALUES,
+      Settings.DATA_NA_VALUES, Settings.DATA_FUTURE_COLUMNS, Settings.DATA_STATIC_COLUMNS, Settings.FEATURES_CALENDAR,
+      Settings.TRAIN_QUANTILES,
       Settings.FORECAST_MODE, Settings.SPLIT_MODE, Settings.SPLIT_TRAIN, Settings.SPLIT_VALIDATION,
       Settings.SPLIT_TEST, Settings.SCALING_METHOD, Settings.SCALING_SCOPE, Settings.EVALUATE_STEPS);
 
@@ -315,7 +317,10 @@ public final class JobConfig implements Serializable {
     }
     return new WindowSpec(inputs, targets, get(Settings.WINDOW_LOOKBACK), get(Settings.WINDOW_HORIZON),
         get(Settings.WINDOW_STRIDE), get(Settings.DATA_MISSING), get(Settings.WINDOW_NORMALIZATION),
-        get(Settings.FORECAST_MODE).equals("recursive"), FrequencyRule.of(get(Settings.DATA_FREQUENCY)));
+        get(Settings.FORECAST_MODE).equals("recursive"), FrequencyRule.of(get(Settings.DATA_FREQUENCY)),
+        new WindowSpec.Covariates(get(Settings.DATA_FUTURE_COLUMNS), new CalendarFeatures(get(
+            Settings.FEATURES_CALENDAR)), get(Settings.DATA_STATIC_COLUMNS), null),
+        Settings.quantileLevels(get(Settings.TRAIN_QUANTILES)));
   }
 
   /** The windows of backtests and evaluations: the model's, every {@code evaluate.stride} rows. */
@@ -435,7 +440,9 @@ public final class JobConfig implements Serializable {
    */
   public TrainSettings trainSettings(int features, int outputs) {
     ModelSpec model = model(features, outputs);
-    return new TrainSettings(model, optimizer(), get(Settings.TRAIN_LOSS), get(Settings.TRAIN_METRICS),
+    List<Double> quantiles = windowed() ? windowSpec().quantiles() : List.of();
+    String loss = quantiles.isEmpty() ? get(Settings.TRAIN_LOSS) : TrainSettings.pinball(quantiles);
+    return new TrainSettings(model, optimizer(), loss, get(Settings.TRAIN_METRICS),
         get(Settings.TRAIN_EPOCHS), get(Settings.TRAIN_BATCH_SIZE), get(Settings.TRAIN_AVERAGING_FREQUENCY),
         get(Settings.TRAIN_AVERAGE_OPTIMIZER_STATE), get(Settings.TRAIN_SEED), get(Settings.TRAIN_AGGREGATION_DEPTH));
   }

@@ -10,6 +10,7 @@ import sparkgru.engine.loss.Loss;
 import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.optim.OptimizerSpec;
+import sparkgru.jobs.data.CalendarFeatures;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.jobs.data.Scaler;
@@ -83,6 +84,15 @@ public final class Settings {
   public static final Setting.Choice<WindowSpec.Missing> DATA_MISSING = new Setting.Choice<>("data.missing", "error",
       WindowSpec.Missing.class, WindowSpec::missing, "series: a missing value is an error, or forward_fill, or drop "
       + "(the windows touching it)");
+  /** Inputs known over the horizon. */
+  public static final Setting.Items DATA_FUTURE_COLUMNS = new Setting.Items("data.future_columns", "", List.of(),
+      "series: comma-separated numeric columns whose values over the horizon are known when forecasting (price, "
+      + "promotion, holiday, planned capacity): the model reads their past and their future values, and forecast "
+      + "takes the future ones from --future");
+  /** Columns with one value per series. */
+  public static final Setting.Items DATA_STATIC_COLUMNS = new Setting.Items("data.static_columns", "", List.of(),
+      "series: comma-separated columns with one value per series (store size, product category): numbers are "
+      + "standardised, text is one-hot encoded, categories fitted on the training series");
   /** How each series gets its frequency. */
   public static final Setting.Text DATA_FREQUENCY = new Setting.Text("data.frequency", "auto", "text",
       "auto, a pandas frequency (15min, h, D, B, W-SUN, MS, ME, QS, QE, YS, YE, with an optional multiple) or a step",
@@ -93,6 +103,10 @@ public final class Settings {
   public static final Setting.Items DATA_NA_VALUES = new Setting.Items("data.na_values", String.join(",",
       SeriesSource.NA_VALUES), List.of(), "series: comma-separated cell texts read as missing values (as pandas "
       + "reads them; they then follow data.missing); an empty cell and NaN are always missing");
+  /** Calendar features of each step. */
+  public static final Setting.Items FEATURES_CALENDAR = new Setting.Items("features.calendar", "",
+      CalendarFeatures.NAMES, "series with date-times: comma-separated calendar features given to the model for "
+      + "the lookback and the forecast steps, each as a sine and a cosine of its place in its cycle");
   /** Generated sequences or series. */
   public static final Setting.IntRange DEMO_SEQUENCES = new Setting.IntRange("demo.sequences", "4000", 1, 100_000_000,
       "demo: number of generated sequences (or series)");
@@ -183,6 +197,11 @@ public final class Settings {
   /** The metrics. */
   public static final Setting.Items TRAIN_METRICS = new Setting.Items("train.metrics", "mae,rmse", Metric.NAMES,
       "comma-separated metrics logged each epoch (may be empty)");
+  /** The quantile levels forecast. */
+  public static final Setting.Text TRAIN_QUANTILES = new Setting.Text("train.quantiles", "", "list",
+      "increasing numbers strictly between 0 and 1", Settings::quantiles, "series: comma-separated quantile levels "
+      + "to forecast (0.1,0.5,0.9), trained with the pinball loss, which replaces train.loss; empty = point "
+      + "forecasts");
   /** Passes over the data. */
   public static final Setting.IntRange TRAIN_EPOCHS = new Setting.IntRange("train.epochs", "10", 1, 1_000_000,
       "passes over the data");
@@ -264,11 +283,12 @@ public final class Settings {
   /** Every fixed key, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(DATA_SOURCE, DATA_FORMAT, DATA_PATH, DATA_TABLE,
       DATA_FORMAT_NAME, DATA_HEADER,
-      DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_FREQUENCY, DATA_MISSING,
-      DATA_NA_VALUES, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
+      DATA_TRIM_SPACES, DATA_SERIES_COLUMN, DATA_TIME_COLUMN, DATA_SERIES_NAME, DATA_FEATURE_COLUMNS, DATA_TARGET_COLUMNS, DATA_FUTURE_COLUMNS,
+      DATA_STATIC_COLUMNS, DATA_FREQUENCY, DATA_MISSING,
+      DATA_NA_VALUES, FEATURES_CALENDAR, DEMO_SEQUENCES, DEMO_STEPS, WINDOW_LOOKBACK, WINDOW_HORIZON, WINDOW_STRIDE, WINDOW_NORMALIZATION,
       FORECAST_MODE, SPLIT_MODE, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_TEST, SCALING_METHOD, SCALING_SCOPE,
       FORECAST_BATCH_SIZE, EVALUATE_STRIDE, EVALUATE_SEASON, EVALUATE_STEPS, DATA_ID_COLUMN, DATA_STEP_COLUMN, DATA_VALIDATION_FRACTION,
-      MODEL_LAYERS, OPTIMIZER_NAME, TRAIN_LOSS, TRAIN_METRICS, TRAIN_EPOCHS, TRAIN_BATCH_SIZE,
+      MODEL_LAYERS, OPTIMIZER_NAME, TRAIN_LOSS, TRAIN_QUANTILES, TRAIN_METRICS, TRAIN_EPOCHS, TRAIN_BATCH_SIZE,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_AVERAGE_OPTIMIZER_STATE, TRAIN_PARTITIONS, TRAIN_SEED, TRAIN_AGGREGATION_DEPTH,
       EARLY_STOPPING_MONITOR, EARLY_STOPPING_PATIENCE, EARLY_STOPPING_MIN_DELTA, EARLY_STOPPING_RESTORE_BEST_WEIGHTS,
       REDUCE_LR_MONITOR, REDUCE_LR_FACTOR, REDUCE_LR_PATIENCE, REDUCE_LR_MIN_DELTA, REDUCE_LR_COOLDOWN,
@@ -305,6 +325,31 @@ public final class Settings {
   private static String loss(String name) {
     Loss.parse(name);
     return name;
+  }
+
+  /** The quantile levels written as {@code text}, checked: numbers, increasing, strictly inside (0, 1). */
+  public static List<Double> quantileLevels(String text) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(Double.parseDouble(part.trim()));
+      } catch (NumberFormatException e) {
+        throw new sparkgru.engine.errors.InvalidInputException("train.quantiles must be numbers such as 0.1,0.5,0.9, "
+            + "got '" + part.trim() + "'", e);
+      }
+    }
+    if (!out.isEmpty()) {
+      new Loss.Pinball(out.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+    return List.copyOf(out);
+  }
+
+  private static String quantiles(String text) {
+    quantileLevels(text);
+    return text.trim();
   }
 
   private static Setting.NumberRange atLeastZero(String name, String defaultText, String description) {

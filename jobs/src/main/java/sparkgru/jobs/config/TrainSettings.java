@@ -16,7 +16,8 @@ import sparkgru.engine.optim.OptimizerSpec;
  *
  * @param model                 the model
  * @param optimizer             the optimiser
- * @param loss                  Keras loss name
+ * @param loss                  Keras loss name, or {@code pinball:} and the quantile levels (see
+ *                              {@link #pinball})
  * @param metrics               Keras metric names
  * @param epochs                passes over the data ({@link Settings#TRAIN_EPOCHS})
  * @param batchSize             samples per mini-batch on each worker ({@link Settings#TRAIN_BATCH_SIZE})
@@ -43,7 +44,7 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
             + "state would cross partitions and rounds); set stateful=false");
       }
     }
-    Loss.parse(loss);
+    lossFunction(loss);
     metrics = List.copyOf(metrics);
     metrics.forEach(Metric::parse);
     optimizer.build();
@@ -62,6 +63,30 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
   /** A freshly built and compiled model with the initial weights of this seed. */
   public Sequential buildModel() {
     Sequential m = model.build(seed);
-    return m.compile(Loss.parse(loss), optimizer.build(), metrics.stream().map(Metric::parse).toArray(Metric[]::new));
+    return m.compile(lossFunction(), optimizer.build(), metrics.stream().map(Metric::parse).toArray(Metric[]::new));
+  }
+
+  /** The prefix of the loss that trains quantile forecasts: {@code pinball:0.1,0.5,0.9}. */
+  private static final String PINBALL = "pinball:";
+
+  /**
+   * The loss of a quantile forecaster of {@code levels} ({@link Settings#TRAIN_QUANTILES}): the
+   * pinball loss, which no Keras loss name gives, so {@code train.loss} names it only here.
+   */
+  public static String pinball(List<Double> levels) {
+    return PINBALL + String.join(",", levels.stream().map(String::valueOf).toList());
+  }
+
+  /** The loss these settings train on. */
+  public Loss lossFunction() {
+    return lossFunction(loss);
+  }
+
+  private static Loss lossFunction(String name) {
+    if (name != null && name.startsWith(PINBALL)) {
+      return new Loss.Pinball(java.util.Arrays.stream(name.substring(PINBALL.length()).split(","))
+          .mapToDouble(Double::parseDouble).toArray());
+    }
+    return Loss.parse(name);
   }
 }

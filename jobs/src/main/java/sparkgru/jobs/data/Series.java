@@ -31,9 +31,10 @@ import sparkgru.engine.errors.InvalidInputException;
  * @param zone      the offset the last row's date-time was written with, or null when it had none
  *                  (and for numbers)
  * @param frequency the series' frequency, which every time is on (see {@link FrequencyRule})
+ * @param statics   the values of its static covariates ({@code data.static_columns}), as text
  */
 public record Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone,
-    Frequency frequency) {
+    Frequency frequency, String[] statics) {
   /** Microseconds in a second: date-times are epoch microseconds. */
   public static final long MICROS_PER_SECOND = 1_000_000L;
 
@@ -51,9 +52,9 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
     this(id, times, values, dateTimes, null);
   }
 
-  /** A series whose frequency is inferred from its times ({@link FrequencyRule#AUTO}). */
+  /** A series without static covariates whose frequency is inferred from its times ({@link FrequencyRule#AUTO}). */
   public Series(String id, long[] times, double[][] values, boolean dateTimes, ZoneOffset zone) {
-    this(id, times, values, dateTimes, zone, FrequencyRule.AUTO.resolve(id, times, dateTimes, zone));
+    this(id, times, values, dateTimes, zone, FrequencyRule.AUTO.resolve(id, times, dateTimes, zone), new String[0]);
   }
 
   /**
@@ -142,7 +143,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         Arrays.fill(v[p], Double.NaN);
       }
     }
-    return new Series(id, t, v, dateTimes, zone, frequency);
+    return new Series(id, t, v, dateTimes, zone, frequency, statics);
   }
 
   /** Whether any value of rows [from, to) is missing (NaN). */
@@ -181,14 +182,17 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
    * {@link #requireOneUnit}).
    */
   public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes) {
-    return group(rows, width, dateTimes, FrequencyRule.AUTO);
+    return group(rows, width, dateTimes, FrequencyRule.AUTO, List.of());
   }
 
   /**
-   * As {@link #group(Iterator, int, boolean)}, each series with its frequency by {@code rule}: a
-   * series whose times are off the frequency's grid is an error naming it and two such times.
+   * As {@link #group(Iterator, int, boolean)}, each series with its frequency by {@code rule} (a
+   * series whose times are off the frequency's grid is an error naming it and two such times) and
+   * the values of the static columns {@code statics}, which the rows hold as text after the offset:
+   * a series without a value, or with two, is an error naming it.
    */
-  public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes, FrequencyRule rule) {
+  public static Iterator<Series> group(Iterator<Row> rows, int width, boolean dateTimes, FrequencyRule rule,
+      List<String> statics) {
     return new Iterator<>() {
       private Row pending = rows.hasNext() ? rows.next() : null;
 
@@ -206,8 +210,26 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         List<Long> times = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         ZoneOffset zone = null;
+        String[] fixed = new String[statics.size()];
         while (pending != null && pending.getString(0).equals(id)) {
           long t = pending.getLong(1);
+          for (int k = 0; k < fixed.length; k++) {
+            String v = pending.isNullAt(3 + width + k) ? null : pending.getString(3 + width + k);
+            String at = timeText(t, dateTimes, pending.isNullAt(2 + width) ? null
+                : ZoneOffset.ofTotalSeconds(pending.getInt(2 + width)));
+            if (v == null) {
+              throw new InvalidInputException("series " + id + " has no value in static column '" + statics.get(k)
+                  + "' at time " + at + "; a static column holds one value for every row of a series");
+            }
+            if (times.isEmpty()) {
+              fixed[k] = v;
+            } else if (!v.equals(fixed[k])) {
+              throw new InvalidInputException("series " + id + " has two values in static column '" + statics.get(k)
+                  + "': '" + fixed[k] + "' at time " + timeText(times.get(0), dateTimes, zone) + " and '" + v
+                  + "' at time " + at + "; a static column holds one value per series (a value that changes over "
+                  + "time belongs in data.feature_columns or data.future_columns)");
+            }
+          }
           zone = pending.isNullAt(2 + width) ? null : ZoneOffset.ofTotalSeconds(pending.getInt(2 + width));
           if (!times.isEmpty()) {
             long previous = times.get(times.size() - 1);
@@ -229,7 +251,7 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
         }
         long[] t = times.stream().mapToLong(Long::longValue).toArray();
         return new Series(id, t, values.toArray(new double[0][]), dateTimes, zone, rule.resolve(id, t, dateTimes,
-            zone));
+            zone), fixed);
       }
     };
   }

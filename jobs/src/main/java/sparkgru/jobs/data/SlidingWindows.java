@@ -80,12 +80,14 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
    * missing), then the column {@value #OFFSET}. Times are as {@link Series} holds them: numbers as
    * given, date-times as epoch microseconds (full precision: a 250 ms step stays 250,000). The
    * offset is the seconds east of UTC that a date-time text was written with ({@code +02:00},
-   * {@code Z}), null for text without a zone, timestamp columns (instants) and numbers.
+   * {@code Z}), null for text without a zone, timestamp columns (instants) and numbers. The static
+   * columns follow, as text.
    */
   public Dataset<Row> select(Dataset<Row> rows, String origin) {
     List<String> values = spec.valueColumns();
     List<String> wanted = new ArrayList<>(List.of(series, time));
     wanted.addAll(values);
+    wanted.addAll(spec.covariates().statics());
     LongFormat.requireColumns(rows, wanted, origin);
     LongFormat.requireNumbers(rows, values, origin);
     DataType timeType = rows.schema().apply(time).dataType();
@@ -112,6 +114,9 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
       cols.add(tryCast(col(c), DataTypes.DoubleType).as(c));
     }
     cols.add(offset.as(OFFSET));
+    for (String c : spec.covariates().statics()) {
+      cols.add(col(c).cast(DataTypes.StringType).as(c));
+    }
     for (String c : values) {
       List<Row> bad = rows.filter(col(c).isNotNull().and(tryCast(col(c), DataTypes.DoubleType).isNull())).limit(1)
           .collectAsList();
@@ -230,7 +235,8 @@ public record SlidingWindows(String series, String time, WindowSpec spec, Chrono
    * holds one series and one chunk, whatever the length of its series.
    */
   Iterator<WindowChunk> windows(Iterator<Row> rows, boolean dateTimes, int chunk) {
-    return cutter().chunks(Series.group(rows, spec.valueColumns().size(), dateTimes, spec.frequency()), chunk);
+    return cutter().chunks(Series.group(rows, spec.valueColumns().size(), dateTimes, spec.frequency(),
+        spec.covariates().statics()), chunk);
   }
 
   /** The cutting of these windows, series by series. */

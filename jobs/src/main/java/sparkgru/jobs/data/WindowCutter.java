@@ -126,8 +126,8 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
   private final class Chunks implements Iterator<WindowChunk> {
     private final Iterator<Series> all;
     private final int chunk;
-    private final int f = spec.inputs().size();
-    private final float[] x = new float[spec.lookback() * f];
+    private final int f = spec.stepWidth();
+    private final float[] x = new float[spec.steps() * f];
     private final float[] y = new float[spec.outputWidth()];
     private WindowChunk ready; // the chunk to hand out next, or null
     private FloatBuffer xs = new FloatBuffer();
@@ -141,6 +141,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
     // The series being cut, and where: its stretch and the next of that stretch's window starts.
     private Series current;
     private double[][] scaled;
+    private double[] statics;
     private int[] stretches;
     private int[] bounds;
     private int stretch;
@@ -189,6 +190,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
         return;
       }
       scaled = scaler.transform(s, spec.valueColumns());
+      statics = spec.covariates().encode(s);
       if (counts.frequencies.size() < TimeSteps.MAX) {
         counts.frequencies.add(s.frequency().name());
       }
@@ -230,7 +232,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
           continue;
         }
         WindowSpec.Normalizer n = spec.normalizer(scaled, start);
-        spec.inputs(scaled, start, n, x, 0);
+        spec.window(current, scaled, statics, start, n, x, 0);
         spec.targets(scaled, start + spec.lookback(), spec.trainingHorizon(), n, y, 0);
         xs.add(x);
         ys.add(y);
@@ -241,7 +243,7 @@ public record WindowCutter(WindowSpec spec, ChronologicalSplit split, Chronologi
     }
 
     private void emit() {
-      PackedPartition data = new PackedPartition((int) counts.windows, spec.lookback(), f,
+      PackedPartition data = new PackedPartition((int) counts.windows, spec.steps(), f,
           new int[] {spec.outputWidth()}, xs.toArray(), ys.toArray(), null);
       ready = new WindowChunk(data, new WindowReport(counts.series, counts.windows, counts.shortSeries, examples,
           counts.gaps, counts.gappedSeries, gapExamples, counts.droppedWindows, List.copyOf(counts.frequencies)));

@@ -20,9 +20,21 @@ import sparkgru.engine.errors.InvalidInputException;
  * inputs' standard deviation (and multiplies the forecast by it).
  *
  * <p>{@code direct}: the model outputs all {@code horizon} steps at once (a Dense of
- * {@code horizon * targets} units). {@code recursive}: the model outputs one step, which is
- * appended to the window to forecast the next; this needs the inputs and targets to be the same
- * columns (nothing else is known about the future).
+ * {@code horizon * targets * quantiles} units, quantile innermost; one "quantile" for point
+ * forecasts). {@code recursive}: the model outputs one step, which is appended to the window to
+ * forecast the next; this needs the inputs and targets to be the same columns (nothing else is
+ * known about the future).
+ *
+ * <p><b>Covariates.</b> With known-future columns or calendar features, the GRU reads the
+ * lookback and then goes on over the horizon's steps, where the target and other past-only
+ * inputs are 0 and only what is known in advance is given: the future columns' values, the
+ * calendar of those times, and a flag that is 1 on these steps and 0 in the lookback. Its last
+ * state has seen the whole horizon's covariates when the Dense head reads it, so one GRU and one
+ * head forecast with them (an encoder-decoder that shares its weights; the Keras model it exports
+ * takes {@code [lookback + horizon, features]}). A step's inputs, in order:
+ * {@link #stepColumns()} (the feature columns, then future columns that are not feature columns),
+ * the calendar's sines and cosines, the series' static covariates (the same on every step) and,
+ * with forecast steps, the flag.
  *
  * @param inputs        input columns
  * @param targets       target columns
@@ -34,9 +46,12 @@ import sparkgru.engine.errors.InvalidInputException;
  * @param recursive     recursive one-step forecasting rather than a direct multi-horizon head
  * @param frequency     how each series gets its frequency, by which gaps are found and forecast
  *                      times continue
+ * @param covariates    known-future columns, calendar features and static covariates
+ * @param quantiles     the quantile levels forecast, increasing in (0, 1); empty for point forecasts
  */
 public record WindowSpec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride,
-    Missing missing, Normalization normalization, boolean recursive, FrequencyRule frequency) implements Serializable {
+    Missing missing, Normalization normalization, boolean recursive, FrequencyRule frequency, Covariates covariates,
+    List<Double> quantiles) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The largest lookback, horizon and stride. */
@@ -87,15 +102,65 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     }
   }
 
-  /** Windows of series whose frequencies are inferred ({@link FrequencyRule#AUTO}). */
+  /**
+   * What a window knows besides the series' past.
+   *
+   * @param future      value columns known over the horizon when forecasting (not targets)
+   * @param calendar    the calendar features of each step's time
+   * @param statics     columns with one value per series
+   * @param encoding    how the static columns become inputs, fitted on the training series; null
+   *                    until then
+   */
+  public record Covariates(List<String> future, CalendarFeatures calendar, List<String> statics,
+      StaticEncoding encoding) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** None. */
+    public static final Covariates NONE = new Covariates(List.of(), new CalendarFeatures(List.of()), List.of(), null);
+
+    /** Copies the lists. */
+    public Covariates {
+      future = List.copyOf(future);
+      statics = List.copyOf(statics);
+    }
+
+    /** Whether there are any. */
+    public boolean any() {
+      return !future.isEmpty() || calendar.width() > 0 || !statics.isEmpty();
+    }
+
+    /**
+     * The inputs the static columns take once encoded (a numeric column one, a categorical one a
+     * slot per category); before the encoding is fitted, one per column.
+     */
+    public int staticWidth() {
+      return encoding == null ? statics.size() : encoding.width();
+    }
+
+    /** The encoded static covariates of {@code s}: none without static columns. */
+    public double[] encode(Series s) {
+      if (statics.isEmpty()) {
+        return new double[0];
+      }
+      if (encoding == null) {
+        throw new IllegalStateException("static covariates " + statics + " are not fitted (internal error)");
+      }
+      return encoding.encode(s.statics());
+    }
+  }
+
+  /** Point-forecast windows without covariates, of series whose frequencies are inferred ({@link FrequencyRule#AUTO}). */
   public WindowSpec(List<String> inputs, List<String> targets, int lookback, int horizon, int stride, Missing missing,
       Normalization normalization, boolean recursive) {
-    this(inputs, targets, lookback, horizon, stride, missing, normalization, recursive, FrequencyRule.AUTO);
+    this(inputs, targets, lookback, horizon, stride, missing, normalization, recursive, FrequencyRule.AUTO,
+        Covariates.NONE, List.of());
   }
 
   /** Validates the shape and the columns. */
   public WindowSpec {
     frequency = frequency == null ? FrequencyRule.AUTO : frequency;
+    covariates = covariates == null ? Covariates.NONE : covariates;
+    quantiles = List.copyOf(quantiles == null ? List.of() : quantiles);
     range("window.lookback", lookback);
     range("window.horizon", horizon);
     range("window.stride", stride);
@@ -120,6 +185,33 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
           + "inputs and targets must be the same columns, got inputs " + inputs + " and targets " + targets
           + "; use forecast.mode=direct with covariates");
     }
+    if (recursive && covariates.any()) {
+      throw new InvalidInputException("forecast.mode=recursive feeds each forecast back as the next input and knows "
+          + "nothing else about the future; data.future_columns, data.static_columns and features.calendar need "
+          + "forecast.mode=direct");
+    }
+    for (String f : covariates.future()) {
+      if (targets.contains(f)) {
+        throw new InvalidInputException("data.future_columns lists the target '" + f + "': a target is what is "
+            + "forecast, not known in advance; remove it from data.future_columns or data.target_columns");
+      }
+    }
+    if (covariates.future().stream().distinct().count() != covariates.future().size()) {
+      throw new InvalidInputException("columns are listed twice in data.future_columns " + covariates.future());
+    }
+    for (String c : covariates.statics()) {
+      if (inputs.contains(c) || targets.contains(c) || covariates.future().contains(c)) {
+        throw new InvalidInputException("data.static_columns lists '" + c + "', which is also a feature, target or "
+            + "future column; a static column holds one value per series and is given to the model on its own");
+      }
+    }
+    if (!quantiles.isEmpty()) {
+      new sparkgru.engine.loss.Loss.Pinball(quantiles.stream().mapToDouble(Double::doubleValue).toArray());
+      if (recursive) {
+        throw new InvalidInputException("train.quantiles needs forecast.mode=direct: a recursive forecast feeds one "
+            + "value back per step, and a quantile forecast has several");
+      }
+    }
   }
 
   private static void range(String key, int v) {
@@ -130,7 +222,14 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
 
   /** The same windows every {@code s} rows. */
   public WindowSpec withStride(int s) {
-    return new WindowSpec(inputs, targets, lookback, horizon, s, missing, normalization, recursive, frequency);
+    return new WindowSpec(inputs, targets, lookback, horizon, s, missing, normalization, recursive, frequency,
+        covariates, quantiles);
+  }
+
+  /** The same windows with static covariates encoded by {@code encoding} (null: none fitted). */
+  public WindowSpec withStaticEncoding(StaticEncoding encoding) {
+    return new WindowSpec(inputs, targets, lookback, horizon, stride, missing, normalization, recursive, frequency,
+        new Covariates(covariates.future(), covariates.calendar(), covariates.statics(), encoding), quantiles);
   }
 
   /** Parses a policy name: error, forward_fill or drop. */
@@ -143,11 +242,38 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return Choices.parse(Normalization.class, "window.normalization", name);
   }
 
-  /** Inputs, then the targets that are not inputs: the columns of {@link Series#values()}. */
+  /**
+   * Inputs, then the targets that are not inputs, then the future columns that are neither: the
+   * columns of {@link Series#values()}.
+   */
   public List<String> valueColumns() {
     List<String> all = new ArrayList<>(inputs);
     targets.stream().filter(t -> !all.contains(t)).forEach(all::add);
+    covariates.future().stream().filter(t -> !all.contains(t)).forEach(all::add);
     return all;
+  }
+
+  /** The value columns a step gives the model: the inputs, then the future columns that are not inputs. */
+  public List<String> stepColumns() {
+    List<String> all = new ArrayList<>(inputs);
+    covariates.future().stream().filter(t -> !all.contains(t)).forEach(all::add);
+    return all;
+  }
+
+  /** Steps after the lookback that the model reads: the horizon when anything is known about it, else 0. */
+  public int futureSteps() {
+    return covariates.future().isEmpty() && covariates.calendar().width() == 0 ? 0 : horizon;
+  }
+
+  /** Steps the model reads per window: {@code lookback + futureSteps()}. */
+  public int steps() {
+    return lookback + futureSteps();
+  }
+
+  /** Inputs per step: step columns, calendar features, encoded static covariates and the forecast-step flag. */
+  public int stepWidth() {
+    return stepColumns().size() + covariates.calendar().width() + covariates.staticWidth()
+        + (futureSteps() > 0 ? 1 : 0);
   }
 
   /** Steps in a training target: the horizon (direct) or 1 (recursive). */
@@ -155,15 +281,40 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return recursive ? 1 : horizon;
   }
 
-  /** Values the model outputs per window: {@code trainingHorizon * targets}. */
+  /** Outputs per target and step: the quantiles, or 1 for a point forecast. */
+  public int quantileCount() {
+    return Math.max(1, quantiles.size());
+  }
+
+  /** Values the model outputs per window: {@code trainingHorizon * targets * quantileCount}. */
   public int outputWidth() {
-    return trainingHorizon() * targets.size();
+    return trainingHorizon() * targets.size() * quantileCount();
+  }
+
+  /**
+   * Which output of a target and step is its point forecast: the quantile 0.5 when forecast, else
+   * the level nearest to it (the lower of two as near); 0 for point forecasts.
+   */
+  public int pointQuantile() {
+    int best = 0;
+    for (int k = 1; k < quantiles.size(); k++) {
+      if (Math.abs(quantiles.get(k) - 0.5) < Math.abs(quantiles.get(best) - 0.5)) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   /** Positions of the inputs in {@link #valueColumns()}. */
   public int[] inputIndex() {
     List<String> v = valueColumns();
     return inputs.stream().mapToInt(v::indexOf).toArray();
+  }
+
+  /** Positions of the {@link #stepColumns()} in {@link #valueColumns()}. */
+  public int[] stepIndex() {
+    List<String> v = valueColumns();
+    return stepColumns().stream().mapToInt(v::indexOf).toArray();
   }
 
   /** Positions of the targets in {@link #valueColumns()}. */
@@ -203,24 +354,59 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return new Normalizer(off, scale);
   }
 
-  /** Writes the window's inputs, {@code [lookback, inputs]}, normalised, into {@code x} at {@code at}. */
-  public void inputs(double[][] values, int start, Normalizer n, float[] x, int at) {
-    int[] idx = inputIndex();
+  /**
+   * Writes the model input of the window of series {@code s} starting at row {@code start},
+   * {@code [steps(), stepWidth()]}, into {@code x} at {@code at}: the lookback rows' step columns
+   * of {@code values} (scaled), normalised by {@code n}, then on each forecast step the future
+   * columns' values of the rows that follow (rows past the series' end are not read unless there
+   * are future columns) and 0 for the other step columns; the calendar of each step's time
+   * ({@link Series#time(int)}, which continues past the last row), {@code statics} (the series'
+   * encoded static covariates) and the forecast-step flag.
+   */
+  public void window(Series s, double[][] values, double[] statics, int start, Normalizer n, float[] x, int at) {
+    int[] idx = stepIndex();
+    List<String> columns = stepColumns();
+    boolean[] knownAhead = new boolean[idx.length];
+    for (int k = 0; k < idx.length; k++) {
+      knownAhead[k] = covariates.future().contains(columns.get(k));
+    }
+    CalendarFeatures calendar = covariates.calendar();
+    boolean flagged = futureSteps() > 0;
     int o = at;
-    for (int s = start; s < start + lookback; s++) {
-      for (int c : idx) {
-        x[o++] = (float) n.apply(c, values[s][c]);
+    for (int step = 0; step < steps(); step++) {
+      int row = start + step;
+      boolean future = step >= lookback;
+      for (int k = 0; k < idx.length; k++) {
+        x[o++] = !future || knownAhead[k] ? (float) n.apply(idx[k], values[row][idx[k]]) : 0f;
+      }
+      if (calendar.width() > 0) {
+        calendar.write(s.time(row), s.zone(), x, o);
+        o += calendar.width();
+      }
+      for (double v : statics) {
+        x[o++] = (float) v;
+      }
+      if (flagged) {
+        x[o++] = future ? 1f : 0f;
       }
     }
   }
 
-  /** Writes the targets of rows {@code [from, from + steps)}, normalised, into {@code y} at {@code at}. */
+  /**
+   * Writes the targets of rows {@code [from, from + steps)}, normalised, into {@code y} at
+   * {@code at}, each repeated {@link #quantileCount()} times (the pinball loss scores every
+   * quantile output against the same actual).
+   */
   public void targets(double[][] values, int from, int steps, Normalizer n, float[] y, int at) {
     int[] idx = targetIndex();
+    int q = quantileCount();
     int o = at;
     for (int s = from; s < from + steps; s++) {
       for (int c : idx) {
-        y[o++] = (float) n.apply(c, values[s][c]);
+        float v = (float) n.apply(c, values[s][c]);
+        for (int k = 0; k < q; k++) {
+          y[o++] = v;
+        }
       }
     }
   }

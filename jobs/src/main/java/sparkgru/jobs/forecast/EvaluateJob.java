@@ -75,7 +75,7 @@ public final class EvaluateJob {
       }
     }
     JobConfig config = model.config();
-    WindowSpec spec = config.evaluationWindows();
+    WindowSpec spec = model.evaluationWindows();
     SeriesSource source = config.seriesSource();
     SeriesSource.Table table = source.read(spark);
     ChronologicalSplit split = config.split();
@@ -158,7 +158,7 @@ public final class EvaluateJob {
   public static Evaluation backtest(SparkSession spark, TrainedModel model, ChronologicalSplit.Part part) {
     JobConfig config = model.config();
     SeriesSource.Table table = config.seriesSource().read(spark);
-    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), config.evaluationWindows(),
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), model.evaluationWindows(),
         config.split(), part, model.scaler());
     SparkTally tally = new SparkTally(spark.sparkContext());
     Evaluation e;

@@ -69,7 +69,7 @@ public final class ForecastJob {
     TableOutput.prepare(spark, target);
     String output = target.location();
     JobConfig config = model.config();
-    WindowSpec spec = config.evaluationWindows();
+    WindowSpec spec = model.evaluationWindows();
     SeriesSource.Table table = config.seriesSource().read(spark);
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, config.split(),
         ChronologicalSplit.Part.TEST, model.scaler());

@@ -5,11 +5,14 @@ import java.util.List;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
 
 /**
  * Forecasts windows of scaled series with a trained model, as the {@link WindowSpec} says:
- * inputs normalised per window, the model's output mapped back by the window's normalisation;
+ * inputs normalised per window, the model's output mapped back by the window's normalisation
+ * (quantiles sorted: the mapping keeps their order, and sorting makes crossed quantiles, which a
+ * model trained on the pinball loss can output, a valid set of quantiles);
  * {@code direct} reads all {@code horizon} steps from one prediction, {@code recursive} predicts
  * one step at a time, appending each forecast to the window (and re-normalising) before the next.
  * Not thread-safe: one per task.
@@ -20,13 +23,15 @@ public final class Forecaster {
   private final int batchSize;
 
   /**
+   * @param features  the model's inputs per step
    * @param batchSize windows per model call, in [1, 1 << 20]
    * @throws InvalidInputException when the model's input or output width does not fit the spec
    */
   public Forecaster(Sequential model, int features, WindowSpec spec, int batchSize) {
-    if (features != spec.inputs().size()) {
-      throw new InvalidInputException("the model reads " + features + " input values per step but the data have "
-          + spec.inputs().size() + " input columns " + spec.inputs());
+    if (features != spec.stepWidth()) {
+      throw new InvalidInputException("the model reads " + features + " input values per step but the data give "
+          + spec.stepWidth() + " (" + spec.stepColumns().size() + " columns " + spec.stepColumns()
+          + (spec.covariates().any() ? " and their covariates" : "") + ")");
     }
     int[] out = model.outputShape();
     if (out.length != 1 || out[0] != spec.outputWidth()) {
@@ -42,16 +47,19 @@ public final class Forecaster {
   }
 
   /**
-   * Scaled forecasts {@code [window][horizon][targets]} of windows given as scaled values
-   * {@code [rows][valueColumns]} and the first row of each window (the forecast follows its
-   * {@code lookback} rows).
+   * Scaled forecasts {@code [window][horizon][targets][quantiles]} (one "quantile" for point
+   * forecasts; quantiles sorted, so that they never cross) of windows of {@code series}, given as
+   * their scaled values {@code [rows][valueColumns]}, their encoded static covariates and the first
+   * row of each window (the forecast follows its {@code lookback} rows).
    */
-  public double[][][] forecast(List<double[][]> values, int[] starts) {
+  public double[][][][] forecast(List<Series> series, List<double[][]> values, List<double[]> statics, int[] starts) {
     int n = values.size();
     int width = spec.valueColumns().size();
-    double[][][] out = new double[n][spec.horizon()][spec.targets().size()];
+    int q = spec.quantileCount();
+    double[][][][] out = new double[n][spec.horizon()][spec.targets().size()][q];
     int[] targets = spec.targetIndex();
     int steps = spec.recursive() ? spec.horizon() : 1;
+    int perWindowIn = spec.steps() * spec.stepWidth();
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       // Direct forecasts read the series in place; recursive ones work on copies they extend.
@@ -69,27 +77,30 @@ public final class Forecaster {
         }
       }
       for (int step = 0; step < steps; step++) {
-        float[] x = new float[(to - from) * spec.lookback() * spec.inputs().size()];
+        float[] x = new float[(to - from) * perWindowIn];
         WindowSpec.Normalizer[] norms = new WindowSpec.Normalizer[to - from];
         for (int i = from; i < to; i++) {
           norms[i - from] = spec.normalizer(windows[i - from], first[i - from]);
-          spec.inputs(windows[i - from], first[i - from], norms[i - from], x,
-              (i - from) * spec.lookback() * spec.inputs().size());
+          spec.window(series.get(i), windows[i - from], statics.get(i), first[i - from], norms[i - from], x,
+              (i - from) * perWindowIn);
         }
-        float[] y = model.predict(Tensor.of(x, to - from, spec.lookback(), spec.inputs().size()), to - from)
-            .toArray();
+        float[] y = model.predict(Tensor.of(x, to - from, spec.steps(), spec.stepWidth()), to - from).toArray();
         int perWindow = spec.outputWidth();
         for (int i = from; i < to; i++) {
           WindowSpec.Normalizer norm = norms[i - from];
           for (int h = 0; h < spec.trainingHorizon(); h++) {
             for (int j = 0; j < targets.length; j++) {
-              out[i][step + h][j] = norm.invert(targets[j], y[(i - from) * perWindow + h * targets.length + j]);
+              double[] levels = out[i][step + h][j];
+              for (int k = 0; k < q; k++) {
+                levels[k] = norm.invert(targets[j], y[(i - from) * perWindow + (h * targets.length + j) * q + k]);
+              }
+              Arrays.sort(levels);
             }
           }
           if (spec.recursive()) {
             double[] next = new double[width];
             for (int j = 0; j < targets.length; j++) {
-              next[targets[j]] = out[i][step][j];
+              next[targets[j]] = out[i][step][j][0];
             }
             System.arraycopy(windows[i - from], 1, windows[i - from], 0, spec.lookback() - 1);
             windows[i - from][spec.lookback() - 1] = next;

@@ -11,6 +11,7 @@ import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.HadoopFiles;
 import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.StaticEncoding;
 import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.data.WindowSpec;
 
@@ -24,9 +25,10 @@ import sparkgru.jobs.data.WindowSpec;
  * @param config the training configuration with the application's overrides
  * @param scaler the fitted scaling
  * @param steps  the time steps of the training series, null when the file does not record them
+ * @param statics the fitted encoding of its static covariates, null when it has none
  */
-public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler scaler, TimeSteps steps)
-    implements Serializable {
+public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler scaler, TimeSteps steps,
+    StaticEncoding statics) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Reads a model file from any Hadoop path and checks that it is a forecasting model. */
@@ -50,15 +52,26 @@ public record TrainedModel(String name, byte[] bytes, JobConfig config, Scaler s
       throw new InvalidInputException(path + " holds no fitted scaling; it was not written by the train job");
     }
     Scaler scaler = Scaler.fromJson(scaling, path);
+    Object covariates = loaded.provenance().covariates();
+    if (covariates == null && !applied.windowSpec().covariates().statics().isEmpty()) {
+      throw new InvalidInputException(path + " holds no fitted encoding of its static covariates; it was not written "
+          + "by the train job");
+    }
     TrainedModel m = new TrainedModel(path, bytes, applied, scaler,
-        TimeSteps.fromJson(loaded.provenance().timeSteps()));
+        TimeSteps.fromJson(loaded.provenance().timeSteps()),
+        covariates == null ? null : StaticEncoding.fromJson(covariates, path));
     m.forecaster();
     return m;
   }
 
-  /** The window spec the model was trained for. */
+  /** The window spec the model was trained for, its static covariates encoded as in training. */
   public WindowSpec spec() {
-    return config.windowSpec();
+    return config.windowSpec().withStaticEncoding(statics);
+  }
+
+  /** The windows of backtests and evaluations: {@link #spec()} every {@code evaluate.stride} rows. */
+  public WindowSpec evaluationWindows() {
+    return config.evaluationWindows().withStaticEncoding(statics);
   }
 
   /** The per-epoch logs of its training, as stored in the file, without the logs that were not numbers. */

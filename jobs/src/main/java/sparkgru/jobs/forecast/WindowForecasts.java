@@ -42,13 +42,15 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
    * @param series   the series (raw values, cleaned by the missing-value policy)
    * @param scaled   the series' scaled values
    * @param origin   the row of the first forecast step ({@code series.size()} for the future)
-   * @param scaledForecast the forecast {@code [horizon][targets]} on the scaled scale
-   * @param forecast the forecast {@code [horizon][targets]} on the original scale
+   * @param scaledForecast the (point) forecast {@code [horizon][targets]} on the scaled scale
+   * @param forecast the (point) forecast {@code [horizon][targets]} on the original scale
    * @param targets  the targets' positions among the series' value columns
    * @param scaling  the series' {shift, scale} per value column
+   * @param quantiles the forecast quantiles {@code [horizon][targets][levels]} on the original
+   *                 scale, increasing (the point forecast alone without quantiles)
    */
   record Forecast(Series series, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
-      int[] targets, double[][] scaling) {}
+      int[] targets, double[][] scaling, double[][][] quantiles) {}
 
   /** Where series that give no window are counted (Spark accumulators in the jobs). */
   interface Tally extends Serializable {
@@ -90,12 +92,14 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   private Series current;
   private double[][] currentScaled;
   private double[][] currentScaling;
+  private double[] currentStatics;
   private Iterator<Integer> currentStarts;
 
   /** @param trainedSteps the time steps of the model's training series, null when unknown (no check) */
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
       int batch, Tally tally, TimeSteps trainedSteps) {
-    this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes, windows.spec().frequency());
+    this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes, windows.spec().frequency(),
+        windows.spec().covariates().statics());
     this.windows = windows;
     this.spec = windows.spec();
     this.forecaster = forecaster;
@@ -111,9 +115,10 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     List<double[][]> scalings = new ArrayList<>();
     List<double[][]> scaled = new ArrayList<>();
     List<Integer> starts = new ArrayList<>();
+    List<double[]> statics = new ArrayList<>();
     while (starts.size() < batch && (current != null || series.hasNext())) {
       if (current == null) {
-        Series s = windows.cutter().clean(series.next());
+        Series s = clean(series.next());
         tally.series();
         List<Integer> found = starts(s);
         if (found.isEmpty()) {
@@ -126,7 +131,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
           currentScaling = scaler.columnParams(s.id(), columns);
           trainedRange = scaler.columnRanges(s.id(), columns);
         } else {
-          int[] rows = mode == Mode.FUTURE ? new int[] {0, s.size()}
+          int[] rows = mode == Mode.FUTURE ? new int[] {0, history(s)}
               : windows.split().bounds(s, ChronologicalSplit.Part.TRAIN);
           Scaler.SeriesFit own = scaler.fitSeries(s, rows[0], rows[1], columns);
           if (own == null) {
@@ -145,12 +150,14 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
         }
         current = s;
         currentScaled = Scaler.transform(s, currentScaling);
+        currentStatics = spec.covariates().encode(s);
         currentStarts = found.iterator();
       }
       while (starts.size() < batch && currentStarts.hasNext()) {
         owners.add(current);
         scalings.add(currentScaling);
         scaled.add(currentScaled);
+        statics.add(currentStatics);
         starts.add(currentStarts.next());
       }
       if (!currentStarts.hasNext()) {
@@ -161,19 +168,73 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       return;
     }
     int[] st = starts.stream().mapToInt(Integer::intValue).toArray();
-    double[][][] predicted = forecaster.forecast(scaled, st);
+    double[][][][] predicted = forecaster.forecast(owners, scaled, statics, st);
     int[] targets = spec.targetIndex();
+    int point = spec.pointQuantile();
     for (int i = 0; i < st.length; i++) {
       Series s = owners.get(i);
       double[][] p = scalings.get(i);
+      double[][] scaledPoint = new double[spec.horizon()][targets.length];
       double[][] raw = new double[spec.horizon()][targets.length];
+      double[][][] levels = new double[spec.horizon()][targets.length][];
       for (int h = 0; h < raw.length; h++) {
         for (int j = 0; j < targets.length; j++) {
-          raw[h][j] = predicted[i][h][j] * p[targets[j]][1] + p[targets[j]][0];
+          double[] q = predicted[i][h][j];
+          levels[h][j] = new double[q.length];
+          for (int k = 0; k < q.length; k++) {
+            levels[h][j][k] = q[k] * p[targets[j]][1] + p[targets[j]][0];
+          }
+          scaledPoint[h][j] = q[point];
+          raw[h][j] = levels[h][j][point];
         }
       }
-      ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), predicted[i], raw, targets, p));
+      ready.add(new Forecast(s, scaled.get(i), st[i] + spec.lookback(), scaledPoint, raw, targets, p, levels));
     }
+  }
+
+  /**
+   * Rows of {@code s} that are its history: all of them, but for future forecasts with known-future
+   * columns, whose last {@code horizon} rows are the future values (from {@code --future}).
+   */
+  private int history(Series s) {
+    return mode == Mode.FUTURE && !spec.covariates().future().isEmpty() ? s.size() - spec.horizon() : s.size();
+  }
+
+  /**
+   * The series cleaned by the missing-value policy. Its future rows (see {@link #history}) must
+   * follow the history period by period and hold every future column; their other columns, which
+   * nothing reads, are set to 0.
+   */
+  private Series clean(Series raw) {
+    int from = history(raw);
+    if (from < raw.size()) {
+      if (from > 0 && raw.periodsBetween(from) != 1) {
+        throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + ": its --future rows start at "
+            + raw.timeText(raw.times()[from]) + ", " + raw.periodsBetween(from) + " periods of "
+            + raw.frequency().name() + " after its history's last time " + raw.timeText(raw.times()[from - 1])
+            + "; the future values must be the " + spec.horizon() + " (window.horizon) periods that follow it");
+      }
+      List<String> columns = spec.valueColumns();
+      for (int i = from; i < raw.size(); i++) {
+        if (i > from && raw.periodsBetween(i) != 1) {
+          throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + ": its --future rows skip "
+              + "from " + raw.timeText(raw.times()[i - 1]) + " to " + raw.timeText(raw.times()[i]) + "; the future "
+              + "values must be the " + spec.horizon() + " (window.horizon) periods that follow its history");
+        }
+        double[] v = raw.values()[i];
+        for (int c = 0; c < v.length; c++) {
+          if (!spec.covariates().future().contains(columns.get(c))) {
+            v[c] = 0;
+          } else if (Double.isNaN(v[c])) {
+            throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + " has no value of the "
+                + "future column '" + columns.get(c) + "' at time " + raw.timeText(raw.times()[i]) + " in the "
+                + "--future data; forecasting needs every future column at each of the " + spec.horizon()
+                + " periods after the history");
+          }
+        }
+      }
+    }
+    return windows.cutter().clean(raw);
   }
 
   /**
@@ -237,14 +298,18 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     int[] stretches = s.stretches();
     List<Integer> out = new ArrayList<>();
     if (mode == Mode.FUTURE) {
-      int from = stretches[stretches.length - 2];
-      int start = s.size() - spec.lookback();
+      int end = history(s);
+      int from = 0;
+      for (int st = 0; st + 1 < stretches.length && stretches[st] < end; st++) {
+        from = stretches[st];
+      }
+      int start = end - spec.lookback();
       if (start < from) {
-        tally.skipped(s.id() + " (" + (s.size() - from) + " rows" + (from > 0 ? " since its last time gap" : "")
+        tally.skipped(s.id() + " (" + (end - from) + " rows" + (from > 0 ? " since its last time gap" : "")
             + ", lookback " + spec.lookback() + ")");
         return out;
       }
-      if (spec.missing() == WindowSpec.Missing.DROP && s.hasMissing(start, s.size())) {
+      if (spec.missing() == WindowSpec.Missing.DROP && s.hasMissing(start, end)) {
         tally.skipped(s.id() + " (missing values in its last " + spec.lookback() + " rows)");
         return out;
       }

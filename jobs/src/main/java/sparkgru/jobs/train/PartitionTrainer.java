@@ -87,7 +87,7 @@ final class PartitionTrainer {
     }
     // A fresh optimiser each task: its state comes from the driver.
     Sequential model = cached.model();
-    model.compile(Loss.parse(settings.loss()), settings.optimizer().build(), model.metrics().toArray(new Metric[0]));
+    model.compile(settings.lossFunction(), settings.optimizer().build(), model.metrics().toArray(new Metric[0]));
     return model;
   }
 }

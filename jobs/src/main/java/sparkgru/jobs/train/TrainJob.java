@@ -22,6 +22,7 @@ import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.DemoData;
+import sparkgru.jobs.data.StaticEncoding;
 import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.forecast.EvaluateJob;
 import sparkgru.jobs.forecast.Evaluation;
@@ -67,7 +68,8 @@ public final class TrainJob {
     if (partitions == 0) {
       partitions = jsc.defaultParallelism();
     }
-    int features = config.windowed() ? config.windowSpec().inputs().size()
+    StaticEncoding statics = config.windowed() ? TrainingData.staticEncoding(spark, config) : null;
+    int features = config.windowed() ? config.windowSpec().withStaticEncoding(statics).stepWidth()
         : config.get(Settings.DATA_SOURCE).equals("demo") ? DemoData.FEATURES.size()
         : config.get(Settings.DATA_FEATURE_COLUMNS).size();
     int outputs = config.windowed() ? config.outputs()
@@ -88,7 +90,7 @@ public final class TrainJob {
     RunLock lock = RunLock.acquire(locks(config), RunLock.Owner.current(jsc.sc().applicationId()),
         jsc.hadoopConfiguration());
     try {
-      return train(spark, jsc, config, out, resume, partitions, settings, model);
+      return train(spark, jsc, config, out, resume, partitions, settings, model, statics);
     } finally {
       lock.close();
     }
@@ -106,13 +108,13 @@ public final class TrainJob {
   }
 
   private static Result train(SparkSession spark, JavaSparkContext jsc, JobConfig config, PrintWriter out,
-      boolean resume, int partitions, TrainSettings settings, Sequential model) {
+      boolean resume, int partitions, TrainSettings settings, Sequential model, StaticEncoding statics) {
     int[] outShape = model.outputShape();
     JsonLinesWriter metrics = new JsonLinesWriter(config.get(Settings.OUTPUT_METRICS), jsc.hadoopConfiguration());
     EpochListener listener = new ConsolePrinter(out, settings.epochs()).andThen(metrics);
     TrainingRun run = TrainingRun.open(jsc, config, resume, out, metrics);
     TrainingData data = config.windowed()
-        ? TrainingData.series(spark, config, partitions, outShape)
+        ? TrainingData.series(spark, config, partitions, outShape, statics)
         : TrainingData.sequences(spark, config, partitions, outShape);
     JavaRDD<PackedPartition> train = data.train();
     JavaRDD<PackedPartition> validation = data.validation();
@@ -134,7 +136,7 @@ public final class TrainJob {
       out.println("model written to " + config.get(Settings.OUTPUT_MODEL));
       if (config.windowed()) {
         report(spark, config, new TrainedModel(config.get(Settings.OUTPUT_MODEL), file, config, data.scaler(),
-            TimeSteps.fromJson(data.provenance().timeSteps())), out);
+            TimeSteps.fromJson(data.provenance().timeSteps()), data.statics()), out);
       }
       out.flush();
       return new Result(trained.history(), model, settings);

@@ -23,6 +23,7 @@ import sparkgru.jobs.data.LongFormat;
 import sparkgru.jobs.data.PackedPartition;
 import sparkgru.jobs.data.PartitionBalance;
 import sparkgru.jobs.data.Scaler;
+import sparkgru.jobs.data.StaticEncoding;
 import sparkgru.jobs.data.TimeSteps;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
@@ -41,9 +42,10 @@ import sparkgru.jobs.io.DataInput;
  * @param notes      lines for the console (window counts, short series)
  * @param scaler     the scaling fitted on the training part (series), or null (sequences)
  * @param provenance the fitted scaling and the training window count (series), nothing (sequences)
+ * @param statics    the fitted encoding of the static covariates, or null (none, or sequences)
  */
 record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> validation, String origin,
-    List<String> notes, Scaler scaler, Provenance provenance) {
+    List<String> notes, Scaler scaler, Provenance provenance, StaticEncoding statics) {
   private static final System.Logger LOG = System.getLogger(TrainingData.class.getName());
 
   /** Training sequences in long format (demo or data.source's input), validation sequences split off by id hash. */
@@ -78,7 +80,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     JavaRDD<PackedPartition> validation = validationFraction > 0
         ? format.pack(split.validation(), partitions, perStep).persist(StorageLevel.MEMORY_AND_DISK())
         : null;
-    return new TrainingData(train, validation, origin, List.of(), null, Provenance.NONE);
+    return new TrainingData(train, validation, origin, List.of(), null, Provenance.NONE, null);
   }
 
   private static <T> JavaRDD<T> cache(JavaRDD<T> rdd, List<JavaRDD<?>> cached) {
@@ -142,7 +144,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
           + " partitions");
     }
     int[] targetShape = {spec.outputWidth()};
-    int inputs = spec.lookback() * spec.inputs().size();
+    int inputs = spec.steps() * spec.stepWidth();
     PartitionBalance plan = new PartitionBalance(perSource, partitions);
     long[] sizes = plan.sizes();
     long largest = Arrays.stream(sizes).max().orElse(0);
@@ -150,16 +152,16 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
     long perArray = Integer.MAX_VALUE - 8;
     if (largest * Math.max(inputs, spec.outputWidth()) > perArray) {
       long total = Arrays.stream(perSource).sum();
-      throw new InvalidInputException("a partition of " + largest + " windows of " + spec.lookback() + " steps x "
-          + spec.inputs().size() + " inputs exceeds the " + perArray + " floats one partition can hold; raise "
+      throw new InvalidInputException("a partition of " + largest + " windows of " + spec.steps() + " steps x "
+          + spec.stepWidth() + " inputs exceeds the " + perArray + " floats one partition can hold; raise "
           + "train.partitions to at least " + (long) Math.ceil((double) total * Math.max(inputs, spec.outputWidth())
           / perArray) + " (now " + partitions + ")");
     }
     return windows.mapPartitionsWithIndex(plan::pieces, true)
         .mapToPair(piece -> new Tuple2<>(piece.partition(), piece)).partitionBy(new HashPartitioner(partitions))
         .mapPartitionsWithIndex((k, pieces) -> {
-          PackedPartition.Assembly partition = new PackedPartition.Assembly((int) sizes[k], spec.lookback(),
-              spec.inputs().size(), targetShape);
+          PackedPartition.Assembly partition = new PackedPartition.Assembly((int) sizes[k], spec.steps(),
+              spec.stepWidth(), targetShape);
           pieces.forEachRemaining(p -> partition.put(p._2().offset(), p._2().data()));
           return List.of(partition.build()).iterator();
         }, true);
@@ -174,8 +176,25 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
    * and recorded in the provenance with the training window count; training and validation
    * windows come from their parts of the chronological split.
    */
-  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape) {
+  /**
+   * The encoding of the configured data's static covariates ({@code data.static_columns}), fitted
+   * on its series; null without static columns. Its width sizes the model's inputs, so it is fitted
+   * before the model is built.
+   */
+  static StaticEncoding staticEncoding(SparkSession spark, JobConfig config) {
     WindowSpec spec = config.windowSpec();
+    if (spec.covariates().statics().isEmpty()) {
+      return null;
+    }
+    SeriesSource.Table table = config.seriesSource().read(spark);
+    SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec);
+    return StaticEncoding.fit(windows.select(table.rows(), table.origin()), table.series(),
+        spec.covariates().statics());
+  }
+
+  static TrainingData series(SparkSession spark, JobConfig config, int partitions, int[] outShape,
+      StaticEncoding statics) {
+    WindowSpec spec = config.windowSpec().withStaticEncoding(statics);
     if (outShape.length != 1 || outShape[0] != spec.outputWidth()) {
       throw new InvalidInputException("the model outputs " + Arrays.toString(outShape) + " values per "
           + "window but forecasting " + spec.trainingHorizon() + " step(s) of " + spec.targets().size()
@@ -205,7 +224,7 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
             : "; if the gaps are not real, set data.frequency (now " + spec.frequency().alias()
             + ") to the data's frequency, or fill the gaps with data.missing=forward_fill"));
       }
-      memoryWarning(trainReport.windows(), spec.lookback() * spec.inputs().size() + spec.outputWidth(), partitions,
+      memoryWarning(trainReport.windows(), spec.steps() * spec.stepWidth() + spec.outputWidth(), partitions,
           spark.sparkContext()).ifPresent(w -> {
             LOG.log(System.Logger.Level.WARNING, w);
             notes.add(w);
@@ -233,7 +252,8 @@ record TrainingData(JavaRDD<PackedPartition> train, JavaRDD<PackedPartition> val
       TimeSteps steps = trainReport.steps(windows.typedDateTimes(typed));
       return new TrainingData(train, validation, table.origin(), notes, scaler,
           Provenance.NONE.withScaling(scaler.toJson(), trainReport.windows())
-              .withTimeSteps(steps == null ? null : steps.toJson()));
+              .withTimeSteps(steps == null ? null : steps.toJson())
+              .withCovariates(statics == null ? null : statics.toJson()), statics);
     } catch (RuntimeException e) {
       cached.forEach(r -> r.unpersist(false));
       throw e;
