@@ -21,8 +21,8 @@ public record Folds(int count, int step) implements Serializable {
   private static final long serialVersionUID = 1L;
   /** The most folds. */
   public static final int MAX_COUNT = 1000;
-  /** The largest step between folds. */
-  public static final int MAX_STEP = 100_000;
+  /** The largest step between folds: the largest horizon, the default step. */
+  public static final int MAX_STEP = WindowSpec.MAX_STEPS;
 
   /** Checks the ranges, naming the command-line options they come from. */
   public Folds {
