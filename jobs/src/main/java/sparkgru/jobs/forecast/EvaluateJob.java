@@ -281,7 +281,7 @@ public final class EvaluateJob {
           s.history(), fx, s.forecast(), s.actual()));
     }
     try {
-      return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
+      return ForecastReport.png(title, model.history(), List.of(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
     } catch (RuntimeException | LinkageError | InternalError e) {
       // Headless Java draws text through fontconfig: a machine without any font fails here.
       throw new RunFailedException("cannot draw the PNG report (" + e + "); Java needs fontconfig and a font to "
