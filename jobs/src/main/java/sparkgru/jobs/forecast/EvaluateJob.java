@@ -189,7 +189,7 @@ public final class EvaluateJob {
         SlidingWindows w = shippedWindows.value();
         Evaluation e = new Evaluation(spec, season, steps, split);
         WindowForecasts forecasts = new WindowForecasts(part, dateTimes, w, shipped.value().forecaster(),
-            WindowForecasts.Mode.BACKTEST, batch, tally, shipped.value().steps());
+            WindowForecasts.Mode.BACKTEST, null, batch, tally, shipped.value().steps());
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
           e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());
