@@ -187,7 +187,7 @@ public final class EvaluateJob {
     try {
       return windows.sorted(typed, partitions).mapPartitions(part -> {
         SlidingWindows w = shippedWindows.value();
-        Evaluation e = new Evaluation(spec, season, steps, split);
+        Evaluation e = new Evaluation(spec, season, steps, split, null);
         WindowForecasts forecasts = new WindowForecasts(part, dateTimes, w, shipped.value().forecaster(),
             WindowForecasts.Mode.BACKTEST, null, batch, tally, shipped.value().steps());
         while (forecasts.hasNext()) {
