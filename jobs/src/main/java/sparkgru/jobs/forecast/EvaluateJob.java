@@ -28,6 +28,7 @@ import sparkgru.engine.io.Json;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SeriesSource;
@@ -39,10 +40,13 @@ import sparkgru.jobs.spark.SparkJobs;
 
 /**
  * The evaluate job: forecasts every test window (the test part of each series, every
- * {@code evaluate.stride} rows), or, given a file of actuals, the {@code horizon} steps after the
- * end of every series against those actuals (the M4 protocol); scores the model and the naive,
- * seasonal naive and mean baselines with {@link ForecastMetrics}; prints a table and optionally
- * writes a JSON report and a PNG report (loss curves and a few windows).
+ * {@code evaluate.stride} rows), or the windows of rolling-origin {@link Folds} counted back
+ * from the end of every series (StatsForecast's {@code cross_validation} without refitting), or,
+ * given a file of actuals, the {@code horizon} steps after the end of every series against those
+ * actuals (the M4 protocol); scores the model and the naive, seasonal naive and mean baselines
+ * with {@link ForecastMetrics}, over all windows and, with folds, fold by fold, in one pass over
+ * the series whose sums are merged; prints a table and optionally writes a JSON report and a PNG
+ * report (loss curves, the folds' MAE and a few windows).
  */
 public final class EvaluateJob {
   /** The metrics shown in the console table, in order. */
@@ -60,14 +64,19 @@ public final class EvaluateJob {
   private EvaluateJob() {}
 
   /**
-   * Evaluates {@code model} on its configured data's test part, or against {@code actuals} (a
-   * file in the data's layout holding exactly {@code horizon} rows after every series; null for
-   * none); writes {@code reportPath} (JSON) and {@code plotPath} (PNG) when not null.
+   * Evaluates {@code model} on its configured data's test part, on the windows of {@code folds}
+   * (null for none), or against {@code actuals} (a file in the data's layout holding exactly
+   * {@code horizon} rows after every series; null for none); writes {@code reportPath} (JSON) and
+   * {@code plotPath} (PNG) when not null.
    */
-  public static Report run(SparkSession spark, TrainedModel model, String actuals, String reportPath, String plotPath,
-      PrintWriter out) {
-    SparkJobs.label(spark.sparkContext(), "evaluate",
-        actuals == null ? "the model and the baselines on the test windows" : "the forecasts against the actuals");
+  public static Report run(SparkSession spark, TrainedModel model, String actuals, Folds folds, String reportPath,
+      String plotPath, PrintWriter out) {
+    if (actuals != null && folds != null) {
+      throw new IllegalArgumentException("folds are scored on the model's data, not against actuals");
+    }
+    SparkJobs.label(spark.sparkContext(), "evaluate", actuals != null ? "the forecasts against the actuals"
+        : folds != null ? "the model and the baselines on " + folds.count() + " folds"
+        : "the model and the baselines on the test windows");
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     for (String p : new String[] {reportPath, plotPath}) {
       if (p != null) {
@@ -82,8 +91,10 @@ public final class EvaluateJob {
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, split,
         ChronologicalSplit.Part.TEST, model.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin());
-    String protocol = "test part (split." + split.mode().name().toLowerCase(Locale.ROOT) + "), every "
-        + spec.stride() + " rows";
+    String protocol = folds != null
+        ? folds.count() + " folds of " + spec.horizon() + " steps, every " + folds.step() + " rows, back from the end "
+            + "of each series"
+        : "test part (split." + split.mode().name().toLowerCase(Locale.ROOT) + "), every " + spec.stride() + " rows";
     if (actuals != null) {
       SeriesSource actualSource = new SeriesSource(source.input().at(actuals), source.format(), source.seriesColumn(),
           source.timeColumn(), source.seriesName(), source.naValues(), 0, 2, 0);
@@ -101,7 +112,7 @@ public final class EvaluateJob {
     SparkTally tally = new SparkTally(spark.sparkContext());
     Evaluation evaluation;
     try {
-      evaluation = evaluate(spark, model, typed, windows, config.get(Settings.EVALUATE_SEASON),
+      evaluation = evaluate(spark, model, typed, windows, folds, config.get(Settings.EVALUATE_SEASON),
           config.evaluationSteps(), tally);
     } catch (Exception e) {
       throw DataErrors.rethrow(e);
@@ -109,13 +120,28 @@ public final class EvaluateJob {
     if (!tally.describeSkipped().isEmpty()) {
       out.println(tally.describeSkipped());
     }
+    if (!tally.describeFoldsSkipped().isEmpty()) {
+      out.println(tally.describeFoldsSkipped());
+    }
     tally.describeChecks("their own training part", model.steps()).forEach(out::println);
+    if (evaluation.windows() == 0 && folds != null) {
+      throw new InvalidInputException("no fold window in " + table.origin() + " (" + tally.seriesCount()
+          + " series): the latest fold needs window.lookback + window.horizon = " + spec.lookback() + " + "
+          + spec.horizon() + " rows at the end of a series, without a time gap"
+          + (tally.describeSkipped().isEmpty() ? "" : "; " + tally.describeSkipped()));
+    }
     if (evaluation.windows() == 0) {
       throw new InvalidInputException("no test window in " + table.origin() + " (" + tally.seriesCount()
           + " series): each series' test part must hold window.horizon = " + spec.horizon() + " rows"
           + (tally.describeSkipped().isEmpty() ? "" : "; " + tally.describeSkipped()));
     }
+    if (folds != null) {
+      out.println("over all folds:");
+    }
     out.print(table(evaluation));
+    if (folds != null) {
+      out.print(foldTable(evaluation));
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("model", model.name());
     report.put("data", table.origin());
@@ -131,13 +157,29 @@ public final class EvaluateJob {
     int[] steps = config.evaluationSteps();
     report.put("steps_scored", steps == null ? "all" : Arrays.stream(steps).map(x -> x + 1).boxed().toList());
     report.put("season", config.get(Settings.EVALUATE_SEASON));
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    evaluation.results().forEach((name, values) -> {
-      Map<String, Object> finite = new LinkedHashMap<>();
-      values.forEach((k, v) -> finite.put(k, Double.isFinite(v) ? v : null));
-      metrics.put(name, finite);
-    });
-    report.put("metrics", metrics);
+    report.put("metrics", json(evaluation.results()));
+    if (folds != null) {
+      report.put("fold_step", folds.step());
+      List<Map<String, Object>> byFold = new ArrayList<>();
+      long skipped = 0;
+      for (Evaluation.Fold f : evaluation.folds()) {
+        Map<String, Object> fold = new LinkedHashMap<>();
+        fold.put("fold", f.fold());
+        fold.put("cutoff", f.latestCutoff());
+        fold.put("earliest_cutoff", f.earliestCutoff());
+        fold.put("windows", f.windows());
+        fold.put("windows_skipped", f.skipped());
+        fold.put("metrics", json(f.results()));
+        byFold.add(fold);
+        skipped += f.skipped();
+      }
+      report.put("folds", byFold);
+      Map<String, Object> overall = new LinkedHashMap<>();
+      overall.put("windows", evaluation.windows());
+      overall.put("windows_skipped", skipped);
+      overall.put("metrics", json(evaluation.results()));
+      report.put("overall", overall);
+    }
     report.put("created", Instant.now().toString());
     if (reportPath != null) {
       AtomicFiles.write(new Path(reportPath), hadoop, (Json.write(report) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -149,6 +191,17 @@ public final class EvaluateJob {
     }
     out.flush();
     return new Report(evaluation, report);
+  }
+
+  /** Each forecaster's metrics for JSON: non-finite values as null. */
+  private static Map<String, Object> json(Map<String, Map<String, Double>> results) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    results.forEach((name, values) -> {
+      Map<String, Object> finite = new LinkedHashMap<>();
+      values.forEach((k, v) -> finite.put(k, Double.isFinite(v) ? v : null));
+      metrics.put(name, finite);
+    });
+    return metrics;
   }
 
   /**
@@ -163,7 +216,7 @@ public final class EvaluateJob {
     SparkTally tally = new SparkTally(spark.sparkContext());
     Evaluation e;
     try {
-      e = evaluate(spark, model, windows.select(table.rows(), table.origin()), windows,
+      e = evaluate(spark, model, windows.select(table.rows(), table.origin()), windows, null,
           config.get(Settings.EVALUATE_SEASON), config.evaluationSteps(), tally);
     } catch (Exception ex) {
       throw DataErrors.rethrow(ex);
@@ -172,11 +225,12 @@ public final class EvaluateJob {
   }
 
   /**
-   * Forecasts and scores every window {@code windows} selects in typed rows, on the executors,
-   * the model and the windows (with their scaler) shipped once per executor.
+   * Forecasts and scores every window {@code windows} selects in typed rows, or the windows of
+   * {@code folds} when not null, on the executors, the model and the windows (with their scaler)
+   * shipped once per executor.
    */
   static Evaluation evaluate(SparkSession spark, TrainedModel model, Dataset<Row> typed, SlidingWindows windows,
-      int season, int[] steps, SparkTally tally) {
+      Folds folds, int season, int[] steps, SparkTally tally) {
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
     Broadcast<TrainedModel> shipped = spark.sparkContext().broadcast(model,
         ClassTag$.MODULE$.apply(TrainedModel.class));
@@ -189,9 +243,10 @@ public final class EvaluateJob {
     try {
       return windows.sorted(typed, partitions).mapPartitions(part -> {
         SlidingWindows w = shippedWindows.value();
-        Evaluation e = new Evaluation(spec, season, steps, split);
+        Evaluation e = new Evaluation(spec, season, steps, split, folds);
         WindowForecasts forecasts = new WindowForecasts(part, dateTimes, w, shipped.value().forecaster(),
-            WindowForecasts.Mode.BACKTEST, batch, tally, shipped.value().steps());
+            folds == null ? WindowForecasts.Mode.BACKTEST : WindowForecasts.Mode.FOLDS, folds, batch,
+            tally.countingFolds(e::skipped), shipped.value().steps());
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
           e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());
@@ -266,6 +321,26 @@ public final class EvaluateJob {
     return b.toString();
   }
 
+  /**
+   * The console table of the folds: one row per fold with its latest cutoff (the last lookback
+   * row of the series that ends last), its windows, its skipped windows and each forecaster's
+   * {@code mae_raw}.
+   */
+  public static String foldTable(Evaluation evaluation) {
+    StringBuilder b = new StringBuilder("by fold, mae_raw:\n");
+    b.append(String.format(Locale.ROOT, "%5s  %-25s %9s %9s", "fold", "cutoff", "windows", "skipped"));
+    List<String> names = List.copyOf(evaluation.results().keySet());
+    names.forEach(n -> b.append(String.format(Locale.ROOT, " %14s", n)));
+    b.append('\n');
+    for (Evaluation.Fold f : evaluation.folds()) {
+      b.append(String.format(Locale.ROOT, "%5d  %-25s %9d %9d", f.fold(), f.latestCutoff() == null ? "-"
+          : f.latestCutoff(), f.windows(), f.skipped()));
+      names.forEach(n -> b.append(String.format(Locale.ROOT, " %14s", format(f.results().get(n).get("mae_raw")))));
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
   private static String format(Double v) {
     if (v == null || !Double.isFinite(v)) {
       return "-";
@@ -276,11 +351,29 @@ public final class EvaluateJob {
   }
 
   /**
-   * The PNG report: the model's loss curves and the evaluation's sample windows.
+   * The PNG report: the model's loss curves, with folds the MAE (original scale) of the model and
+   * of the seasonal naive baseline (the naive one when the lookback is shorter than a season) by
+   * fold, and the evaluation's sample windows.
    *
    * @throws RunFailedException when Java cannot draw (no fonts), naming the fix
    */
   public static byte[] plot(TrainedModel model, Evaluation evaluation, String title) {
+    List<ForecastReport.LinePlot> lines = new ArrayList<>();
+    List<Evaluation.Fold> folds = evaluation.folds();
+    if (!folds.isEmpty()) {
+      double[] x = new double[folds.size()];
+      Map<String, double[]> mae = new LinkedHashMap<>();
+      String baseline = evaluation.results().containsKey("seasonal_naive") ? "seasonal_naive" : "naive";
+      for (String name : List.of("model", baseline)) {
+        double[] y = new double[folds.size()];
+        for (int i = 0; i < y.length; i++) {
+          x[i] = folds.get(i).fold();
+          y[i] = folds.get(i).results().get(name).get("mae_raw");
+        }
+        mae.put(name, y);
+      }
+      lines.add(new ForecastReport.LinePlot("mae_raw by fold", "fold", x, mae));
+    }
     List<ForecastReport.SeriesPlot> plots = new ArrayList<>();
     for (Evaluation.Sample s : evaluation.samples()) {
       int lookback = s.history().length;
@@ -297,7 +390,8 @@ public final class EvaluateJob {
           s.history(), fx, s.forecast(), s.actual()));
     }
     try {
-      return ForecastReport.png(title, model.history(), plots, 1400, 300 * (1 + (plots.size() + 1) / 2 + 1));
+      return ForecastReport.png(title, model.history(), lines, plots, 1400,
+          300 * (2 + (lines.size() + plots.size() + 1) / 2));
     } catch (RuntimeException | LinkageError | InternalError e) {
       // Headless Java draws text through fontconfig: a machine without any font fails here.
       throw new RunFailedException("cannot draw the PNG report (" + e + "); Java needs fontconfig and a font to "

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
 
 /**
  * What the evaluate job adds up over test windows: the model's {@link ForecastMetrics} beside
- * three baselines computed from the same windows' inputs, and the first few windows to plot.
+ * three baselines computed from the same windows' inputs, and the first few windows to plot;
+ * with {@link Folds}, the same sums for each fold as well (a window's fold follows from its
+ * origin and its series' length), with the fold's windows, skipped windows and cutoffs.
  * Baselines, for the forecast following row {@code o} with lookback {@code L}: {@code naive}
  * repeats the last input {@code y[o-1]}; {@code seasonal_naive} repeats the last season,
  * {@code y[o - m + (h mod m)]} at step {@code h} (needs {@code L >= m}); {@code mean} repeats
@@ -37,10 +40,59 @@ public final class Evaluation implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
+  /**
+   * One fold's results.
+   *
+   * @param fold           the fold, 1 the earliest
+   * @param earliestCutoff the earliest series' cutoff (the time of a window's last lookback row,
+   *                       as its series writes times), null without windows
+   * @param latestCutoff   the latest series' cutoff; the same as the earliest when the series end together
+   * @param windows        windows scored
+   * @param skipped        windows skipped: too little lookback, a time gap or missing values
+   * @param results        the metrics of each forecaster, model first
+   */
+  public record Fold(int fold, String earliestCutoff, String latestCutoff, long windows, long skipped,
+      Map<String, Map<String, Double>> results) {}
+
+  /** The sums of one fold. */
+  private static final class FoldSums implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Map<String, ForecastMetrics> metrics = new LinkedHashMap<>();
+    private long windows;
+    private long skipped;
+    private long earliest = Long.MAX_VALUE;
+    private long latest = Long.MIN_VALUE;
+    private String earliestText;
+    private String latestText;
+
+    private void cutoff(long time, String text) {
+      if (time < earliest) {
+        earliest = time;
+        earliestText = text;
+      }
+      if (time > latest) {
+        latest = time;
+        latestText = text;
+      }
+    }
+
+    private void merge(FoldSums o) {
+      metrics.forEach((name, m) -> m.merge(o.metrics.get(name)));
+      windows += o.windows;
+      skipped += o.skipped;
+      if (o.windows > 0) {
+        cutoff(o.earliest, o.earliestText);
+        cutoff(o.latest, o.latestText);
+      }
+    }
+  }
+
   private final WindowSpec spec;
   private final int season;
   private final int[] steps;
   private final ChronologicalSplit split;
+  private final Folds folds;
+  private final FoldSums[] byFold;
   private final Map<String, ForecastMetrics> metrics = new LinkedHashMap<>();
   private final List<Sample> samples = new ArrayList<>();
   private long windows;
@@ -51,14 +103,23 @@ public final class Evaluation implements Serializable {
    * @param season the season m of seasonal naive and MASE, in [1, 100000]
    * @param steps  the horizon steps scored, 0-based (all when null)
    * @param split  the split whose training rows give MASE's in-sample scale
+   * @param folds  the folds whose windows are added, to sum each fold apart; null for none
    */
-  public Evaluation(WindowSpec spec, int season, int[] steps, ChronologicalSplit split) {
+  public Evaluation(WindowSpec spec, int season, int[] steps, ChronologicalSplit split, Folds folds) {
     this.spec = spec;
     this.season = season;
     this.steps = steps == null ? IntStream.range(0, spec.horizon()).toArray() : steps.clone();
     this.split = split;
+    this.folds = folds;
+    this.byFold = new FoldSums[folds == null ? 0 : folds.count()];
+    for (int i = 0; i < byFold.length; i++) {
+      byFold[i] = new FoldSums();
+    }
     for (String name : names(spec, season)) {
       metrics.put(name, new ForecastMetrics(spec.targets().size()));
+      for (FoldSums f : byFold) {
+        f.metrics.put(name, new ForecastMetrics(spec.targets().size()));
+      }
     }
   }
 
@@ -74,7 +135,8 @@ public final class Evaluation implements Serializable {
 
   /**
    * Adds a forecast window; its actuals are the series' rows from its origin on; {@code scaling}
-   * is the series' {shift, scale} per value column (for the baselines' scaled errors).
+   * is the series' {shift, scale} per value column (for the baselines' scaled errors). With
+   * folds, the window must be one of the series' fold windows.
    */
   public void add(Series s, double[][] scaled, int origin, double[][] scaledForecast, double[][] forecast,
       double[][] scaling) {
@@ -90,6 +152,13 @@ public final class Evaluation implements Serializable {
       }
     }
     double[] scale = maseScale(s);
+    FoldSums fold = null;
+    if (folds != null) {
+      fold = byFold[folds.fold(s.size(), horizon, origin) - 1];
+      fold.windows++;
+      fold.cutoff(s.times()[origin - 1], s.timeText(s.times()[origin - 1]));
+      fold.metrics.get("model").add(actualScaled, scaledForecast, actual, forecast, scale, steps);
+    }
     metrics.get("model").add(actualScaled, scaledForecast, actual, forecast, scale, steps);
     for (String name : metrics.keySet()) {
       if (name.equals("model")) {
@@ -114,6 +183,9 @@ public final class Evaluation implements Serializable {
         }
       }
       metrics.get(name).add(actualScaled, fs, actual, f, scale, steps);
+      if (fold != null) {
+        fold.metrics.get(name).add(actualScaled, fs, actual, f, scale, steps);
+      }
     }
     windows++;
     if (samples.size() < SAMPLES && samples.stream().noneMatch(x -> x.series().equals(s.id()))) {
@@ -159,9 +231,17 @@ public final class Evaluation implements Serializable {
     return scale;
   }
 
+  /** Counts a window of fold {@code fold} (1-based) that was skipped. */
+  public void skipped(int fold) {
+    byFold[fold - 1].skipped++;
+  }
+
   /** Adds another partition's evaluation (its samples after this one's, up to {@link #SAMPLES}). */
   public Evaluation merge(Evaluation o) {
     metrics.forEach((name, m) -> m.merge(o.metrics.get(name)));
+    for (int i = 0; i < byFold.length; i++) {
+      byFold[i].merge(o.byFold[i]);
+    }
     o.samples.stream().limit(Math.max(0, SAMPLES - samples.size())).forEach(samples::add);
     windows += o.windows;
     return this;
@@ -176,6 +256,18 @@ public final class Evaluation implements Serializable {
   public Map<String, Map<String, Double>> results() {
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
     metrics.forEach((name, m) -> out.put(name, m.values()));
+    return out;
+  }
+
+  /** The folds' results, earliest first; empty without folds. */
+  public List<Fold> folds() {
+    List<Fold> out = new ArrayList<>();
+    for (int i = 0; i < byFold.length; i++) {
+      FoldSums f = byFold[i];
+      Map<String, Map<String, Double>> results = new LinkedHashMap<>();
+      f.metrics.forEach((name, m) -> results.put(name, m.values()));
+      out.add(new Fold(i + 1, f.earliestText, f.latestText, f.windows, f.skipped, results));
+    }
     return out;
   }
 

@@ -86,7 +86,7 @@ public final class ForecastJob {
         ClassTag$.MODULE$.apply(SlidingWindows.class));
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
       Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
-          shipped.value().forecaster(), mode, batch, tally, shipped.value().steps());
+          shipped.value().forecaster(), mode, null, batch, tally, shipped.value().steps());
       return new FlatRows(forecasts, spec.horizon(), backtest, times);
     }, true);
     StructType schema = schema(table, spec, backtest, times);

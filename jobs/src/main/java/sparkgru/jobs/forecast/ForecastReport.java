@@ -29,7 +29,8 @@ import sparkgru.jobs.io.RunFailedException;
 
 /**
  * One PNG image of a forecasting run: the run's title across the top, then a grid of XChart
- * charts in two columns: the training loss curves first, then one chart per series. Everything is
+ * charts in two columns: the training loss curves first, then any line charts of metrics (e.g.
+ * by fold), then one chart per series. Everything is
  * drawn into an in-memory image, so it needs no display ({@code java.awt.headless=true} is fine)
  * and writes no files, not even ImageIO's disk cache.
  */
@@ -44,6 +45,8 @@ public final class ForecastReport {
   private static final Color FORECAST = new Color(255, 127, 14);
   private static final Color ACTUAL = new Color(44, 160, 44);
   private static final Color VALIDATION = new Color(214, 39, 40);
+  /** The colours of a line chart's lines, in order, then again from the first. */
+  private static final List<Color> LINES = List.of(FORECAST, HISTORY, ACTUAL, VALIDATION);
 
   private ForecastReport() {}
 
@@ -67,20 +70,43 @@ public final class ForecastReport {
     /** Checks that every x array matches its values and {@code actual}, when given, the forecast. */
     public SeriesPlot {
       Objects.requireNonNull(id, "id");
-      sameLength(id, "historyX", historyX, "history", history);
-      sameLength(id, "forecastX", forecastX, "forecast", forecast);
+      String what = "series '" + id + "'";
+      sameLength(what, "historyX", historyX, "history", history);
+      sameLength(what, "forecastX", forecastX, "forecast", forecast);
       if (actual != null) {
-        sameLength(id, "actual", actual, "forecast", forecast);
+        sameLength(what, "actual", actual, "forecast", forecast);
       }
     }
+  }
 
-    private static void sameLength(String id, String aName, double[] a, String bName, double[] b) {
-      Objects.requireNonNull(a, aName);
-      Objects.requireNonNull(b, bName);
-      if (a.length != b.length) {
-        throw new IllegalArgumentException("series '" + id + "': " + aName + " and " + bName
-            + " must have the same length, got " + a.length + " and " + b.length);
-      }
+  /** Checks that two arrays of the chart {@code what} are there and have one length. */
+  private static void sameLength(String what, String aName, double[] a, String bName, double[] b) {
+    Objects.requireNonNull(a, aName);
+    Objects.requireNonNull(b, bName);
+    if (a.length != b.length) {
+      throw new IllegalArgumentException(what + ": " + aName + " and " + bName + " must have the same length, got "
+          + a.length + " and " + b.length);
+    }
+  }
+
+  /**
+   * A chart of named lines over shared x values, e.g. a metric of several forecasters by fold,
+   * drawn with a marker at every point; non-finite values are gaps. The arrays are kept, not
+   * copied.
+   *
+   * @param title  the chart's title
+   * @param xTitle the x axis' title
+   * @param x      the x values
+   * @param lines  each line's name and values, {@code [x.length]}, in legend order
+   */
+  public record LinePlot(String title, String xTitle, double[] x, Map<String, double[]> lines) {
+
+    /** Checks that every line has a value at every x. */
+    public LinePlot {
+      Objects.requireNonNull(title, "title");
+      Objects.requireNonNull(xTitle, "xTitle");
+      Objects.requireNonNull(x, "x");
+      lines.forEach((name, y) -> sameLength("line chart '" + title + "'", "x", x, name, y));
     }
   }
 
@@ -88,21 +114,22 @@ public final class ForecastReport {
    * Draws the report and encodes it as PNG. The loss chart plots {@code loss} and {@code val_loss}
    * against the epoch, numbered from 1; an epoch without a key, or with a non-finite value, is a
    * gap; other keys are ignored. Without any loss value the chart is titled "no training history".
-   * Each {@link SeriesPlot} follows in its own chart, in list order.
+   * Each {@link LinePlot}, then each {@link SeriesPlot} follows in its own chart, in list order.
    *
    * @param title   the run's title, drawn across the top; empty for none
    * @param history per-epoch logs, as {@link sparkgru.engine.model.History#epochs()}; may be empty
-   * @param series  the series to show; may be empty (then the image holds only the loss chart)
+   * @param lines   the line charts to show; may be empty
+   * @param series  the series to show; may be empty (then the image holds only the loss chart and the line charts)
    * @param width   width of the whole image, in [1, 8000] pixels
    * @param height  height of the whole image, in [1, 8000] pixels, title included
    * @return the bytes of one PNG file
    */
-  public static byte[] png(String title, List<Map<String, Double>> history, List<SeriesPlot> series, int width,
-      int height) {
+  public static byte[] png(String title, List<Map<String, Double>> history, List<LinePlot> lines,
+      List<SeriesPlot> series, int width, int height) {
     checkSide("width", width);
     checkSide("height", height);
     Objects.requireNonNull(title, "title");
-    List<XYChart> charts = charts(history, series);
+    List<XYChart> charts = charts(history, lines, series);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -126,10 +153,13 @@ public final class ForecastReport {
     return encode(image);
   }
 
-  /** The charts in grid order: the loss chart, then one per series. */
-  static List<XYChart> charts(List<Map<String, Double>> history, List<SeriesPlot> series) {
-    List<XYChart> charts = new ArrayList<>(1 + series.size());
+  /** The charts in grid order: the loss chart, the line charts, then one per series. */
+  static List<XYChart> charts(List<Map<String, Double>> history, List<LinePlot> lines, List<SeriesPlot> series) {
+    List<XYChart> charts = new ArrayList<>(1 + lines.size() + series.size());
     charts.add(lossChart(history));
+    for (LinePlot l : lines) {
+      charts.add(lineChart(l));
+    }
     for (SeriesPlot s : series) {
       charts.add(seriesChart(s));
     }
@@ -157,6 +187,16 @@ public final class ForecastReport {
     }
     if (chart.getSeriesCollection().isEmpty()) {
       chart.setTitle(NO_HISTORY);
+    }
+    return chart;
+  }
+
+  private static XYChart lineChart(LinePlot l) {
+    XYChart chart = chart(l.title());
+    chart.setXAxisTitle(l.xTitle());
+    int i = 0;
+    for (Map.Entry<String, double[]> line : l.lines().entrySet()) {
+      add(chart, line.getKey(), l.x(), line.getValue(), LINES.get(i++ % LINES.size()), SeriesMarkers.CIRCLE);
     }
     return chart;
   }

@@ -5,15 +5,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.function.IntConsumer;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import sparkgru.jobs.data.TimeSteps;
 
 /**
- * Counts series, the series that give no window, those scaled on their own rows and those off
- * the model's scale or step, in Spark accumulators, with a few examples of each: the first ones,
- * and for the series off scale the furthest.
+ * Counts series, the series that give no window, the fold windows skipped, the series scaled on
+ * their own rows and those off the model's scale or step, in Spark accumulators, with a few
+ * examples of each: the first ones, and for the series off scale the furthest. The count of each
+ * fold's skipped windows goes to a per-task counter instead ({@link #countingFolds}), merged with
+ * the fold's metrics.
  */
 final class SparkTally implements WindowForecasts.Tally {
   private static final long serialVersionUID = 1L;
@@ -30,11 +33,15 @@ final class SparkTally implements WindowForecasts.Tally {
   private final LongAccumulator ownScaling;
   private final LongAccumulator offScale;
   private final LongAccumulator offStep;
+  private final LongAccumulator foldSkipped;
   private final CollectionAccumulator<String> examples;
   private final CollectionAccumulator<String> ownScalingExamples;
   private final CollectionAccumulator<Far> offScaleExamples;
   private final CollectionAccumulator<String> offStepExamples;
+  private final CollectionAccumulator<String> foldSkippedExamples;
   private transient int examplesHere;
+  private transient int foldSkippedHere;
+  private transient IntConsumer perFold;
   private transient int ownScalingHere;
   private transient int offStepHere;
   /** The furthest series off scale this task has reported, nearest first. */
@@ -47,10 +54,21 @@ final class SparkTally implements WindowForecasts.Tally {
     ownScaling = sc.longAccumulator("series scaled on their own rows");
     offScale = sc.longAccumulator("series off the model's scale");
     offStep = sc.longAccumulator("series off the model's time step");
+    foldSkipped = sc.longAccumulator("fold windows skipped");
     examples = sc.collectionAccumulator("examples of series without a window");
     ownScalingExamples = sc.collectionAccumulator("examples of series scaled on their own rows");
     offScaleExamples = sc.collectionAccumulator("furthest series off the model's scale");
     offStepExamples = sc.collectionAccumulator("examples of series off the model's time step");
+    foldSkippedExamples = sc.collectionAccumulator("examples of fold windows skipped");
+  }
+
+  /**
+   * This tally, from now on also telling {@code counter} the fold of each fold window skipped;
+   * called in a task, on the task's own copy.
+   */
+  SparkTally countingFolds(IntConsumer counter) {
+    perFold = counter;
+    return this;
   }
 
   @Override
@@ -103,6 +121,17 @@ final class SparkTally implements WindowForecasts.Tally {
     }
   }
 
+  @Override
+  public void foldSkipped(int fold, String why) {
+    foldSkipped.add(1);
+    if (perFold != null) {
+      perFold.accept(fold);
+    }
+    if (foldSkippedHere++ < EXAMPLES) {
+      foldSkippedExamples.add(why);
+    }
+  }
+
   /** Series read. */
   long seriesCount() {
     return series.value();
@@ -139,6 +168,15 @@ final class SparkTally implements WindowForecasts.Tally {
       return "";
     }
     return skipped.value() + " of " + series.value() + " series gave no window, e.g. " + first(examples.value());
+  }
+
+  /** A line about the fold windows skipped, empty when there were none. */
+  String describeFoldsSkipped() {
+    if (foldSkipped.value() == 0) {
+      return "";
+    }
+    return foldSkipped.value() + " fold windows were skipped (too little lookback, a time gap or missing values), "
+        + "e.g. " + first(foldSkippedExamples.value());
   }
 
   /**

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SlidingWindows;
@@ -19,9 +20,12 @@ import sparkgru.jobs.data.WindowSpec;
 /**
  * The forecasts of one partition's series (rows sorted by series and time), produced lazily in
  * batches of windows so that a partition of millions of series never holds more than a batch of
- * forecasts: either one window at the end of every series ({@link Mode#FUTURE}) or every window
- * of the windows' part ({@link Mode#BACKTEST}, every {@code stride} rows of their spec); a series
- * with more windows than a batch spans several batches.
+ * forecasts: either one window at the end of every series ({@link Mode#FUTURE}), every window
+ * of the windows' part ({@link Mode#BACKTEST}, every {@code stride} rows of their spec), or the
+ * windows of rolling-origin {@link Folds} counted back from the end of every series
+ * ({@link Mode#FOLDS}; a fold window that lacks lookback, crosses a time gap or, with
+ * {@code data.missing=drop}, touches a missing value is skipped and counted for its fold); a
+ * series with more windows than a batch spans several batches.
  *
  * <p>A series the model's per-series scaling does not know is scaled on its own rows instead,
  * fitted as training fits a series: on its whole history for future forecasts, on its training
@@ -34,7 +38,7 @@ import sparkgru.jobs.data.WindowSpec;
 final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
 
   /** Which windows to forecast. */
-  enum Mode { FUTURE, BACKTEST }
+  enum Mode { FUTURE, BACKTEST, FOLDS }
 
   /**
    * One forecast window.
@@ -71,6 +75,9 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
 
     /** A series' time step is none of the training series'; {@code why} for examples. */
     void offStep(String why);
+
+    /** A series gave no window for fold {@code fold} (1-based) of {@link Mode#FOLDS}; {@code why} for examples. */
+    void foldSkipped(int fold, String why);
   }
 
   /**
@@ -86,6 +93,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   private final WindowSpec spec;
   private final Forecaster forecaster;
   private final Mode mode;
+  private final Folds folds;
   private final int batch;
   private final Tally tally;
   private final TimeSteps trainedSteps;
@@ -95,15 +103,23 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
   private double[] currentStatics;
   private Iterator<Integer> currentStarts;
 
-  /** @param trainedSteps the time steps of the model's training series, null when unknown (no check) */
+  /**
+   * @param folds        the folds of {@link Mode#FOLDS}, null for the other modes
+   * @param trainedSteps the time steps of the model's training series, null when unknown (no check)
+   */
   WindowForecasts(Iterator<Row> rows, boolean dateTimes, SlidingWindows windows, Forecaster forecaster, Mode mode,
-      int batch, Tally tally, TimeSteps trainedSteps) {
+      Folds folds, int batch, Tally tally, TimeSteps trainedSteps) {
+    if ((mode == Mode.FOLDS) != (folds != null)) {
+      throw new IllegalArgumentException("folds are given with Mode.FOLDS and only then, got " + mode + " and "
+          + folds);
+    }
     this.series = Series.group(rows, windows.spec().valueColumns().size(), dateTimes, windows.spec().frequency(),
         windows.spec().covariates().statics());
     this.windows = windows;
     this.spec = windows.spec();
     this.forecaster = forecaster;
     this.mode = mode;
+    this.folds = folds;
     this.batch = batch;
     this.tally = tally;
     this.trainedSteps = trainedSteps;
@@ -293,6 +309,46 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
   }
 
+  /**
+   * The window starts of the folds of a series, earliest fold first: each fold's window, unless
+   * it lacks lookback, crosses a time gap or (with {@code data.missing=drop}) touches a missing
+   * value, which is counted for its fold; a series without any is counted as skipped.
+   */
+  private List<Integer> foldStarts(Series s, int[] stretches) {
+    List<Integer> out = new ArrayList<>();
+    int horizon = spec.horizon();
+    int lookback = spec.lookback();
+    String last = null;
+    for (int fold = 1; fold <= folds.count(); fold++) {
+      long start = folds.origin(s.size(), horizon, fold) - lookback;
+      String why = null;
+      if (start < 0) {
+        why = "fold " + fold + " needs " + folds.rowsNeeded(lookback, horizon, fold) + " rows";
+      } else {
+        int st = 0;
+        while (stretches[st + 1] <= start) {
+          st++;
+        }
+        if (start + lookback + horizon > stretches[st + 1]) {
+          why = "fold " + fold + " crosses a time gap";
+        } else if (spec.missing() == WindowSpec.Missing.DROP
+            && s.hasMissing((int) start, (int) start + lookback + horizon)) {
+          why = "fold " + fold + " has missing values";
+        }
+      }
+      if (why == null) {
+        out.add((int) start);
+      } else {
+        tally.foldSkipped(fold, s.id() + " (" + s.size() + " rows, " + why + ")");
+        last = why;
+      }
+    }
+    if (out.isEmpty()) {
+      tally.skipped(s.id() + " (" + s.size() + " rows, no fold window: " + last + ")");
+    }
+    return out;
+  }
+
   /** The window starts of a series, counting a series without any as skipped. */
   private List<Integer> starts(Series s) {
     int[] stretches = s.stretches();
@@ -315,6 +371,9 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       }
       out.add(start);
       return out;
+    }
+    if (mode == Mode.FOLDS) {
+      return foldStarts(s, stretches);
     }
     int[] bounds = windows.split().bounds(s, windows.part());
     for (int st = 0; st + 1 < stretches.length; st++) {

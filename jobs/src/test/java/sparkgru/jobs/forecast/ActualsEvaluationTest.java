@@ -63,7 +63,7 @@ class ActualsEvaluationTest {
         SparkTestSession.get().sparkContext().hadoopConfiguration());
     StringWriter out = new StringWriter();
     EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, m4("test.csv", true, 4).toUri().toString(),
-        null, null, new PrintWriter(out));
+        null, null, null, new PrintWriter(out));
     assertEquals(3, r.evaluation().windows(), "one window per series, right after its last point");
     // The seasonal naive forecast of a pure season-6 sine is exact.
     assertEquals(0, r.evaluation().results().get("seasonal_naive").get("smape"), 1e-4);
@@ -71,8 +71,9 @@ class ActualsEvaluationTest {
 
     Path wrong = m4("wrong.csv", true, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(
-        SparkTestSession.get(), model, wrong.toUri().toString(), dir.resolve("bad/report.json").toUri().toString(),
-        dir.resolve("bad/report.png").toUri().toString(), new PrintWriter(new StringWriter())));
+        SparkTestSession.get(), model, wrong.toUri().toString(), null,
+        dir.resolve("bad/report.json").toUri().toString(), dir.resolve("bad/report.png").toUri().toString(),
+        new PrintWriter(new StringWriter())));
     NoPartialOutput.assertOnly(dir.resolve("bad"), List.of(), "evaluate against a short actuals file");
     assertEquals("series H3 has 3 actual rows in " + wrong.toUri() + "; every series needs exactly 4 "
         + "(window.horizon) actual rows following its history", e.getMessage());
@@ -96,7 +97,7 @@ class ActualsEvaluationTest {
         new PrintWriter(new StringWriter()));
     TrainedModel model = TrainedModel.read(dir.resolve("w.sgru").toUri().toString(), List.of("evaluate.season=6"),
         SparkTestSession.get().sparkContext().hadoopConfiguration());
-    EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, f.toUri().toString(), null, null,
+    EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, f.toUri().toString(), null, null, null,
         new PrintWriter(new StringWriter()));
     assertEquals(1, r.evaluation().windows());
     assertEquals(0, r.evaluation().results().get("seasonal_naive").get("smape"), 1e-4,

@@ -6,11 +6,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
 
-/** Baselines and MASE's scale on a series small enough to check by hand. */
+/** Baselines, MASE's scale and the sums of each fold on series small enough to check by hand. */
 class EvaluationTest {
   @Test
   void baselinesRepeatTheLastValueTheLastSeasonAndTheMean() {
@@ -27,7 +28,7 @@ class EvaluationTest {
         WindowSpec.Normalization.NONE, false);
     ChronologicalSplit split = ChronologicalSplit.rows(6, 0, 2);
     Scaler none = Scaler.unfitted("none", "global", List.of("v"));
-    Evaluation e = new Evaluation(spec, 2, null, split);
+    Evaluation e = new Evaluation(spec, 2, null, split, null);
     // The window of rows 2..5 forecasts rows 6 and 7 (16, 27); the model says 15 and 28.
     e.add(s, values, 6, new double[][] {{15}, {28}}, new double[][] {{15}, {28}},
         none.columnParams("s", List.of("v")));
@@ -44,7 +45,59 @@ class EvaluationTest {
     assertEquals(0.5, r.get("model").get("mase"), 1e-12);
     assertEquals(1.0, r.get("seasonal_naive").get("mase"), 1e-12);
     assertEquals(1, e.windows());
-    assertEquals(List.of(), List.of(new Evaluation(spec, 5, null, split).results().keySet().stream()
+    assertEquals(List.of(), List.of(new Evaluation(spec, 5, null, split, null).results().keySet().stream()
         .filter(n -> n.equals("seasonal_naive")).toArray()), "a lookback shorter than the season has no seasonal naive");
+  }
+
+  private static Series series(String id, long firstTime, double[] v) {
+    long[] times = new long[v.length];
+    double[][] values = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      times[i] = firstTime + i;
+      values[i] = new double[] {v[i]};
+    }
+    return new Series(id, times, values, false);
+  }
+
+  @Test
+  void eachFoldSumsItsOwnWindowsAndKeepsTheEarliestAndLatestCutoff() {
+    double[] v = {10, 21, 12, 23, 14, 25, 16, 27};
+    Series s = series("s", 0, v);
+    Series t = series("t", 100, v);
+    WindowSpec spec = new WindowSpec(List.of("v"), List.of("v"), 4, 2, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.NONE, false);
+    ChronologicalSplit split = ChronologicalSplit.rows(6, 0, 2);
+    double[][] scaling = Scaler.unfitted("none", "global", List.of("v")).columnParams("s", List.of("v"));
+    // 8 rows, horizon 2, 2 folds 1 row apart: fold 1 forecasts rows 5, 6; fold 2 rows 6, 7.
+    Folds folds = new Folds(2, 1);
+    Evaluation e = new Evaluation(spec, 2, null, split, folds);
+    // Fold 1 of s: actual 25, 16; the model says 24, 18 (errors 1, 2); naive repeats row 4, 14 (errors 11, 2).
+    e.add(s, s.values(), 5, new double[][] {{24}, {18}}, new double[][] {{24}, {18}}, scaling);
+    // Fold 2 of s: actual 16, 27; the model says 15, 28 (errors 1, 1); naive repeats 25 (errors 9, 2).
+    e.add(s, s.values(), 6, new double[][] {{15}, {28}}, new double[][] {{15}, {28}}, scaling);
+    e.skipped(1);
+    Evaluation other = new Evaluation(spec, 2, null, split, folds);
+    // Fold 2 of t, exact.
+    other.add(t, t.values(), 6, new double[][] {{16}, {27}}, new double[][] {{16}, {27}}, scaling);
+    e.merge(other);
+
+    List<Evaluation.Fold> f = e.folds();
+    assertEquals(2, f.size());
+    assertEquals(1, f.get(0).fold());
+    assertEquals(1, f.get(0).windows());
+    assertEquals(1, f.get(0).skipped());
+    assertEquals("4", f.get(0).earliestCutoff(), "the last lookback row's time");
+    assertEquals("4", f.get(0).latestCutoff());
+    assertEquals(1.5, f.get(0).results().get("model").get("mae_raw"), 1e-12);
+    assertEquals(6.5, f.get(0).results().get("naive").get("mae_raw"), 1e-12);
+    assertEquals(2, f.get(1).windows());
+    assertEquals(0, f.get(1).skipped());
+    assertEquals("5", f.get(1).earliestCutoff());
+    assertEquals("105", f.get(1).latestCutoff());
+    assertEquals(0.5, f.get(1).results().get("model").get("mae_raw"), 1e-12);
+    assertEquals(5.5, f.get(1).results().get("naive").get("mae_raw"), 1e-12);
+    assertEquals(3, e.windows());
+    assertEquals(5.0 / 6, e.results().get("model").get("mae_raw"), 1e-12, "over all folds' values");
+    assertEquals(List.of(), new Evaluation(spec, 2, null, split, null).folds(), "no folds, no fold sums");
   }
 }

@@ -250,7 +250,7 @@ class ForecastJobTest {
       assertEquals(Double.parseDouble(String.format(Locale.ROOT, "%.6f", actual)), r.getDouble(5), 0, id + " at " + t);
       absError += Math.abs(r.getDouble(4) - r.getDouble(5));
     }
-    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), trained(), null,
+    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), trained(), null, null,
         dir.resolve("evaluation.json").toUri().toString(), dir.resolve("evaluation.png").toUri().toString(),
         new PrintWriter(new StringWriter()));
     assertEquals(19 * 4 + 1, report.evaluation().windows());

@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import sparkgru.jobs.forecast.ForecastReport.LinePlot;
 import sparkgru.jobs.forecast.ForecastReport.SeriesPlot;
 
 /** The report is one decodable PNG of the requested size, drawn from its inputs, and rejects bad ones clearly. */
@@ -73,7 +75,7 @@ class ForecastReportTest {
 
   @Test
   void pngHasTheRequestedSizeAndIsNotOneFlatColour() throws IOException {
-    byte[] png = ForecastReport.png("run 7", history(20),
+    byte[] png = ForecastReport.png("run 7", history(20), List.of(),
         List.of(sine("a", 0.1, true), sine("b", -0.2, false), sine("c", 0.0, true)), 900, 700);
     BufferedImage image = decode(png);
     assertEquals(900, image.getWidth());
@@ -83,22 +85,26 @@ class ForecastReportTest {
 
   @Test
   void differentForecastsGiveDifferentImages() throws IOException {
-    int[] near = pixels(decode(ForecastReport.png("run", history(5), List.of(sine("a", 0.1, true)), 640, 360)));
-    int[] far = pixels(decode(ForecastReport.png("run", history(5), List.of(sine("a", 0.8, true)), 640, 360)));
-    int[] again = pixels(decode(ForecastReport.png("run", history(5), List.of(sine("a", 0.1, true)), 640, 360)));
+    int[] near = pixels(decode(ForecastReport.png("run", history(5), List.of(),
+        List.of(sine("a", 0.1, true)), 640, 360)));
+    int[] far = pixels(decode(ForecastReport.png("run", history(5), List.of(),
+        List.of(sine("a", 0.8, true)), 640, 360)));
+    int[] again = pixels(decode(ForecastReport.png("run", history(5), List.of(),
+        List.of(sine("a", 0.1, true)), 640, 360)));
     assertFalse(Arrays.equals(near, far));
     assertArrayEquals(near, again);
   }
 
   @Test
   void emptyHistoryAndNoSeriesLeaveOnlyALossChartThatSaysSo() throws IOException {
-    List<XYChart> charts = ForecastReport.charts(List.of(), List.of());
+    List<XYChart> charts = ForecastReport.charts(List.of(), List.of(), List.of());
     assertEquals(1, charts.size());
     assertEquals(ForecastReport.NO_HISTORY, charts.get(0).getTitle());
     assertEquals(ForecastReport.NO_HISTORY,
-        ForecastReport.charts(List.of(Map.of("mae", 0.3)), List.of()).get(0).getTitle());
-    assertEquals("training loss", ForecastReport.charts(history(3), List.of(sine("a", 0, false))).get(0).getTitle());
-    BufferedImage image = decode(ForecastReport.png("empty run", List.of(), List.of(), 400, 300));
+        ForecastReport.charts(List.of(Map.of("mae", 0.3)), List.of(), List.of()).get(0).getTitle());
+    assertEquals("training loss", ForecastReport.charts(history(3), List.of(), List.of(sine("a", 0, false))).get(0)
+        .getTitle());
+    BufferedImage image = decode(ForecastReport.png("empty run", List.of(), List.of(), List.of(), 400, 300));
     assertEquals(400, image.getWidth());
     assertTrue(distinctColours(image) > 5, "distinct colours: " + distinctColours(image));
   }
@@ -112,8 +118,9 @@ class ForecastReportTest {
     diverged.add(bad);
     SeriesPlot blownUp = new SeriesPlot("x", new double[0], new double[0], new double[] {1, 2, 3},
         new double[] {1, Double.NEGATIVE_INFINITY, Double.NaN}, new double[] {Double.NaN, 2, 3});
-    assertEquals(500, decode(ForecastReport.png("diverged", diverged, List.of(blownUp), 500, 400)).getWidth());
-    BufferedImage dot = decode(ForecastReport.png("tiny", history(2), List.of(blownUp, blownUp), 1, 1));
+    assertEquals(500, decode(ForecastReport.png("diverged", diverged, List.of(), List.of(blownUp), 500, 400))
+        .getWidth());
+    BufferedImage dot = decode(ForecastReport.png("tiny", history(2), List.of(), List.of(blownUp, blownUp), 1, 1));
     assertEquals(1, dot.getWidth());
     assertEquals(1, dot.getHeight());
   }
@@ -131,10 +138,25 @@ class ForecastReportTest {
   }
 
   @Test
+  void lineChartsFollowTheLossChartWithALineAndAMarkerPerValue() throws IOException {
+    LinePlot folds = new LinePlot("mae_raw by fold", "fold", new double[] {1, 2, 3},
+        new LinkedHashMap<>(Map.of("model", new double[] {0.5, Double.NaN, 0.7})));
+    List<XYChart> charts = ForecastReport.charts(history(3), List.of(folds), List.of(sine("a", 0, false)));
+    assertEquals(List.of("training loss", "mae_raw by fold", "a"), charts.stream().map(XYChart::getTitle).toList());
+    assertEquals(List.of("model"), charts.get(1).getSeriesCollection().stream().map(s -> s.getName()).toList());
+    assertEquals("fold", charts.get(1).getXAxisTitle());
+    assertEquals(640, decode(ForecastReport.png("folds", history(3), List.of(folds), List.of(), 640, 360))
+        .getWidth());
+    assertEquals("line chart 'mae_raw by fold': x and model must have the same length, got 3 and 2", assertThrows(
+        IllegalArgumentException.class, () -> new LinePlot("mae_raw by fold", "fold", new double[] {1, 2, 3},
+            Map.of("model", new double[] {1, 2}))).getMessage());
+  }
+
+  @Test
   void sidesOutsideOneTo8000PixelsAreRejected() {
     assertEquals("report width must be in [1, 8000] pixels, got 0", assertThrows(IllegalArgumentException.class,
-        () -> ForecastReport.png("run", history(1), List.of(), 0, 100)).getMessage());
+        () -> ForecastReport.png("run", history(1), List.of(), List.of(), 0, 100)).getMessage());
     assertEquals("report height must be in [1, 8000] pixels, got 8001", assertThrows(IllegalArgumentException.class,
-        () -> ForecastReport.png("run", history(1), List.of(), 100, 8001)).getMessage());
+        () -> ForecastReport.png("run", history(1), List.of(), List.of(), 100, 8001)).getMessage());
   }
 }

@@ -40,7 +40,7 @@ class RealDataPipelineTest {
     TrainJob.run(SparkTestSession.get(), cfg, new PrintWriter(new StringWriter()));
     TrainedModel model = TrainedModel.read(dir.resolve("model.sgru").toUri().toString(), List.of(),
         SparkTestSession.get().sparkContext().hadoopConfiguration());
-    EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, actuals, null, null,
+    EvaluateJob.Report r = EvaluateJob.run(SparkTestSession.get(), model, actuals, null, null, null,
         new PrintWriter(new StringWriter()));
     for (Map.Entry<String, Map<String, Double>> e : r.evaluation().results().entrySet()) {
       assertTrue(Double.isFinite(e.getValue().get("mse")) && Double.isFinite(e.getValue().get("mae_raw")),

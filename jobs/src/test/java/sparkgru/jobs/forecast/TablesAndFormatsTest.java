@@ -128,7 +128,7 @@ class TablesAndFormatsTest {
 
   @Test
   void evaluationAndTrainingOnSequencesReadTablesToo() {
-    EvaluateJob.Report report = EvaluateJob.run(spark, trained(), null, null, null,
+    EvaluateJob.Report report = EvaluateJob.run(spark, trained(), null, null, null, null,
         new PrintWriter(new StringWriter()));
     assertTrue(report.evaluation().windows() > 0, "test windows of the table's series");
     assertEquals("table " + SERIES, report.report().get("data"));

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SlidingWindows;
@@ -26,6 +27,8 @@ import sparkgru.jobs.data.WindowSpec;
  */
 class WindowForecastsTest {
   private static final List<String> V = List.of("v");
+  /** The folds of {@link WindowForecasts.Mode#FOLDS} here: 3, 2 rows apart. */
+  private static final Folds FOLDS = new Folds(3, 2);
 
   /** What a run counted. */
   private static final class Recorded implements WindowForecasts.Tally {
@@ -34,6 +37,7 @@ class WindowForecastsTest {
     final List<String> ownScaling = new ArrayList<>();
     final List<String> offScale = new ArrayList<>();
     final List<String> offStep = new ArrayList<>();
+    final List<String> foldSkipped = new ArrayList<>();
 
     @Override
     public void series() {}
@@ -60,10 +64,24 @@ class WindowForecastsTest {
     public void offStep(String why) {
       offStep.add(why);
     }
+
+    @Override
+    public void foldSkipped(int fold, String why) {
+      foldSkipped.add(fold + ": " + why);
+    }
   }
 
   private static WindowSpec spec(WindowSpec.Normalization normalization, WindowSpec.Missing missing) {
     return new WindowSpec(V, V, 4, 2, 1, missing, normalization, false);
+  }
+
+  /** Typed rows of a series whose rows from {@code gapAt} on lie {@code gap} extra steps later. */
+  private static List<Row> rowsWithGap(String id, int n, int gapAt, int gap) {
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(RowFactory.create(id, (long) (i < gapAt ? i : i + gap), (double) (i % 7), null));
+    }
+    return out;
   }
 
   /** Typed rows {@code series, time, v, offset} of a series with {@code n} rows at times 0, step, 2 step, .... */
@@ -81,8 +99,8 @@ class WindowForecastsTest {
     SlidingWindows windows = new SlidingWindows("id", "t", spec, split, ChronologicalSplit.Part.TEST, scaler);
     Forecaster forecaster = new Forecaster(new ModelSpec(-1, 1, List.of(new LayerSpec("gru", Map.of("units", "3")),
         new LayerSpec("dense", Map.of("units", "2")))).build(5), 1, spec, 8);
-    Iterator<WindowForecasts.Forecast> f = new WindowForecasts(rows.iterator(), false, windows, forecaster, mode, 8,
-        tally, steps);
+    Iterator<WindowForecasts.Forecast> f = new WindowForecasts(rows.iterator(), false, windows, forecaster, mode,
+        mode == WindowForecasts.Mode.FOLDS ? FOLDS : null, 8, tally, steps);
     List<WindowForecasts.Forecast> out = new ArrayList<>();
     f.forEachRemaining(out::add);
     return out;
@@ -174,5 +192,28 @@ class WindowForecastsTest {
     WindowForecasts.Forecast first = b.stream().filter(x -> x.series().id().equals("new")).findFirst().orElseThrow();
     // The training part, rows 0..4: 0, 1, 4, 9, 16.
     assertArrayEquals(new double[] {6, Math.sqrt((36 + 25 + 4 + 9 + 100) / 5.0)}, first.scaling()[0], 1e-12);
+  }
+
+  @Test
+  void foldWindowsAreCountedBackFromEachSeriesEndAndSkippedOverGapsShortHistoryAndMissingValues() {
+    // Lookback 4, horizon 2, 3 folds 2 rows apart: in n rows, fold i forecasts from row n - 2 - (3 - i) * 2.
+    List<Row> rows = new ArrayList<>(rows("long", 20, 1, i -> i % 5));
+    // Rows 12.. lie 5 steps later: fold 1 (rows 10..15) crosses the gap, folds 2 and 3 (12..17, 14..19) do not.
+    rows.addAll(rowsWithGap("gap", 20, 12, 5));
+    // 9 rows: fold 1 needs 4 + 2 + 4 = 10.
+    rows.addAll(rows("short", 9, 1, i -> i));
+    rows.addAll(rows("tiny", 5, 1, i -> i));
+    // A missing value at row 17: folds 2 and 3 touch it (with data.missing=drop).
+    rows.addAll(rows("holes", 20, 1, i -> i == 17 ? Double.NaN : i % 3));
+    Recorded tally = new Recorded();
+    List<WindowForecasts.Forecast> f = run(spec(WindowSpec.Normalization.NONE, WindowSpec.Missing.DROP),
+        trainedOn0To10(), ChronologicalSplit.fractions(0.5, 0), WindowForecasts.Mode.FOLDS, tally, null, rows);
+    assertEquals(List.of("long 14", "long 16", "long 18", "gap 16", "gap 18", "short 5", "short 7", "holes 14"),
+        f.stream().map(x -> x.series().id() + " " + x.origin()).toList());
+    assertEquals(List.of("1: gap (20 rows, fold 1 crosses a time gap)", "1: short (9 rows, fold 1 needs 10 rows)",
+        "1: tiny (5 rows, fold 1 needs 10 rows)", "2: tiny (5 rows, fold 2 needs 8 rows)",
+        "3: tiny (5 rows, fold 3 needs 6 rows)", "2: holes (20 rows, fold 2 has missing values)",
+        "3: holes (20 rows, fold 3 has missing values)"), tally.foldSkipped);
+    assertEquals(List.of("tiny (5 rows, no fold window: fold 3 needs 6 rows)"), tally.skipped);
   }
 }
