@@ -33,6 +33,11 @@ final class ForecastCommand implements Runnable {
       + "rows) next to the actual values, instead of the future of every series.")
   private boolean backtest;
 
+  @Option(names = "--future", paramLabel = "PATH", description = "The known-future values (data.future_columns) of "
+      + "the window.horizon periods after each series, laid out as the data (series, time, future columns), for a "
+      + "model trained with data.future_columns.")
+  private String future;
+
   @Override
   public void run() {
     TableOutput.Target target = output.target();
@@ -41,9 +46,13 @@ final class ForecastCommand implements Runnable {
     options.checkOutputs(outputs, conf);
     TrainedModel trained = options.load(conf);
     options.checkOutputs(outputs, trained, conf);
+    ForecastJob.requireFuture(trained.evaluationWindows(), backtest, future);
+    if (future != null) {
+      OutputPaths.requireOutside(outputs, OutputPaths.input("--future", future, conf));
+    }
     SparkSession spark = JobSession.start("forecast", trained.config().get(Settings.SPARK_MASTER));
     try {
-      ForecastJob.run(spark, trained, target, backtest, spec.commandLine().getOut());
+      ForecastJob.run(spark, trained, target, backtest, future, spec.commandLine().getOut());
     } finally {
       JobSession.stop(spark);
     }

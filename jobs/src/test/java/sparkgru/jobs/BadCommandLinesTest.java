@@ -92,7 +92,22 @@ class BadCommandLinesTest {
             "window.normalization=median"),
         series("data.missing must be one of [error, forward_fill, drop], got 'zero'", "data.missing=zero"),
         series("scaling.method must be one of [none, standard, min_max, max_abs], got 'robust'",
-            "scaling.method=robust"));
+            "scaling.method=robust"),
+        series("train.quantiles must each lie strictly between 0 and 1, got 1.5", "train.quantiles=0.5,1.5"),
+        series("train.quantiles must be increasing with no repeats, got [0.5, 0.1]", "train.quantiles=0.5,0.1"),
+        series("train.quantiles must be numbers such as 0.1,0.5,0.9, got 'median'", "train.quantiles=median"),
+        series("data.frequency must be auto or a pandas frequency such as 15min, h, D, B, W-SUN, MS, ME, QS, QE, "
+            + "YS, YE (optionally with a multiple, e.g. 2h, 3MS), or a whole number (the step) for numeric times; "
+            + "got 'monthly'", "data.frequency=monthly"),
+        series("features.calendar takes hour_of_day, day_of_week, day_of_month, day_of_year, week_of_year, "
+            + "month_of_year, quarter; got 'season'", "features.calendar=season"),
+        series("data.future_columns lists the target 'v': a target is what is forecast, not known in advance; "
+            + "remove it from data.future_columns or data.target_columns", "data.future_columns=v"),
+        series("data.static_columns lists 'c', which is also a feature, target or future column; a static column "
+            + "holds one value per series and is given to the model on its own", "data.static_columns=c"),
+        series("forecast.mode=recursive feeds each forecast back as the next input and knows nothing else about the "
+            + "future; data.future_columns, data.static_columns and features.calendar need forecast.mode=direct",
+            "data.feature_columns=v", "forecast.mode=recursive", "features.calendar=month_of_year"));
   }
 
   @ParameterizedTest(name = "{2}")

@@ -58,22 +58,36 @@ public final class ForecastJob {
   /** Forecasts with {@code model} into the path {@code output}, printing a summary to {@code out}. */
   public static Result run(SparkSession spark, TrainedModel model, String output, boolean backtest, boolean overwrite,
       PrintWriter out) {
-    return run(spark, model, TableOutput.Target.path(output, overwrite), backtest, out);
+    return run(spark, model, TableOutput.Target.path(output, overwrite), backtest, null, out);
   }
 
-  /** Forecasts with {@code model} into {@code target}, printing a summary to {@code out}. */
+  /**
+   * Forecasts with {@code model} into {@code target}, printing a summary to {@code out};
+   * {@code future} is the input of the known-future columns' values over the horizon (null for
+   * none), which a model trained with {@code data.future_columns} needs for future forecasts.
+   */
   public static Result run(SparkSession spark, TrainedModel model, TableOutput.Target target, boolean backtest,
-      PrintWriter out) {
+      String future, PrintWriter out) {
+    WindowSpec spec = model.evaluationWindows();
+    requireFuture(spec, backtest, future);
     SparkJobs.label(spark.sparkContext(), "forecast",
         backtest ? "backtesting the test windows" : "forecasting every series");
     TableOutput.prepare(spark, target);
     String output = target.location();
     JobConfig config = model.config();
-    WindowSpec spec = model.evaluationWindows();
-    SeriesSource.Table table = config.seriesSource().read(spark);
+    SeriesSource source = config.seriesSource();
+    SeriesSource.Table table = source.read(spark);
     SlidingWindows windows = new SlidingWindows(table.series(), table.time(), spec, config.split(),
         ChronologicalSplit.Part.TEST, model.scaler());
     Dataset<Row> typed = windows.select(table.rows(), table.origin());
+    if (future != null) {
+      SeriesSource.Table known = new SeriesSource(source.input().at(future), source.format(), source.seriesColumn(),
+          source.timeColumn(), source.seriesName(), source.naValues(), 0, 2, 0).read(spark);
+      String what = "--future " + future;
+      Dataset<Row> rows = FutureRows.complete(known.rows(), table.rows(), table.series(), spec.valueColumns(),
+          spec.covariates().statics());
+      typed = FutureRows.append(typed, windows.select(rows, what), table.series(), table.time(), spec.horizon(), what);
+    }
     boolean dateTimes = windows.typedDateTimes(typed);
     TimeKind times = !dateTimes ? TimeKind.NUMBER : target.csv() ? TimeKind.TEXT : TimeKind.TIMESTAMP;
     int partitions = Math.max(spark.sparkContext().defaultParallelism(), typed.rdd().getNumPartitions());
@@ -87,7 +101,7 @@ public final class ForecastJob {
     JavaRDD<Row> rows = windows.sorted(typed, partitions).mapPartitions(part -> {
       Iterator<WindowForecasts.Forecast> forecasts = new WindowForecasts(part, dateTimes, shippedWindows.value(),
           shipped.value().forecaster(), mode, null, batch, tally, shipped.value().steps());
-      return new FlatRows(forecasts, spec.horizon(), backtest, times);
+      return new FlatRows(forecasts, spec.horizon(), backtest, !spec.quantiles().isEmpty(), times);
     }, true);
     StructType schema = schema(table, spec, backtest, times);
     out.println("spark-gru forecast: " + model.name() + " on " + table.origin() + " -> " + output + (backtest
@@ -120,6 +134,32 @@ public final class ForecastJob {
     return new Result(tally.seriesCount(), tally.skippedCount(), written);
   }
 
+  /**
+   * Checks that {@code future} is given exactly when it is needed: future forecasts of a model
+   * with known-future columns.
+   */
+  public static void requireFuture(WindowSpec spec, boolean backtest, String future) {
+    List<String> known = spec.covariates().future();
+    if (future != null && backtest) {
+      throw new InvalidInputException("--future gives the known-future values after each series' end, and --backtest "
+          + "forecasts windows inside the data, which holds them; leave out one of the two");
+    }
+    if (future != null && known.isEmpty()) {
+      throw new InvalidInputException("--future gives known-future values, and the model was trained without "
+          + "data.future_columns; leave --future out");
+    }
+    if (future == null && !backtest && !known.isEmpty()) {
+      throw new InvalidInputException("the model reads the known-future columns " + known + " over the horizon; "
+          + "give their values for the " + spec.horizon() + " periods after each series' history with --future PATH "
+          + "(laid out as the data: series, time and " + String.join(", ", known) + ")");
+    }
+  }
+
+  /** The output column of target {@code target}'s quantile {@code level}: {@code value_q0.1}. */
+  static String quantileColumn(String target, double level) {
+    return target + "_q" + new java.math.BigDecimal(Double.toString(level)).stripTrailingZeros().toPlainString();
+  }
+
   /** How the output holds times. */
   private enum TimeKind {
     /** Numbers as the input's. */
@@ -143,6 +183,9 @@ public final class ForecastJob {
     s = s.add(table.time(), timeType, false);
     for (String t : spec.targets()) {
       s = s.add(t, DataTypes.DoubleType, false);
+      for (double q : spec.quantiles()) {
+        s = s.add(quantileColumn(t, q), DataTypes.DoubleType, false);
+      }
     }
     if (backtest) {
       for (String t : spec.targets()) {
@@ -157,9 +200,12 @@ public final class ForecastJob {
     private final Iterator<WindowForecasts.Forecast> forecasts;
     private final int horizon;
     private final boolean backtest;
+    private final boolean quantiles;
     private final TimeKind timeKind;
 
-    FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, TimeKind timeKind) {
+    FlatRows(Iterator<WindowForecasts.Forecast> forecasts, int horizon, boolean backtest, boolean quantiles,
+        TimeKind timeKind) {
+      this.quantiles = quantiles;
       this.forecasts = forecasts;
       this.horizon = horizon;
       this.backtest = backtest;
@@ -186,6 +232,11 @@ public final class ForecastJob {
         v.add(time(f.series(), t));
         for (int j = 0; j < k; j++) {
           v.add(f.forecast()[h][j]);
+          if (quantiles) {
+            for (double q : f.quantiles()[h][j]) {
+              v.add(q);
+            }
+          }
         }
         if (backtest) {
           int[] targets = f.targets();

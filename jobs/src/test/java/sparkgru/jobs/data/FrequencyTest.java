@@ -29,7 +29,8 @@ class FrequencyTest {
   }
 
   private static Series series(FrequencyRule rule, long... times) {
-    return new Series("s", times, new double[times.length][1], true, null, rule.resolve("s", times, true, null));
+    return new Series("s", times, new double[times.length][1], true, null, rule.resolve("s", times, true, null),
+        new String[0]);
   }
 
   private static Series auto(String... dateTimes) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** Window encoding: offsets, inputs and targets per normalisation; column rules. */
@@ -18,6 +19,9 @@ class WindowSpecTest {
     }
   }
 
+  /** The series of {@link #VALUES} at times 0 to 7. */
+  private static final Series SERIES = new Series("s", LongStream.range(0, 8).toArray(), VALUES, false);
+
   private static WindowSpec spec(WindowSpec.Normalization n, List<String> targets) {
     return new WindowSpec(List.of("a", "b"), targets, 3, 2, 1, WindowSpec.Missing.ERROR, n, false);
   }
@@ -28,7 +32,7 @@ class WindowSpecTest {
     assertEquals(List.of("a", "b", "c"), none.valueColumns());
     assertArrayEquals(new double[] {0, 0, 0}, none.normalizer(VALUES, 2).offset());
     float[] x = new float[6];
-    none.inputs(VALUES, 2, none.normalizer(VALUES, 2), x, 0);
+    none.window(SERIES, VALUES, new double[0], 2, none.normalizer(VALUES, 2), x, 0);
     assertArrayEquals(new float[] {2, 20, 3, 30, 4, 40}, x);
     float[] y = new float[4];
     none.targets(VALUES, 5, 2, none.normalizer(VALUES, 2), y, 0);
@@ -37,7 +41,7 @@ class WindowSpecTest {
     WindowSpec last = spec(WindowSpec.Normalization.LAST, List.of("a"));
     WindowSpec.Normalizer off = last.normalizer(VALUES, 2);
     assertArrayEquals(new double[] {4, 40, 400}, off.offset(), "the window's last input row");
-    last.inputs(VALUES, 2, off, x, 0);
+    last.window(SERIES, VALUES, new double[0], 2, off, x, 0);
     assertArrayEquals(new float[] {-2, -20, -1, -10, 0, 0}, x);
     float[] y1 = new float[2];
     last.targets(VALUES, 5, 2, off, y1, 0);
@@ -50,7 +54,7 @@ class WindowSpecTest {
     WindowSpec.Normalizer z = standard.normalizer(VALUES, 2);
     double sd = Math.sqrt(2.0 / 3);
     assertArrayEquals(new double[] {sd, 10 * sd, 100 * sd}, z.scale(), 1e-12, "population sd of rows 2, 3, 4");
-    standard.inputs(VALUES, 2, z, x, 0);
+    standard.window(SERIES, VALUES, new double[0], 2, z, x, 0);
     assertArrayEquals(new float[] {(float) (-1 / sd), (float) (-1 / sd), 0, 0, (float) (1 / sd), (float) (1 / sd)}, x,
         1e-6f, "every column on one scale");
     assertEquals(7.0, z.invert(0, z.apply(0, 7.0)), 1e-12);
@@ -87,5 +91,39 @@ class WindowSpecTest {
         IllegalArgumentException.class, () -> WindowSpec.normalization("median")).getMessage());
     assertEquals("data.missing must be one of [error, forward_fill, drop], got 'zero'", assertThrows(
         IllegalArgumentException.class, () -> WindowSpec.missing("zero")).getMessage());
+  }
+
+  @Test
+  void covariateWindowsGoOnOverTheHorizonWithWhatIsKnownInAdvance() {
+    // Input a, target c, future column b; 2 steps back, 2 ahead; calendar month; one static input.
+    WindowSpec spec = new WindowSpec(List.of("a"), List.of("c"), 2, 2, 1, WindowSpec.Missing.ERROR,
+        WindowSpec.Normalization.NONE, false, FrequencyRule.AUTO, new WindowSpec.Covariates(List.of("b"),
+        new CalendarFeatures(List.of("month_of_year")), List.of(), null), List.of(0.1, 0.5, 0.9));
+    assertEquals(List.of("a", "c", "b"), spec.valueColumns());
+    assertEquals(List.of("a", "b"), spec.stepColumns());
+    assertEquals(4, spec.steps(), "the lookback, then the horizon");
+    assertEquals(2 + 2 + 1, spec.stepWidth(), "a and b, month sine and cosine, the flag");
+    assertEquals(2 * 1 * 3, spec.outputWidth(), "horizon x targets x quantiles");
+    assertEquals(1, spec.pointQuantile());
+    double[][] v = {{1, 100, 10}, {2, 200, 20}, {3, 300, 30}, {4, 400, 40}, {5, 500, 50}};
+    long january = java.time.LocalDate.of(2024, 1, 1).toEpochDay() * 86_400_000_000L;
+    long[] months = new long[5];
+    for (int i = 0; i < 5; i++) {
+      months[i] = java.time.LocalDate.of(2024, 1 + i, 1).toEpochDay() * 86_400_000_000L;
+    }
+    assertEquals(january, months[0]);
+    Series s = new Series("m", months, v, true);
+    float[] x = new float[4 * 5];
+    spec.window(s, v, new double[0], 0, spec.normalizer(v, 0), x, 0);
+    float sin = (float) Math.sin(2 * Math.PI * 2 / 12);
+    float cos = (float) Math.cos(2 * Math.PI * 2 / 12);
+    assertArrayEquals(new float[] {3, 30, sin, cos, 0}, java.util.Arrays.copyOfRange(x, 10, 15), 1e-6f,
+        "row 2 is March");
+    assertArrayEquals(new float[] {0, 40, (float) Math.sin(2 * Math.PI * 3 / 12), (float) Math.cos(2 * Math.PI * 3
+        / 12), 1}, java.util.Arrays.copyOfRange(x, 15, 20), 1e-6f,
+        "on a forecast step the past-only input is 0, the future column and the calendar are given, the flag is 1");
+    float[] y = new float[6];
+    spec.targets(v, 2, 2, spec.normalizer(v, 0), y, 0);
+    assertArrayEquals(new float[] {300, 300, 300, 400, 400, 400}, y, "each target once per quantile");
   }
 }

@@ -149,7 +149,7 @@ class DeltaTablesTest {
   void forecastsWrittenToATableOfADeltaCatalogMakeADeltaTable() throws Exception {
     String table = "delta_forecasts";
     ForecastJob.run(spark, trained(), new TableOutput.Target(null, table, TableOutput.Mode.ERROR, List.of("id")),
-        false, new PrintWriter(new StringWriter()));
+        false, null, new PrintWriter(new StringWriter()));
     Path log = dir.resolve("warehouse").resolve(table).resolve("_delta_log");
     assertTrue(Files.exists(log.resolve("00000000000000000000.json")), "a Delta table: its log's first version");
     assertEquals(12, spark.table(table).count());
@@ -158,7 +158,7 @@ class DeltaTablesTest {
     assertEquals(List.of("id"), detail.getList(detail.fieldIndex("partitionColumns")), "partitioned by --partition-by");
 
     ForecastJob.run(spark, trained(), new TableOutput.Target(null, table, TableOutput.Mode.OVERWRITE, List.of()),
-        false, new PrintWriter(new StringWriter()));
+        false, null, new PrintWriter(new StringWriter()));
     assertEquals(12, spark.table(table).count(), "the rows replaced");
     assertTrue(Files.exists(log.resolve("00000000000000000001.json")), "as the table's next Delta version");
     assertEquals(12, spark.read().format("delta").option("versionAsOf", "0").load(log.getParent().toString())

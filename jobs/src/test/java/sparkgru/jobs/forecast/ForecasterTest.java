@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import sparkgru.engine.linalg.Tensor;
 import sparkgru.engine.model.LayerSpec;
 import sparkgru.engine.model.ModelSpec;
 import sparkgru.engine.model.Sequential;
+import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowSpec;
 
 /** Direct and recursive forecasts against the model called by hand. */
@@ -19,6 +21,27 @@ class ForecasterTest {
   private static Sequential model(int features, int outputs) {
     return new ModelSpec(-1, features, List.of(new LayerSpec("gru", Map.of("units", "6")),
         new LayerSpec("dense", Map.of("units", String.valueOf(outputs))))).build(5);
+  }
+
+  /** The point forecasts of windows of series of {@code values} at times 0, 1, ... without covariates. */
+  private static double[][][] forecast(Forecaster f, List<double[][]> values, int[] starts) {
+    List<Series> series = new ArrayList<>();
+    List<double[]> statics = new ArrayList<>();
+    for (double[][] v : values) {
+      series.add(new Series("s", LongStream.range(0, v.length).toArray(), v, false));
+      statics.add(new double[0]);
+    }
+    double[][][][] q = f.forecast(series, values, statics, starts);
+    double[][][] out = new double[q.length][][];
+    for (int i = 0; i < q.length; i++) {
+      out[i] = new double[q[i].length][q[i][0].length];
+      for (int h = 0; h < q[i].length; h++) {
+        for (int j = 0; j < q[i][h].length; j++) {
+          out[i][h][j] = q[i][h][j][0];
+        }
+      }
+    }
+    return out;
   }
 
   private static List<double[][]> series(int count, int rows, int width) {
@@ -43,7 +66,7 @@ class ForecasterTest {
     Sequential m = model(2, 3);
     List<double[][]> values = series(5, 10, 2);
     int[] starts = {0, 6, 3, 1, 2};
-    double[][][] f = new Forecaster(m, 2, spec, 2).forecast(values, starts);
+    double[][][] f = forecast(new Forecaster(m, 2, spec, 2), values, starts);
     for (int i = 0; i < 5; i++) {
       double[][] v = values.get(i);
       double[] last = v[starts[i] + 3];
@@ -66,7 +89,7 @@ class ForecasterTest {
     Sequential m = model(1, 2);
     double[][] v = {{1}, {3}, {2}, {6}};
     double[][] tenfold = {{10}, {30}, {20}, {60}};
-    double[][][] f = new Forecaster(m, 1, spec, 4).forecast(List.of(v, tenfold), new int[] {0, 0});
+    double[][][] f = forecast(new Forecaster(m, 1, spec, 4), List.of(v, tenfold), new int[] {0, 0});
     double mean = 3;
     double sd = Math.sqrt((4 + 0 + 1 + 9) / 4.0);
     float[] x = new float[4];
@@ -86,7 +109,7 @@ class ForecasterTest {
     Sequential m = model(2, 2);
     List<double[][]> values = series(3, 6, 2);
     int[] starts = {0, 3, 1};
-    double[][][] f = new Forecaster(m, 2, spec, 16).forecast(values, starts);
+    double[][][] f = forecast(new Forecaster(m, 2, spec, 16), values, starts);
     for (int i = 0; i < 3; i++) {
       List<double[]> window = new ArrayList<>();
       for (int s = 0; s < 3; s++) {

@@ -154,7 +154,7 @@ class TablesAndFormatsTest {
   void forecastsGoToATableInEachOutputModeWithTheColumnsOfAFileOutput() throws Exception {
     String table = DB + ".forecasts";
     TableOutput.Target create = new TableOutput.Target(null, table, TableOutput.Mode.ERROR, List.of());
-    ForecastJob.run(spark, trained(), create, false, new PrintWriter(new StringWriter()));
+    ForecastJob.run(spark, trained(), create, false, null, new PrintWriter(new StringWriter()));
     Dataset<Row> written = spark.table(table);
     assertEquals(12, written.count());
     Path parquet = dir.resolve("forecasts.parquet");
@@ -163,17 +163,17 @@ class TablesAndFormatsTest {
         "a table holds the columns of a Parquet output, with their types");
 
     InvalidInputException refused = assertThrows(InvalidInputException.class,
-        () -> ForecastJob.run(spark, trained(), create, false, new PrintWriter(new StringWriter())));
+        () -> ForecastJob.run(spark, trained(), create, false, null, new PrintWriter(new StringWriter())));
     assertEquals("--output-table " + table + " already exists in the session catalog (current catalog "
         + "spark_catalog, database default); pass --output-mode append to add the rows to it or --output-mode "
         + "overwrite to replace its rows", refused.getMessage());
     assertEquals(12, spark.table(table).count(), "a refused run leaves the table as it was");
 
-    ForecastJob.run(spark, trained(), new TableOutput.Target(null, table, TableOutput.Mode.APPEND, List.of()), false,
+    ForecastJob.run(spark, trained(), new TableOutput.Target(null, table, TableOutput.Mode.APPEND, List.of()), false, null,
         new PrintWriter(new StringWriter()));
     assertEquals(24, spark.table(table).count(), "appended");
     ForecastJob.run(spark, trained(), new TableOutput.Target(null, table, TableOutput.Mode.OVERWRITE, List.of()),
-        false, new PrintWriter(new StringWriter()));
+        false, null, new PrintWriter(new StringWriter()));
     assertEquals(12, spark.table(table).count(), "replaced");
     assertEquals(spark.read().parquet(parquet.toString()).orderBy("id", "t").collectAsList(),
         spark.table(table).orderBy("id", "t").collectAsList());
@@ -183,7 +183,7 @@ class TablesAndFormatsTest {
   void aParquetDirectoryIsPartitionedBySpark() throws Exception {
     Path out = dir.resolve("partitioned");
     ForecastJob.run(spark, trained(), new TableOutput.Target(out.toUri().toString(), null, TableOutput.Mode.ERROR,
-        List.of("id")), false, new PrintWriter(new StringWriter()));
+        List.of("id")), false, null, new PrintWriter(new StringWriter()));
     for (String id : List.of("a", "b", "c")) {
       assertTrue(Files.isDirectory(out.resolve("id=" + id)), "one directory per series: " + Arrays.toString(
           out.toFile().list()));
@@ -197,7 +197,7 @@ class TablesAndFormatsTest {
         csv.getMessage());
     Path unknown = dir.resolve("unknown-column");
     InvalidInputException column = assertThrows(InvalidInputException.class, () -> ForecastJob.run(spark, trained(),
-        new TableOutput.Target(unknown.toUri().toString(), null, TableOutput.Mode.ERROR, List.of("series")), false,
+        new TableOutput.Target(unknown.toUri().toString(), null, TableOutput.Mode.ERROR, List.of("series")), false, null,
         new PrintWriter(new StringWriter())));
     assertEquals("--partition-by names column 'series', which the output does not have; its columns are [id, t, v]",
         column.getMessage());
