@@ -351,6 +351,22 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
   public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
   public long getSeed() { return (Long) getOrDefault(seed); }
+  public boolean getAverageOptimizerState() { return (Boolean) getOrDefault(averageOptimizerState); }
+  public int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth); }
+  public String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor); }
+  public int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience); }
+  public double getEarlyStoppingMinDelta() { return (Double) getOrDefault(earlyStoppingMinDelta); }
+  public boolean getRestoreBestWeights() { return (Boolean) getOrDefault(restoreBestWeights); }
+  public String getReduceLrMonitor() { return getOrDefault(reduceLrMonitor); }
+  public double getReduceLrFactor() { return (Double) getOrDefault(reduceLrFactor); }
+  public int getReduceLrPatience() { return (Integer) getOrDefault(reduceLrPatience); }
+  public double getReduceLrMinDelta() { return (Double) getOrDefault(reduceLrMinDelta); }
+  public int getReduceLrCooldown() { return (Integer) getOrDefault(reduceLrCooldown); }
+  public double getReduceLrMinLr() { return (Double) getOrDefault(reduceLrMinLr); }
+  public String getCheckpointPath() { return getOrDefault(checkpointPath); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+  public boolean getResume() { return (Boolean) getOrDefault(resume); }
+  public String getMetricsPath() { return getOrDefault(metricsPath); }
 
   /** The learning rate in force: the one set, else the optimiser's Keras default (NaN under a schedule). */
   public double getLearningRate() {
@@ -430,7 +446,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     if (isDefined(sequenceIdCol)) {
       SequenceColumns.type(schema, OWNER, "sequenceIdCol", getOrDefault(sequenceIdCol));
     }
-    if ((Boolean) getOrDefault(resume) && getOrDefault(checkpointPath).isEmpty()) {
+    if (getResume() && getCheckpointPath().isEmpty()) {
       throw new InvalidInputException(OWNER + " param resume is true but checkpointPath is empty: set checkpointPath "
           + "to the directory the interrupted fit wrote its checkpoints to");
     }
@@ -487,11 +503,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     }
     StringWriter messages = new StringWriter();
     JsonLinesWriter metricsFile = null;
-    if (!getOrDefault(metricsPath).isEmpty()) {
-      AtomicFiles.prepare(getOrDefault(metricsPath), "metricsPath", jsc.hadoopConfiguration());
-      metricsFile = new JsonLinesWriter(getOrDefault(metricsPath), jsc.hadoopConfiguration());
+    if (!getMetricsPath().isEmpty()) {
+      AtomicFiles.prepare(getMetricsPath(), "metricsPath", jsc.hadoopConfiguration());
+      metricsFile = new JsonLinesWriter(getMetricsPath(), jsc.hadoopConfiguration());
     }
-    TrainingRun run = TrainingRun.open(jsc, config, (Boolean) getOrDefault(resume), new PrintWriter(messages, true),
+    TrainingRun run = TrainingRun.open(jsc, config, getResume(), new PrintWriter(messages, true),
         metricsFile);
     if (!messages.toString().isEmpty()) {
       LOG.log(System.Logger.Level.INFO, messages.toString().trim());

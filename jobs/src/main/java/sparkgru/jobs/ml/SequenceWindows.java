@@ -113,6 +113,17 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   public IntParam horizon() { return horizon; }
   public IntParam stride() { return stride; }
 
+  public String getSeriesCol() { return text(seriesCol); }
+  public String getTimeCol() { return text(timeCol); }
+  public String getInputCol() { return text(inputCol); }
+  public String getTargetCol() { return text(targetCol); }
+  public String getOutputCol() { return text(outputCol); }
+  public String getLabelCol() { return text(labelCol); }
+  public String getWindowIdCol() { return text(windowIdCol); }
+  public int getLookback() { return number(lookback); }
+  public int getHorizon() { return number(horizon); }
+  public int getStride() { return number(stride); }
+
   public SequenceWindows setSeriesCol(String v) { set(seriesCol, v); return this; }
   public SequenceWindows setTimeCol(String v) { set(timeCol, v); return this; }
   public SequenceWindows setInputCol(String v) { set(inputCol, v); return this; }
