@@ -1,8 +1,12 @@
 package sparkgru.jobs.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -526,6 +530,12 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
         ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
         : null;
     Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(Locale.ROOT));
+    Column steps = size(col(features));
+    Row lengths = trainRows.agg(min(when(steps.gt(0), steps)), max(when(steps.gt(0), steps))).first();
+    if (!lengths.isNullAt(0)) {
+      // The lengths the model learned from, which its transform accepts (see GruModel).
+      provenance = provenance.withSequenceSteps(new Provenance.SequenceSteps(lengths.getInt(0), lengths.getInt(1)));
+    }
     try {
       TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, OWNER + " " + uid,
           provenance);

@@ -26,6 +26,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
@@ -169,7 +170,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     }
     return new StructType().add(text(seriesCol), series, false).add(text(timeCol), time, false)
         .add(text(windowIdCol), DataTypes.StringType, false)
-        .add(text(outputCol), DataTypes.createArrayType(SQLDataTypes.VectorType(), false), false)
+        .add(text(outputCol), DataTypes.createArrayType(SQLDataTypes.VectorType(), false), false,
+            new MetadataBuilder().putLong(SequenceColumns.STEPS, number(lookback)).build())
         .add(text(labelCol), number(horizon) == 1 ? DataTypes.DoubleType
             : DataTypes.createArrayType(DataTypes.DoubleType, false), false);
   }
@@ -184,8 +186,9 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     String target = text(targetCol);
     Dataset<Row> grouped = dataset.groupBy(col(text(seriesCol))).agg(collect_list(struct(col(text(timeCol)),
         col(input), col(target))).as("steps"));
+    // The encoder drops the fields' metadata: the windows' length is put back on their column.
     return grouped.flatMap((FlatMapFunction<Row, Row>) r -> windows(r, back, ahead, step, input, target).iterator(),
-        Encoders.row(out));
+        Encoders.row(out)).withMetadata(text(outputCol), out.apply(text(outputCol)).metadata());
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
@@ -41,10 +42,12 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.train.TrainJob;
 
 /** The MLlib estimator and model: the train job's weights, pipelines, persistence, tuning, errors. */
@@ -149,6 +152,12 @@ class GruEstimatorTest {
 
     GruModel stage = (GruModel) loaded.stages()[2];
     assertEquals(3, stage.history().size());
+    assertEquals(new Provenance.SequenceSteps(12, 12), stage.sequenceSteps(), "the windows' lookback, recorded");
+    Dataset<Row> shorter = new SequenceWindows().setLookback(6).transform(loaded.stages()[0].transform(data));
+    assertEquals(6L, shorter.schema().apply("features").metadata().getLong("sequence_steps"), "kept by transform");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.transform(shorter));
+    assertEquals("GruModel: column 'features' holds sequences of 6 steps (the windows' lookback), and the model was "
+        + "trained on 12; cut windows of 12 steps (SequenceWindows.setLookback(12))", e.getMessage());
     Path file;
     try (var files = Files.walk(dir.resolve("pipeline-model"))) {
       file = files.filter(p -> p.getFileName().toString().equals(GruModel.MODEL_FILE)).findFirst().orElseThrow();
@@ -237,6 +246,11 @@ class GruEstimatorTest {
     e = assertThrows(IllegalArgumentException.class, () -> model.transform(table(flat, 1.0, 2.0)));
     assertEquals("GruModel param featuresCol: column 'features' has type double; expected array<array<numeric>> or "
         + "array<vector> (one element per time step)", e.getMessage());
+    Dataset<Row> longer = table(good, List.of(List.of(1.0, 2.0), List.of(3.0, 4.0), List.of(5.0, 6.0)), 1.0)
+        .repartition(1);
+    Exception atRow = assertThrows(Exception.class, () -> model.transform(longer).collectAsList());
+    assertEquals("GruModel: column 'features' holds sequences of 3 steps (row 0 of partition 0), and the model was "
+        + "trained on 2; cut windows of 2 steps (SequenceWindows.setLookback(2))", userMessage(atRow));
   }
 
   private static byte[] trainedOnce() {
@@ -374,6 +388,13 @@ class GruEstimatorTest {
     assertEquals(promised, oneOutput.fit(single).transform(single).schema());
     assertEquals(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false),
         perStep.transformSchema(data.schema()).apply("prediction").dataType());
+    Dataset<Row> seven = data.limit(1).withColumn("features", transform(sequence(lit(1), lit(7)),
+        i -> array(i.cast("double"))));
+    Exception e = assertThrows(Exception.class, () -> pair.transform(seven).collectAsList());
+    assertTrue(userMessage(e).startsWith("GruModel: column 'features' holds sequences of 7 steps (row 0 of partition "),
+        userMessage(e));
+    assertTrue(userMessage(e).endsWith("and the model was trained on 3 to 6; give it sequences of 3 to 6 steps"),
+        userMessage(e));
     List<Row> a = perStep.setPredictionBatchSize(7).transform(data).collectAsList();
     List<Row> b = pair.transform(data).collectAsList();
     sparkgru.engine.model.Sequential engine = ModelFile.read(perStep.modelFile(), "per-step").model();
@@ -393,6 +414,12 @@ class GruEstimatorTest {
       float[] want2 = engine2.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
       assertEquals(List.of((double) want2[0], (double) want2[1]), b.get(i).getList(3));
     }
+  }
+
+  /** The message of the user's error behind a failed Spark action. */
+  static String userMessage(Throwable failure) {
+    return DataErrors.message(failure).orElseThrow(() -> new AssertionError("no user error behind " + failure,
+        failure));
   }
 
   /** The first element of an array value nested in a row (a Scala Seq). */
