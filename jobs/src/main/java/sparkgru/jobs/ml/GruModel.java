@@ -47,6 +47,10 @@ import sparkgru.jobs.predict.EqualLengthBatches;
  * ({@code array<array<numeric>>} or {@code array<vector>}). Distributed: the model file is
  * broadcast once per model; each partition predicts {@code predictionBatchSize} rows at a time, sequences
  * of one length together and unpadded (as Keras computes them, no padding or mask involved).
+ * A row's prediction depends on the batch it lands in by float32 rounding only: the matrix
+ * products (float32 BLAS) sum in an order that depends on the number of rows, so the same row
+ * predicted in batches of 256, 7 or 1 can differ by a few ulps (measured: about 3e-7 relative to
+ * the largest prediction, for 64 units and 24 steps), as Keras' outputs differ between batch sizes.
  *
  * <p>Sequences must be as long as those the model trained on ({@link #sequenceSteps()}): a model
  * fitted on windows of 24 steps refuses windows of 12, naming the column, both lengths and the

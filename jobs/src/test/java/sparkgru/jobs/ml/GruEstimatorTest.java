@@ -416,6 +416,58 @@ class GruEstimatorTest {
     }
   }
 
+  /** Predictions of {@code model} by the rows' key. */
+  private static Map<String, Double> predictions(GruModel model, Dataset<Row> data, int batch) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (Row r : model.copy(ParamMap.empty()).setPredictionBatchSize(batch).transform(data).select("id", "prediction")
+        .collectAsList()) {
+      out.put(r.getString(0), r.getDouble(1));
+    }
+    return out;
+  }
+
+  /** The largest difference of two predictions of the same rows, relative to the largest prediction. */
+  private static double relativeDifference(Map<String, Double> a, Map<String, Double> b) {
+    double diff = 0;
+    double scale = 0;
+    for (Map.Entry<String, Double> e : a.entrySet()) {
+      diff = Math.max(diff, Math.abs(e.getValue() - b.get(e.getKey())));
+      scale = Math.max(scale, Math.abs(e.getValue()));
+    }
+    return diff / scale;
+  }
+
+  @Test
+  void predictionsDependOnTheBatchSizeOnlyByFloat32Rounding() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("features", DataTypes.createArrayType(
+        DataTypes.createArrayType(DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < 300; i++) {
+      List<List<Double>> x = new ArrayList<>();
+      double sum = 0;
+      for (int t = 0; t < 24; t++) {
+        double v = r.nextDouble() - 0.5;
+        sum += v;
+        x.add(List.of(v, r.nextDouble(), Math.sin(t)));
+      }
+      rows.add(RowFactory.create("w" + i, x, sum));
+    }
+    Dataset<Row> data = spark().createDataFrame(rows, schema).repartition(1).cache();
+    GruEstimator gru = new GruEstimator().setUnits(64).setEpochs(1).setBatchSize(32).setSequenceIdCol("id");
+    GruModel model = gru.fit(data);
+    Map<String, Double> whole = predictions(model, data, 256);
+    double by7 = relativeDifference(whole, predictions(model, data, 7));
+    double by1 = relativeDifference(whole, predictions(model, data, 1));
+    double otherModel = relativeDifference(whole, predictions(gru.copy(ParamMap.empty()).setSeed(2).fit(data), data,
+        256));
+    System.out.printf(Locale.ROOT, "batch 256 vs 7: %.3g, vs 1: %.3g, another seed: %.3g (relative to the largest "
+        + "prediction)%n", by7, by1, otherModel);
+    // float32 keeps 24 bits (about 6e-8 relative); a few ulps through 24 GRU steps stay far below 1e-5.
+    assertTrue(by7 <= 1e-5 && by1 <= 1e-5, "batch sizes 7 and 1 against 256: " + by7 + ", " + by1);
+    assertTrue(otherModel > 1e-2, "another model differs clearly: " + otherModel);
+  }
+
   /** The message of the user's error behind a failed Spark action. */
   static String userMessage(Throwable failure) {
     return DataErrors.message(failure).orElseThrow(() -> new AssertionError("no user error behind " + failure,
