@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +31,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
@@ -150,6 +153,20 @@ class GruEstimatorTest {
     PipelineModel loaded = PipelineModel.load(path);
     assertEquals(before, byWindow(loaded.transform(data)), "identical predictions after save and load");
 
+    // The fitted pipeline forecasts past each series' end: one row per series, from its last 12 rows.
+    SequenceWindows windowsStage = (SequenceWindows) loaded.stages()[1];
+    List<Row> forecasts = loaded.transform(data, new ParamMap().put(windowsStage.emit(), "forecast"))
+        .select("series_id", "forecast_time", "label", "prediction").orderBy("series_id").collectAsList();
+    assertEquals(6, forecasts.size());
+    for (int s = 0; s < 6; s++) {
+      Row f = forecasts.get(s);
+      assertEquals("s" + s, f.getString(0));
+      assertEquals(90L * 3600, f.getLong(1), "the hour after the last");
+      assertTrue(f.isNullAt(2), "no label");
+      assertTrue(Double.isFinite(f.getDouble(3)), "a forecast");
+    }
+    assertEquals("training", windowsStage.getEmit(), "the param map served that transform only");
+
     GruModel stage = (GruModel) loaded.stages()[2];
     assertEquals(3, stage.history().size());
     assertEquals(new Provenance.SequenceSteps(12, 12), stage.sequenceSteps(), "the windows' lookback, recorded");
@@ -199,6 +216,21 @@ class GruEstimatorTest {
     GruEstimator best = (GruEstimator) tuned.bestModel().parent();
     assertEquals(0.02, best.getLearningRate());
     assertTrue(pipeline.getStages().length == 3);
+  }
+
+  @Test
+  void crossValidatorWithFoldsByTimeTunesOnWindowsCutBeforeTheSplit() {
+    // The README's time-aware tuning: windows cut once from whole series, then folds by time.
+    GruEstimator gru = new GruEstimator().setUnits(4).setEpochs(4).setBatchSize(16).setSequenceIdCol("window_id");
+    Dataset<Row> windows = new Pipeline().setStages(java.util.Arrays.copyOf(stages(gru), 2)).fit(series())
+        .transform(series()).withColumn("fold", when(col("forecast_time").lt(50 * 3600L), 0).otherwise(1));
+    ParamMap[] grid = new ParamGridBuilder().addGrid(gru.learningRate(), new double[] {1e-6, 0.02}).build();
+    CrossValidatorModel tuned = new CrossValidator().setEstimator(gru).setEstimatorParamMaps(grid)
+        .setEvaluator(new RegressionEvaluator().setMetricName("rmse")).setNumFolds(2).setFoldCol("fold")
+        .fit(windows);
+    double[] rmse = tuned.avgMetrics();
+    assertTrue(rmse[1] < rmse[0] * 0.7, java.util.Arrays.toString(rmse));
+    assertEquals(0.02, ((GruEstimator) tuned.bestModel().parent()).getLearningRate());
   }
 
   private static Dataset<Row> table(StructType schema, Object... firstRow) {
