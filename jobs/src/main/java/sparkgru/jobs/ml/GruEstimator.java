@@ -69,7 +69,9 @@ import sparkgru.jobs.train.TrainingRun;
  * step, for a model whose last GRU returns sequences). Optional: {@code validationIndicatorCol}
  * (boolean, true = validation row) and {@code sequenceIdCol}, a key by which rows are
  * partitioned and ordered as the train job partitions sequences by id, so both give the same
- * weights; without it rows are numbered in the dataset's order.
+ * weights; without it rows are numbered in the dataset's order. The model records the shortest
+ * and longest training sequence, and predicts only sequences of those lengths
+ * ({@link GruModel#sequenceSteps}).
  *
  * <p>Every param mirrors a key of the train job, and the params that set one of its fixed keys
  * take their doc, check and default from its {@link Settings} entry; the model is

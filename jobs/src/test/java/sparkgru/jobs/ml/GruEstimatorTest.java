@@ -283,6 +283,14 @@ class GruEstimatorTest {
     Exception atRow = assertThrows(Exception.class, () -> model.transform(longer).collectAsList());
     assertEquals("GruModel: column 'features' holds sequences of 3 steps (row 0 of partition 0), and the model was "
         + "trained on 2; cut windows of 2 steps (SequenceWindows.setLookback(2))", userMessage(atRow));
+    // A train job's forecasting model records no sequence steps: its window.lookback says them.
+    ModelFile.Loaded tiny = ModelFile.read(trainedOnce(), "tiny");
+    Provenance forecasting = Provenance.NONE.withScaling(Map.of(), 40).withRun("4.0.1", "data.csv", 1, 2,
+        Map.of("window.lookback", "5"));
+    GruModel fromTrainJob = GruModel.of(ModelFile.write(tiny.spec(), tiny.model(), forecasting), "trained.sgru");
+    assertEquals(new Provenance.SequenceSteps(5, 5), fromTrainJob.sequenceSteps());
+    assertEquals(null, GruModel.of(ModelFile.write(tiny.spec(), tiny.model(), Provenance.NONE), "keras")
+        .sequenceSteps(), "unknown, so unchecked");
   }
 
   private static byte[] trainedOnce() {
