@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -110,12 +112,34 @@ class SequenceWindowsTest {
   }
 
   @Test
-  void duplicateTimesAndFractionalTimesFailAsTheTrainJobSays() {
+  void duplicateNullAndFractionalTimesNullSeriesAndRaggedStepsFailNamingTheRow() {
     List<Row> rows = new ArrayList<>(rows("a", range(0, 6), -1));
     rows.add(RowFactory.create("a", 3L, 30.0));
     Exception e = assertThrows(Exception.class, () -> windows().transform(spark().createDataFrame(rows, SCHEMA))
         .collectAsList());
     assertEquals("series a has two rows at time 3; each series needs one row per time",
+        GruEstimatorTest.userMessage(e));
+
+    List<Row> noSeries = new ArrayList<>(rows("a", range(0, 6), -1));
+    noSeries.add(RowFactory.create(null, 9L, 1.0));
+    e = assertThrows(Exception.class, () -> windows().transform(spark().createDataFrame(noSeries, SCHEMA))
+        .collectAsList());
+    assertEquals("a row has a null series id; every row needs one", GruEstimatorTest.userMessage(e));
+    List<Row> noTime = new ArrayList<>(rows("a", range(0, 6), -1));
+    noTime.add(RowFactory.create("a", null, 1.0));
+    e = assertThrows(Exception.class, () -> windows().transform(spark().createDataFrame(noTime, SCHEMA))
+        .collectAsList());
+    assertEquals("series a has a row with a null time", GruEstimatorTest.userMessage(e));
+
+    StructType vectors = new StructType().add("series_id", DataTypes.StringType).add("timestamp", DataTypes.LongType)
+        .add("x", SQLDataTypes.VectorType()).add("value", DataTypes.DoubleType);
+    List<Row> ragged = new ArrayList<>();
+    for (long t = 0; t < 6; t++) {
+      ragged.add(RowFactory.create("a", t, t == 3 ? Vectors.dense(1) : Vectors.dense(1, 2), 1.0));
+    }
+    e = assertThrows(Exception.class, () -> windows().setInputCol("x").transform(spark().createDataFrame(ragged,
+        vectors)).collectAsList());
+    assertEquals("column 'x' has 1 values in series a at time 3 but 2 elsewhere; every step needs the same width",
         GruEstimatorTest.userMessage(e));
 
     StructType fractional = new StructType().add("series_id", DataTypes.StringType)
@@ -124,6 +148,10 @@ class SequenceWindowsTest {
         () -> windows().transformSchema(fractional));
     assertEquals("SequenceWindows param timeCol: column 'timestamp' has type double; expected whole numbers, a date "
         + "or a timestamp", bad.getMessage());
+    bad = assertThrows(IllegalArgumentException.class, () -> windows().setForecastTimeCol("timestamp")
+        .transformSchema(SCHEMA));
+    assertEquals("SequenceWindows: seriesCol, timeCol, forecastTimeCol, windowIdCol, outputCol and labelCol must be "
+        + "six different names, got [series_id, timestamp, timestamp, window_id, features, label]", bad.getMessage());
   }
 
   @Test
