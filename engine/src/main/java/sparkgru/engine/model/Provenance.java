@@ -1,5 +1,6 @@
 package sparkgru.engine.model;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ import java.util.function.Function;
  *                        JSON values in the jobs' layout
  * @param predictionShape [prediction_shape] what the MLlib estimator's labels held: scalar,
  *                        vector or sequence
+ * @param sequenceSteps   [sequence_steps] the lengths of the sequences the MLlib estimator
+ *                        trained on, which its model accepts
  * @param engineVersion   [engine] the engine's version, {@link Version#NAME}
  * @param sparkVersion    [spark] the Spark version it trained on
  * @param javaVersion     [java] the Java version it trained on
@@ -46,13 +49,13 @@ import java.util.function.Function;
  * @param other           the keys this version does not know, in the order read
  */
 public record Provenance(Object scaling, Long trainingWindows, Object timeSteps, String predictionShape,
-    String engineVersion, String sparkVersion, String javaVersion, String dataOrigin, Long seed, Integer partitions,
-    Map<String, String> config, Instant created, List<Map<String, Double>> history, String source,
+    SequenceSteps sequenceSteps, String engineVersion, String sparkVersion, String javaVersion, String dataOrigin,
+    Long seed, Integer partitions, Map<String, String> config, Instant created, List<Map<String, Double>> history, String source,
     Object kerasMetadata, Object covariates, Map<String, Object> other) {
 
   /** Nothing recorded. */
   public static final Provenance NONE = new Provenance(null, null, null, null, null, null, null, null, null, null,
-      null, null, null, null, null, null, Map.of());
+      null, null, null, null, null, null, null, Map.of());
 
   /** Copies the maps and lists, keeping their order. */
   public Provenance {
@@ -67,32 +70,86 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
 
   /** The provenance of a model imported from a Keras file; {@code kerasMetadata} may be null. */
   public static Provenance imported(String source, Object kerasMetadata) {
-    return new Provenance(null, null, null, null, null, null, null, null, null, null, null, null, null, source,
+    return new Provenance(null, null, null, null, null, null, null, null, null, null, null, null, null, null, source,
         kerasMetadata, null, Map.of());
   }
 
   /** This with the fitted scaling (as JSON values) and the windows a forecasting model trains on. */
   public Provenance withScaling(Object scaling, long trainingWindows) {
-    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
-        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, sequenceSteps, engineVersion,
+        sparkVersion, javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata,
+        covariates, other);
   }
 
   /** This with the time steps (as JSON values) of a forecasting model's training series. */
   public Provenance withTimeSteps(Object steps) {
-    return new Provenance(scaling, trainingWindows, steps, predictionShape, engineVersion, sparkVersion, javaVersion,
-        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
+    return new Provenance(scaling, trainingWindows, steps, predictionShape, sequenceSteps, engineVersion,
+        sparkVersion, javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata,
+        covariates, other);
+  }
+
+  /**
+   * The shortest and longest sequence a model trained on, in time steps.
+   *
+   * @param shortest at least 1
+   * @param longest  at least {@code shortest}
+   */
+  public record SequenceSteps(int shortest, int longest) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Checks the range. */
+    public SequenceSteps {
+      if (shortest < 1 || longest < shortest) {
+        throw new IllegalArgumentException("sequence steps need 1 <= shortest <= longest, got " + shortest + " and "
+            + longest);
+      }
+    }
+
+    /** Whether a sequence of {@code steps} is as long as some the model trained on. */
+    public boolean contains(int steps) {
+      return steps >= shortest && steps <= longest;
+    }
+
+    /** {@code 24} or {@code 3 to 6}. */
+    public String describe() {
+      return shortest == longest ? Integer.toString(shortest) : shortest + " to " + longest;
+    }
+
+    Map<String, Object> toJson() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("shortest", shortest);
+      out.put("longest", longest);
+      return out;
+    }
+
+    /** The steps {@link #toJson()} wrote, or null when {@code json} is not such an object. */
+    static SequenceSteps fromJson(Object json) {
+      if (!(json instanceof Map<?, ?> m)) {
+        return null;
+      }
+      Integer s = count(m.get("shortest"));
+      Integer l = count(m.get("longest"));
+      return s != null && l != null && s >= 1 && l >= s ? new SequenceSteps(s, l) : null;
+    }
+  }
+
+  /** This with the lengths of the sequences the MLlib estimator fitted on. */
+  public Provenance withSequenceSteps(SequenceSteps steps) {
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, steps, engineVersion, sparkVersion,
+        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
   }
 
   /** This with the fitted encoding (as JSON values) of a forecasting model's static covariates. */
   public Provenance withCovariates(Object encoding) {
-    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
-        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, encoding, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, sequenceSteps, engineVersion,
+        sparkVersion, javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata,
+        encoding, other);
   }
 
   /** This with the shape of the labels the MLlib estimator fitted on. */
   public Provenance withPredictionShape(String shape) {
-    return new Provenance(scaling, trainingWindows, timeSteps, shape, engineVersion, sparkVersion, javaVersion,
-        dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, shape, sequenceSteps, engineVersion, sparkVersion,
+        javaVersion, dataOrigin, seed, partitions, config, created, history, source, kerasMetadata, covariates, other);
   }
 
   /**
@@ -101,15 +158,15 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
    */
   public Provenance withRun(String spark, String data, long trainingSeed, int sparkPartitions,
       Map<String, String> effectiveConfig) {
-    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, Version.NAME, spark,
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, sequenceSteps, Version.NAME, spark,
         System.getProperty("java.version"), data, trainingSeed, sparkPartitions, effectiveConfig, created, history,
         source, kerasMetadata, covariates, other);
   }
 
   /** This with when training ended and each epoch's logs. */
   public Provenance withOutcome(Instant ended, List<Map<String, Double>> epochs) {
-    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, engineVersion, sparkVersion,
-        javaVersion, dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, covariates, other);
+    return new Provenance(scaling, trainingWindows, timeSteps, predictionShape, sequenceSteps, engineVersion,
+        sparkVersion, javaVersion, dataOrigin, seed, partitions, config, ended, epochs, source, kerasMetadata, covariates, other);
   }
 
   /** The JSON object of a model file's header: the recorded fields, then the other keys. */
@@ -119,6 +176,7 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
     put(out, "training_windows", trainingWindows);
     put(out, "time_steps", timeSteps);
     put(out, "prediction_shape", predictionShape);
+    put(out, "sequence_steps", sequenceSteps == null ? null : sequenceSteps.toJson());
     put(out, "engine", engineVersion);
     put(out, "spark", sparkVersion);
     put(out, "java", javaVersion);
@@ -154,7 +212,8 @@ public record Provenance(Object scaling, Long trainingWindows, Object timeSteps,
     map.forEach((k, v) -> other.put(String.valueOf(k), v));
     return new Provenance(take(other, "scaling", v -> v), take(other, "training_windows", Provenance::whole),
         take(other, "time_steps", v -> v),
-        take(other, "prediction_shape", Provenance::text), take(other, "engine", Provenance::text),
+        take(other, "prediction_shape", Provenance::text), take(other, "sequence_steps", SequenceSteps::fromJson),
+        take(other, "engine", Provenance::text),
         take(other, "spark", Provenance::text), take(other, "java", Provenance::text),
         take(other, "data", Provenance::text), take(other, "seed", Provenance::whole),
         take(other, "partitions", Provenance::count), take(other, "config", Provenance::config),

@@ -107,6 +107,21 @@ class ProvenanceTest {
   }
 
   @Test
+  void theMllibModelsSequenceStepsReadBackAndABadRangeStaysUnread() {
+    Provenance p = Provenance.NONE.withPredictionShape("scalar").withSequenceSteps(new Provenance.SequenceSteps(3, 6));
+    String text = Json.write(p.toJson());
+    assertEquals("{\"prediction_shape\":\"scalar\",\"sequence_steps\":{\"shortest\":3,\"longest\":6}}",
+        text.replaceAll("\\s", ""));
+    Provenance read = Provenance.fromJson(Json.parse(text));
+    assertEquals(p, read);
+    assertEquals("3 to 6", read.sequenceSteps().describe());
+    assertEquals("24", new Provenance.SequenceSteps(24, 24).describe());
+    Provenance bad = Provenance.fromJson(Json.parse("{\"sequence_steps\":{\"shortest\":5,\"longest\":2}}"));
+    assertNull(bad.sequenceSteps());
+    assertEquals(List.of("sequence_steps"), List.copyOf(bad.other().keySet()), "kept as it was");
+  }
+
+  @Test
   void unknownKeysAndUnexpectedValuesAreKeptAfterTheKnownOnes() {
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("origin_note", "hand-written");

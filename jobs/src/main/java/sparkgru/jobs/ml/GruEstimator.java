@@ -1,8 +1,12 @@
 package sparkgru.jobs.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -65,7 +69,9 @@ import sparkgru.jobs.train.TrainingRun;
  * step, for a model whose last GRU returns sequences). Optional: {@code validationIndicatorCol}
  * (boolean, true = validation row) and {@code sequenceIdCol}, a key by which rows are
  * partitioned and ordered as the train job partitions sequences by id, so both give the same
- * weights; without it rows are numbered in the dataset's order.
+ * weights; without it rows are numbered in the dataset's order. The model records the shortest
+ * and longest training sequence, and predicts only sequences of those lengths
+ * ({@link GruModel#sequenceSteps}).
  *
  * <p>Every param mirrors a key of the train job, and the params that set one of its fixed keys
  * take their doc, check and default from its {@link Settings} entry; the model is
@@ -351,6 +357,22 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public int getAveragingFrequency() { return (Integer) getOrDefault(averagingFrequency); }
   public int getNumPartitions() { return (Integer) getOrDefault(numPartitions); }
   public long getSeed() { return (Long) getOrDefault(seed); }
+  public boolean getAverageOptimizerState() { return (Boolean) getOrDefault(averageOptimizerState); }
+  public int getAggregationDepth() { return (Integer) getOrDefault(aggregationDepth); }
+  public String getEarlyStoppingMonitor() { return getOrDefault(earlyStoppingMonitor); }
+  public int getEarlyStoppingPatience() { return (Integer) getOrDefault(earlyStoppingPatience); }
+  public double getEarlyStoppingMinDelta() { return (Double) getOrDefault(earlyStoppingMinDelta); }
+  public boolean getRestoreBestWeights() { return (Boolean) getOrDefault(restoreBestWeights); }
+  public String getReduceLrMonitor() { return getOrDefault(reduceLrMonitor); }
+  public double getReduceLrFactor() { return (Double) getOrDefault(reduceLrFactor); }
+  public int getReduceLrPatience() { return (Integer) getOrDefault(reduceLrPatience); }
+  public double getReduceLrMinDelta() { return (Double) getOrDefault(reduceLrMinDelta); }
+  public int getReduceLrCooldown() { return (Integer) getOrDefault(reduceLrCooldown); }
+  public double getReduceLrMinLr() { return (Double) getOrDefault(reduceLrMinLr); }
+  public String getCheckpointPath() { return getOrDefault(checkpointPath); }
+  public int getCheckpointInterval() { return (Integer) getOrDefault(checkpointInterval); }
+  public boolean getResume() { return (Boolean) getOrDefault(resume); }
+  public String getMetricsPath() { return getOrDefault(metricsPath); }
 
   /** The learning rate in force: the one set, else the optimiser's Keras default (NaN under a schedule). */
   public double getLearningRate() {
@@ -430,7 +452,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     if (isDefined(sequenceIdCol)) {
       SequenceColumns.type(schema, OWNER, "sequenceIdCol", getOrDefault(sequenceIdCol));
     }
-    if ((Boolean) getOrDefault(resume) && getOrDefault(checkpointPath).isEmpty()) {
+    if (getResume() && getCheckpointPath().isEmpty()) {
       throw new InvalidInputException(OWNER + " param resume is true but checkpointPath is empty: set checkpointPath "
           + "to the directory the interrupted fit wrote its checkpoints to");
     }
@@ -487,11 +509,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     }
     StringWriter messages = new StringWriter();
     JsonLinesWriter metricsFile = null;
-    if (!getOrDefault(metricsPath).isEmpty()) {
-      AtomicFiles.prepare(getOrDefault(metricsPath), "metricsPath", jsc.hadoopConfiguration());
-      metricsFile = new JsonLinesWriter(getOrDefault(metricsPath), jsc.hadoopConfiguration());
+    if (!getMetricsPath().isEmpty()) {
+      AtomicFiles.prepare(getMetricsPath(), "metricsPath", jsc.hadoopConfiguration());
+      metricsFile = new JsonLinesWriter(getMetricsPath(), jsc.hadoopConfiguration());
     }
-    TrainingRun run = TrainingRun.open(jsc, config, (Boolean) getOrDefault(resume), new PrintWriter(messages, true),
+    TrainingRun run = TrainingRun.open(jsc, config, getResume(), new PrintWriter(messages, true),
         metricsFile);
     if (!messages.toString().isEmpty()) {
       LOG.log(System.Logger.Level.INFO, messages.toString().trim());
@@ -510,6 +532,12 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
         ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
         : null;
     Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(Locale.ROOT));
+    Column steps = size(col(features));
+    Row lengths = trainRows.agg(min(when(steps.gt(0), steps)), max(when(steps.gt(0), steps))).first();
+    if (!lengths.isNullAt(0)) {
+      // The lengths the model learned from, which its transform accepts (see GruModel).
+      provenance = provenance.withSequenceSteps(new Provenance.SequenceSteps(lengths.getInt(0), lengths.getInt(1)));
+    }
     try {
       TrainingRun.Trained trained = run.fit(settings, model, train, validation, listener, OWNER + " " + uid,
           provenance);

@@ -26,11 +26,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 import scala.reflect.ClassTag$;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.engine.model.ModelSpec;
+import sparkgru.engine.model.Provenance;
 import sparkgru.engine.model.Sequential;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.io.AtomicFiles;
@@ -44,8 +46,16 @@ import sparkgru.jobs.predict.EqualLengthBatches;
  * for a model returning sequences) to rows holding a sequence in {@code featuresCol}
  * ({@code array<array<numeric>>} or {@code array<vector>}). Distributed: the model file is
  * broadcast once per model; each partition predicts {@code predictionBatchSize} rows at a time, sequences
- * of one length together and unpadded (each gets exactly the output Keras computes for it
- * alone).
+ * of one length together and unpadded (as Keras computes them, no padding or mask involved).
+ * A row's prediction depends on the batch it lands in by float32 rounding only: the matrix
+ * products (float32 BLAS) sum in an order that depends on the number of rows, so the same row
+ * predicted in batches of 256, 7 or 1 can differ by a few ulps (measured: about 3e-7 relative to
+ * the largest prediction, for 64 units and 24 steps), as Keras' outputs differ between batch sizes.
+ *
+ * <p>Sequences must be as long as those the model trained on ({@link #sequenceSteps()}): a model
+ * fitted on windows of 24 steps refuses windows of 12, naming the column, both lengths and the
+ * lookback to cut, in {@link #transformSchema} when the column says its length (as
+ * {@link SequenceWindows} marks it) and otherwise at the first such row.
  *
  * <p>Saved as MLlib's params metadata plus the project's own model file,
  * {@code <path>/model.sgru}, which {@code spark-gru predict}, {@code export} and the engine read.
@@ -160,10 +170,51 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
         : SequenceColumns.Shape.valueOf(recorded.toUpperCase(Locale.ROOT));
   }
 
+  /**
+   * The sequence lengths this model accepts, null when unknown: the shortest and longest it
+   * trained on, as {@link GruEstimator} records them, or for a train job's forecasting model its
+   * {@code window.lookback}. A GRU given sequences of another length still computes outputs, but
+   * from a state it never learned to read, so {@link #transform} refuses them.
+   */
+  public Provenance.SequenceSteps sequenceSteps() {
+    Provenance p = loaded().provenance();
+    if (p.sequenceSteps() != null) {
+      return p.sequenceSteps();
+    }
+    String lookback = p.config() == null ? null : p.config().get(Settings.WINDOW_LOOKBACK.name());
+    if (p.trainingWindows() != null && lookback != null && lookback.matches("\\d{1,9}")
+        && Integer.parseInt(lookback) > 0) {
+      return new Provenance.SequenceSteps(Integer.parseInt(lookback), Integer.parseInt(lookback));
+    }
+    return null;
+  }
+
+  /**
+   * The refusal of sequences of {@code found} steps in {@code column} (at {@code where}) by a
+   * model trained on {@code trained}.
+   */
+  static String lengthRefused(String column, int found, String where, Provenance.SequenceSteps trained) {
+    return OWNER + ": column '" + column + "' holds sequences of " + found + " steps" + where + ", and the model "
+        + "was trained on " + trained.describe() + "; " + (trained.shortest() == trained.longest()
+        ? "cut windows of " + trained.shortest() + " steps (SequenceWindows.setLookback(" + trained.shortest() + "))"
+        : "give it sequences of " + trained.describe() + " steps");
+  }
+
+  /**
+   * Checks the columns; when {@code featuresCol} carries the length of its sequences (as
+   * {@link SequenceWindows} marks its windows), also that the model was trained on that length.
+   */
   @Override
   public StructType transformSchema(StructType schema) {
     SequenceColumns.requireSequences(schema, OWNER, "featuresCol", getFeaturesCol());
     SequenceColumns.requireAbsent(schema, OWNER, "predictionCol", getPredictionCol());
+    Metadata meta = schema.apply(getFeaturesCol()).metadata();
+    Provenance.SequenceSteps trained = sequenceSteps();
+    if (trained != null && meta.contains(SequenceColumns.STEPS) && !trained.contains((int) meta.getLong(
+        SequenceColumns.STEPS))) {
+      throw new InvalidInputException(lengthRefused(getFeaturesCol(), (int) meta.getLong(SequenceColumns.STEPS),
+          " (the windows' lookback)", trained));
+    }
     return schema.add(getPredictionCol(), shape().predictionType(), false);
   }
 
@@ -182,8 +233,10 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     int batch = getPredictionBatchSize();
     SequenceColumns.Shape shape = shape();
     String name = OWNER + " " + uid;
+    Provenance.SequenceSteps trained = sequenceSteps();
     return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Predictions(rows,
-        ModelFile.read(model.value(), name).model(), index, column, width, steps, batch, shape), Encoders.row(out));
+        ModelFile.read(model.value(), name).model(), index, column, width, steps, trained, batch, shape),
+        Encoders.row(out));
   }
 
   /** A partition's rows with their predictions, a batch at a time. */
@@ -194,18 +247,20 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     private final String column;
     private final int width;
     private final int steps;
+    private final Provenance.SequenceSteps trained;
     private final int batch;
     private final SequenceColumns.Shape shape;
     private long seen;
 
-    Predictions(Iterator<Row> rows, Sequential model, int index, String column, int width, int steps, int batch,
-        SequenceColumns.Shape shape) {
+    Predictions(Iterator<Row> rows, Sequential model, int index, String column, int width, int steps,
+        Provenance.SequenceSteps trained, int batch, SequenceColumns.Shape shape) {
       this.rows = rows;
       this.model = model;
       this.index = index;
       this.column = column;
       this.width = width;
       this.steps = steps;
+      this.trained = trained;
       this.batch = batch;
       this.shape = shape;
     }
@@ -221,6 +276,9 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
         if (steps > 0 && q.length != steps) {
           throw new InvalidInputException("column '" + column + "' has " + q.length + " steps at " + where
               + " but the model reads exactly " + steps);
+        }
+        if (trained != null && !trained.contains(q.length)) {
+          throw new InvalidInputException(lengthRefused(column, q.length, " (" + where + ")", trained));
         }
         inputs.add(r);
         sequences.add(q);

@@ -56,6 +56,12 @@ final class SequenceColumns {
     }
   }
 
+  /**
+   * The key of a sequence column's metadata that gives the length of all its sequences, as
+   * {@link SequenceWindows} writes it and {@link GruModel} checks it.
+   */
+  static final String STEPS = "sequence_steps";
+
   private static final String SEQUENCE_TYPES = "array<array<numeric>> or array<vector>";
 
   private SequenceColumns() {}

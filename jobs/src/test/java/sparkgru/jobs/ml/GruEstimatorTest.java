@@ -6,9 +6,11 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +31,8 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
@@ -41,10 +45,12 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparkgru.engine.model.ModelFile;
+import sparkgru.engine.model.Provenance;
 import sparkgru.jobs.NoPartialOutput;
 import sparkgru.jobs.SparkTestSession;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.data.LongFormat;
+import sparkgru.jobs.io.DataErrors;
 import sparkgru.jobs.train.TrainJob;
 
 /** The MLlib estimator and model: the train job's weights, pipelines, persistence, tuning, errors. */
@@ -147,8 +153,28 @@ class GruEstimatorTest {
     PipelineModel loaded = PipelineModel.load(path);
     assertEquals(before, byWindow(loaded.transform(data)), "identical predictions after save and load");
 
+    // The fitted pipeline forecasts past each series' end: one row per series, from its last 12 rows.
+    SequenceWindows windowsStage = (SequenceWindows) loaded.stages()[1];
+    List<Row> forecasts = loaded.transform(data, new ParamMap().put(windowsStage.emit(), "forecast"))
+        .select("series_id", "forecast_time", "label", "prediction").orderBy("series_id").collectAsList();
+    assertEquals(6, forecasts.size());
+    for (int s = 0; s < 6; s++) {
+      Row f = forecasts.get(s);
+      assertEquals("s" + s, f.getString(0));
+      assertEquals(90L * 3600, f.getLong(1), "the hour after the last");
+      assertTrue(f.isNullAt(2), "no label");
+      assertTrue(Double.isFinite(f.getDouble(3)), "a forecast");
+    }
+    assertEquals("training", windowsStage.getEmit(), "the param map served that transform only");
+
     GruModel stage = (GruModel) loaded.stages()[2];
     assertEquals(3, stage.history().size());
+    assertEquals(new Provenance.SequenceSteps(12, 12), stage.sequenceSteps(), "the windows' lookback, recorded");
+    Dataset<Row> shorter = new SequenceWindows().setLookback(6).transform(loaded.stages()[0].transform(data));
+    assertEquals(6L, shorter.schema().apply("features").metadata().getLong("sequence_steps"), "kept by transform");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> stage.transform(shorter));
+    assertEquals("GruModel: column 'features' holds sequences of 6 steps (the windows' lookback), and the model was "
+        + "trained on 12; cut windows of 12 steps (SequenceWindows.setLookback(12))", e.getMessage());
     Path file;
     try (var files = Files.walk(dir.resolve("pipeline-model"))) {
       file = files.filter(p -> p.getFileName().toString().equals(GruModel.MODEL_FILE)).findFirst().orElseThrow();
@@ -190,6 +216,21 @@ class GruEstimatorTest {
     GruEstimator best = (GruEstimator) tuned.bestModel().parent();
     assertEquals(0.02, best.getLearningRate());
     assertTrue(pipeline.getStages().length == 3);
+  }
+
+  @Test
+  void crossValidatorWithFoldsByTimeTunesOnWindowsCutBeforeTheSplit() {
+    // The README's time-aware tuning: windows cut once from whole series, then folds by time.
+    GruEstimator gru = new GruEstimator().setUnits(4).setEpochs(4).setBatchSize(16).setSequenceIdCol("window_id");
+    Dataset<Row> windows = new Pipeline().setStages(java.util.Arrays.copyOf(stages(gru), 2)).fit(series())
+        .transform(series()).withColumn("fold", when(col("forecast_time").lt(50 * 3600L), 0).otherwise(1));
+    ParamMap[] grid = new ParamGridBuilder().addGrid(gru.learningRate(), new double[] {1e-6, 0.02}).build();
+    CrossValidatorModel tuned = new CrossValidator().setEstimator(gru).setEstimatorParamMaps(grid)
+        .setEvaluator(new RegressionEvaluator().setMetricName("rmse")).setNumFolds(2).setFoldCol("fold")
+        .fit(windows);
+    double[] rmse = tuned.avgMetrics();
+    assertTrue(rmse[1] < rmse[0] * 0.7, java.util.Arrays.toString(rmse));
+    assertEquals(0.02, ((GruEstimator) tuned.bestModel().parent()).getLearningRate());
   }
 
   private static Dataset<Row> table(StructType schema, Object... firstRow) {
@@ -237,6 +278,19 @@ class GruEstimatorTest {
     e = assertThrows(IllegalArgumentException.class, () -> model.transform(table(flat, 1.0, 2.0)));
     assertEquals("GruModel param featuresCol: column 'features' has type double; expected array<array<numeric>> or "
         + "array<vector> (one element per time step)", e.getMessage());
+    Dataset<Row> longer = table(good, List.of(List.of(1.0, 2.0), List.of(3.0, 4.0), List.of(5.0, 6.0)), 1.0)
+        .repartition(1);
+    Exception atRow = assertThrows(Exception.class, () -> model.transform(longer).collectAsList());
+    assertEquals("GruModel: column 'features' holds sequences of 3 steps (row 0 of partition 0), and the model was "
+        + "trained on 2; cut windows of 2 steps (SequenceWindows.setLookback(2))", userMessage(atRow));
+    // A train job's forecasting model records no sequence steps: its window.lookback says them.
+    ModelFile.Loaded tiny = ModelFile.read(trainedOnce(), "tiny");
+    Provenance forecasting = Provenance.NONE.withScaling(Map.of(), 40).withRun("4.0.1", "data.csv", 1, 2,
+        Map.of("window.lookback", "5"));
+    GruModel fromTrainJob = GruModel.of(ModelFile.write(tiny.spec(), tiny.model(), forecasting), "trained.sgru");
+    assertEquals(new Provenance.SequenceSteps(5, 5), fromTrainJob.sequenceSteps());
+    assertEquals(null, GruModel.of(ModelFile.write(tiny.spec(), tiny.model(), Provenance.NONE), "keras")
+        .sequenceSteps(), "unknown, so unchecked");
   }
 
   private static byte[] trainedOnce() {
@@ -374,6 +428,13 @@ class GruEstimatorTest {
     assertEquals(promised, oneOutput.fit(single).transform(single).schema());
     assertEquals(DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false),
         perStep.transformSchema(data.schema()).apply("prediction").dataType());
+    Dataset<Row> seven = data.limit(1).withColumn("features", transform(sequence(lit(1), lit(7)),
+        i -> array(i.cast("double"))));
+    Exception e = assertThrows(Exception.class, () -> pair.transform(seven).collectAsList());
+    assertTrue(userMessage(e).startsWith("GruModel: column 'features' holds sequences of 7 steps (row 0 of partition "),
+        userMessage(e));
+    assertTrue(userMessage(e).endsWith("and the model was trained on 3 to 6; give it sequences of 3 to 6 steps"),
+        userMessage(e));
     List<Row> a = perStep.setPredictionBatchSize(7).transform(data).collectAsList();
     List<Row> b = pair.transform(data).collectAsList();
     sparkgru.engine.model.Sequential engine = ModelFile.read(perStep.modelFile(), "per-step").model();
@@ -393,6 +454,64 @@ class GruEstimatorTest {
       float[] want2 = engine2.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
       assertEquals(List.of((double) want2[0], (double) want2[1]), b.get(i).getList(3));
     }
+  }
+
+  /** Predictions of {@code model} by the rows' key. */
+  private static Map<String, Double> predictions(GruModel model, Dataset<Row> data, int batch) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    for (Row r : model.copy(ParamMap.empty()).setPredictionBatchSize(batch).transform(data).select("id", "prediction")
+        .collectAsList()) {
+      out.put(r.getString(0), r.getDouble(1));
+    }
+    return out;
+  }
+
+  /** The largest difference of two predictions of the same rows, relative to the largest prediction. */
+  private static double relativeDifference(Map<String, Double> a, Map<String, Double> b) {
+    double diff = 0;
+    double scale = 0;
+    for (Map.Entry<String, Double> e : a.entrySet()) {
+      diff = Math.max(diff, Math.abs(e.getValue() - b.get(e.getKey())));
+      scale = Math.max(scale, Math.abs(e.getValue()));
+    }
+    return diff / scale;
+  }
+
+  @Test
+  void predictionsDependOnTheBatchSizeOnlyByFloat32Rounding() {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("features", DataTypes.createArrayType(
+        DataTypes.createArrayType(DataTypes.DoubleType))).add("label", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < 300; i++) {
+      List<List<Double>> x = new ArrayList<>();
+      double sum = 0;
+      for (int t = 0; t < 24; t++) {
+        double v = r.nextDouble() - 0.5;
+        sum += v;
+        x.add(List.of(v, r.nextDouble(), Math.sin(t)));
+      }
+      rows.add(RowFactory.create("w" + i, x, sum));
+    }
+    Dataset<Row> data = spark().createDataFrame(rows, schema).repartition(1).cache();
+    GruEstimator gru = new GruEstimator().setUnits(64).setEpochs(1).setBatchSize(32).setSequenceIdCol("id");
+    GruModel model = gru.fit(data);
+    Map<String, Double> whole = predictions(model, data, 256);
+    double by7 = relativeDifference(whole, predictions(model, data, 7));
+    double by1 = relativeDifference(whole, predictions(model, data, 1));
+    double otherModel = relativeDifference(whole, predictions(gru.copy(ParamMap.empty()).setSeed(2).fit(data), data,
+        256));
+    System.out.printf(Locale.ROOT, "batch 256 vs 7: %.3g, vs 1: %.3g, another seed: %.3g (relative to the largest "
+        + "prediction)%n", by7, by1, otherModel);
+    // float32 keeps 24 bits (about 6e-8 relative); a few ulps through 24 GRU steps stay far below 1e-5.
+    assertTrue(by7 <= 1e-5 && by1 <= 1e-5, "batch sizes 7 and 1 against 256: " + by7 + ", " + by1);
+    assertTrue(otherModel > 1e-2, "another model differs clearly: " + otherModel);
+  }
+
+  /** The message of the user's error behind a failed Spark action. */
+  static String userMessage(Throwable failure) {
+    return DataErrors.message(failure).orElseThrow(() -> new AssertionError("no user error behind " + failure,
+        failure));
   }
 
   /** The first element of an array value nested in a row (a Scala Seq). */
