@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,65 +32,28 @@ import sparkgru.jobs.train.TrainJob;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CovariatesTest {
-  private static final LocalDate START = LocalDate.of(2023, 1, 2);
+  private static final LocalDate START = PromotionSales.START;
   private static final int DAYS = 240;
   private static final int STORES = 8;
   private static final int HORIZON = 7;
 
   @TempDir
   static Path dir;
+  private PromotionSales sales;
   private Path data;
   private Path future;
-  private final boolean[][] promo = new boolean[STORES][DAYS + HORIZON];
-
-  private static String size(int store) {
-    return store % 2 == 0 ? "small" : "large";
-  }
-
-  private double sales(int store, int day, Random noise) {
-    double base = store % 2 == 0 ? 30 : 60;
-    double weekly = 5 * Math.sin(2 * Math.PI * START.plusDays(day).getDayOfWeek().getValue() / 7.0);
-    return base + weekly + (promo[store][day] ? 25 : 0) + noise.nextGaussian();
-  }
+  private boolean[][] promo;
 
   @BeforeAll
   void writeData() throws Exception {
-    Random r = new Random(7);
-    for (boolean[] p : promo) {
-      for (int d = 0; d < p.length; d++) {
-        p[d] = r.nextDouble() < 0.25;
-      }
-    }
-    Random noise = new Random(11);
-    List<String> rows = new ArrayList<>();
-    List<String> known = new ArrayList<>();
-    for (int s = 0; s < STORES; s++) {
-      for (int d = 0; d < DAYS + HORIZON; d++) {
-        String common = "s" + s + "," + START.plusDays(d) + "," + (promo[s][d] ? 1 : 0);
-        if (d < DAYS) {
-          rows.add(common + "," + String.format(Locale.ROOT, "%.3f", sales(s, d, noise)) + "," + size(s) + ","
-              + (100 * (s + 1)));
-        } else {
-          known.add(common);
-        }
-      }
-    }
-    data = Files.writeString(dir.resolve("sales.csv"), "store,date,promo,sales,size,area\n" + String.join("\n", rows)
-        + "\n");
-    future = Files.writeString(dir.resolve("promotions.csv"), "store,date,promo\n" + String.join("\n", known) + "\n");
+    sales = PromotionSales.write(dir, STORES, DAYS, HORIZON);
+    data = sales.data();
+    future = sales.future();
+    promo = sales.promo();
   }
 
   private List<String> config(String out, String... more) {
-    List<String> c = new ArrayList<>(List.of("data.source=csv", "data.format=long", "data.path=" + data.toUri(),
-        "data.series_column=store", "data.time_column=date", "data.feature_columns=sales",
-        "data.target_columns=sales", "window.lookback=14", "window.horizon=" + HORIZON, "window.normalization=none",
-        "scaling.method=standard", "scaling.scope=global", "split.train=0.7", "split.validation=0",
-        "split.test=0.3", "model.layer.0.units=16", "optimizer.learning_rate=0.01", "train.epochs=12",
-        "train.batch_size=32", "train.partitions=2", "evaluate.season=7", "output.progress=false",
-        "output.model=" + dir.resolve(out + "/model.sgru").toUri(),
-        "output.metrics=" + dir.resolve(out + "/metrics.jsonl").toUri()));
-    c.addAll(List.of(more));
-    return c;
+    return sales.config(dir.resolve(out), HORIZON, more);
   }
 
   private static void train(List<String> config) {
@@ -145,10 +106,10 @@ class CovariatesTest {
       int day = (int) (LocalDate.parse(f[1].substring(0, 10)).toEpochDay() - START.toEpochDay());
       assertTrue(day >= DAYS && day < DAYS + HORIZON, "forecast dates follow the history: " + line);
       if (promo[store][day]) {
-        promoted += q5 - (store % 2 == 0 ? 30 : 60);
+        promoted += q5 - PromotionSales.base(store);
         promotedDays++;
       } else {
-        plain += q5 - (store % 2 == 0 ? 30 : 60);
+        plain += q5 - PromotionSales.base(store);
       }
     }
     double lift = promoted / promotedDays - plain / (STORES * HORIZON - promotedDays);
@@ -167,6 +128,9 @@ class CovariatesTest {
     train(config("known", "data.future_columns=promo", "data.static_columns=size"));
     String model = dir.resolve("known/model.sgru").toString();
     Path out = dir.resolve("refused/forecast.csv");
+    List<String> gap = new ArrayList<>(Files.readAllLines(future));
+    gap.set(10, gap.get(10).substring(0, gap.get(10).lastIndexOf(',') + 1));
+    Path holed = Files.write(dir.resolve("holed.csv"), gap);
     Map<String, String> before = NoPartialOutput.snapshot(dir);
 
     String[] r = BadCommandLinesTest.run("forecast", "--model", model, "--output", out.toString());
@@ -175,9 +139,6 @@ class CovariatesTest {
         + "values for the 7 periods after each series' history with --future PATH (laid out as the data: series, "
         + "time and promo)" + System.lineSeparator(), r[2]);
 
-    List<String> gap = new ArrayList<>(Files.readAllLines(future));
-    gap.set(10, gap.get(10).substring(0, gap.get(10).lastIndexOf(',') + 1));
-    Path holed = Files.write(dir.resolve("holed.csv"), gap);
     r = BadCommandLinesTest.run("forecast", "--model", model, "--future", holed.toString(), "--output",
         out.toString());
     assertEquals("2", r[0], r[2]);

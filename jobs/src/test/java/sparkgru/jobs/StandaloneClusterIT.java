@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparkgru.engine.io.Json;
 import sparkgru.engine.model.ModelFile;
 import sparkgru.jobs.config.JobConfig;
 import sparkgru.jobs.train.TrainJob;
@@ -69,5 +71,46 @@ class StandaloneClusterIT {
     float[] embedded = ModelFile.read(Files.readAllBytes(dir.resolve("local.sgru")), "local").model().parameters()
         .toArray();
     assertArrayEquals(embedded, cluster, 0f);
+  }
+
+  /** Runs {@code args} with spark-submit on the cluster and returns its log, failing unless it exits 0. */
+  private static String submit(StandaloneCluster cluster, String name, List<String> args) throws Exception {
+    Process driver = cluster.submit(name, args);
+    assertTrue(driver.waitFor(5, TimeUnit.MINUTES), "spark-submit " + name + " did not finish in 5 minutes");
+    String log = cluster.log(name);
+    assertEquals(0, driver.exitValue(), "spark-submit " + name + " failed:\n" + StandaloneCluster.tail(log));
+    return log;
+  }
+
+  /**
+   * Business data on the cluster: daily sales with a known-future promotion, static store
+   * attributes, calendar features and three quantiles train, forecast with {@code --future} and
+   * evaluate with folds, each submitted with spark-submit.
+   */
+  @Test
+  void covariatesAndQuantilesTrainForecastAndEvaluateOnTheCluster() throws Exception {
+    PromotionSales sales = PromotionSales.write(dir, 4, 160, 7);
+    List<String> args = new ArrayList<>(List.of("train"));
+    for (String s : sales.config(dir.resolve("out"), 7, "train.epochs=3", "data.future_columns=promo",
+        "data.static_columns=size,area", "features.calendar=day_of_week", "train.quantiles=0.1,0.5,0.9")) {
+      args.addAll(List.of("--set", s));
+    }
+    String model = dir.resolve("out/model.sgru").toString();
+    Path forecast = dir.resolve("forecast.csv");
+    Path report = dir.resolve("folds.json");
+    try (StandaloneCluster cluster = StandaloneCluster.start(dir, 2)) {
+      assertTrue(submit(cluster, "train", args).contains("Epoch 3/3 - loss: "));
+      submit(cluster, "forecast", List.of("forecast", "--model", model, "--future", sales.future().toString(),
+          "--output", forecast.toString()));
+      submit(cluster, "evaluate", List.of("evaluate", "--model", model, "--folds", "2", "--report",
+          report.toString()));
+    }
+    List<String> lines = Files.readAllLines(forecast);
+    assertEquals("store,date,sales,sales_q0.1,sales_q0.5,sales_q0.9", lines.get(0));
+    assertEquals(1 + 4 * 7, lines.size());
+    assertTrue(lines.stream().skip(1).allMatch(l -> l.contains(",2023-06-1") || l.contains(",2023-06-0")),
+        "the 7 days after 2023-06-10: " + lines);
+    Map<?, ?> json = (Map<?, ?>) Json.parse(Files.readString(report));
+    assertEquals(2, ((List<?>) json.get("folds")).size());
   }
 }

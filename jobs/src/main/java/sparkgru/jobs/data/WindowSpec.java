@@ -25,16 +25,16 @@ import sparkgru.engine.errors.InvalidInputException;
  * forecast the next; this needs the inputs and targets to be the same columns (nothing else is
  * known about the future).
  *
- * <p><b>Covariates.</b> With known-future columns or calendar features, the GRU reads the
- * lookback and then goes on over the horizon's steps, where the target and other past-only
- * inputs are 0 and only what is known in advance is given: the future columns' values, the
- * calendar of those times, and a flag that is 1 on these steps and 0 in the lookback. Its last
- * state has seen the whole horizon's covariates when the Dense head reads it, so one GRU and one
- * head forecast with them (an encoder-decoder that shares its weights; the Keras model it exports
- * takes {@code [lookback + horizon, features]}). A step's inputs, in order:
- * {@link #stepColumns()} (the feature columns, then future columns that are not feature columns),
- * the calendar's sines and cosines, the series' static covariates (the same on every step) and,
- * with forecast steps, the flag.
+ * <p><b>Covariates.</b> Every step of a window gives the model its step columns
+ * ({@link #stepColumns()}: the feature columns, then the known-future columns that are not
+ * feature columns, with their past values), the calendar features of its time, the series'
+ * encoded static covariates and, when anything is known about the horizon, the window's
+ * <em>future block</em>: for each forecast step in order, the known-future columns' values and
+ * the calendar features of that step's time. The block is the same on every step of the window, so
+ * the last step, whose state the Dense head reads, sees the whole horizon's covariates one GRU
+ * step away from the output: the model learns "a promotion on forecast step 3 raises step 3"
+ * directly, where a GRU made to carry it through the horizon's steps barely learns it. The Keras
+ * model it exports takes {@code [lookback, stepWidth()]} like any other.
  *
  * @param inputs        input columns
  * @param targets       target columns
@@ -260,20 +260,23 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
     return all;
   }
 
-  /** Steps after the lookback that the model reads: the horizon when anything is known about it, else 0. */
-  public int futureSteps() {
-    return covariates.future().isEmpty() && covariates.calendar().width() == 0 ? 0 : horizon;
+  /**
+   * Inputs of the window's future block: for each of the {@code horizon} forecast steps, the
+   * known-future columns and the calendar features; 0 when neither is configured.
+   */
+  public int futureWidth() {
+    int perStep = covariates.future().size() + covariates.calendar().width();
+    return perStep == 0 ? 0 : horizon * perStep;
   }
 
-  /** Steps the model reads per window: {@code lookback + futureSteps()}. */
+  /** Steps the model reads per window: the lookback. */
   public int steps() {
-    return lookback + futureSteps();
+    return lookback;
   }
 
-  /** Inputs per step: step columns, calendar features, encoded static covariates and the forecast-step flag. */
+  /** Inputs per step: step columns, calendar features, encoded static covariates and the future block. */
   public int stepWidth() {
-    return stepColumns().size() + covariates.calendar().width() + covariates.staticWidth()
-        + (futureSteps() > 0 ? 1 : 0);
+    return stepColumns().size() + covariates.calendar().width() + covariates.staticWidth() + futureWidth();
   }
 
   /** Steps in a training target: the horizon (direct) or 1 (recursive). */
@@ -356,28 +359,36 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
 
   /**
    * Writes the model input of the window of series {@code s} starting at row {@code start},
-   * {@code [steps(), stepWidth()]}, into {@code x} at {@code at}: the lookback rows' step columns
-   * of {@code values} (scaled), normalised by {@code n}, then on each forecast step the future
-   * columns' values of the rows that follow (rows past the series' end are not read unless there
-   * are future columns) and 0 for the other step columns; the calendar of each step's time
-   * ({@link Series#time(int)}, which continues past the last row), {@code statics} (the series'
-   * encoded static covariates) and the forecast-step flag.
+   * {@code [lookback, stepWidth()]}, into {@code x} at {@code at}: on each lookback row its step
+   * columns of {@code values} (scaled), normalised by {@code n}, the calendar of its time,
+   * {@code statics} (the series' encoded static covariates) and the future block, built once from
+   * the {@code horizon} rows that follow the lookback (their future columns, normalised by
+   * {@code n}, and the calendar of their times, {@link Series#time(int)}, which continues past the
+   * last row; rows past the series' end are read only for future columns).
    */
   public void window(Series s, double[][] values, double[] statics, int start, Normalizer n, float[] x, int at) {
     int[] idx = stepIndex();
-    List<String> columns = stepColumns();
-    boolean[] knownAhead = new boolean[idx.length];
-    for (int k = 0; k < idx.length; k++) {
-      knownAhead[k] = covariates.future().contains(columns.get(k));
-    }
     CalendarFeatures calendar = covariates.calendar();
-    boolean flagged = futureSteps() > 0;
+    float[] block = new float[futureWidth()];
+    if (block.length > 0) {
+      List<String> columns = valueColumns();
+      int[] future = covariates.future().stream().mapToInt(columns::indexOf).toArray();
+      int b = 0;
+      for (int h = 0; h < horizon; h++) {
+        int row = start + lookback + h;
+        for (int c : future) {
+          block[b++] = (float) n.apply(c, values[row][c]);
+        }
+        if (calendar.width() > 0) {
+          calendar.write(s.time(row), s.zone(), block, b);
+          b += calendar.width();
+        }
+      }
+    }
     int o = at;
-    for (int step = 0; step < steps(); step++) {
-      int row = start + step;
-      boolean future = step >= lookback;
-      for (int k = 0; k < idx.length; k++) {
-        x[o++] = !future || knownAhead[k] ? (float) n.apply(idx[k], values[row][idx[k]]) : 0f;
+    for (int row = start; row < start + lookback; row++) {
+      for (int c : idx) {
+        x[o++] = (float) n.apply(c, values[row][c]);
       }
       if (calendar.width() > 0) {
         calendar.write(s.time(row), s.zone(), x, o);
@@ -386,9 +397,8 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
       for (double v : statics) {
         x[o++] = (float) v;
       }
-      if (flagged) {
-        x[o++] = future ? 1f : 0f;
-      }
+      System.arraycopy(block, 0, x, o, block.length);
+      o += block.length;
     }
   }
 

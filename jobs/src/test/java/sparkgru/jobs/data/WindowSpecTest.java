@@ -93,35 +93,44 @@ class WindowSpecTest {
         IllegalArgumentException.class, () -> WindowSpec.missing("zero")).getMessage());
   }
 
+  private static float sin(double months) {
+    return (float) Math.sin(2 * Math.PI * months / 12);
+  }
+
+  private static float cos(double months) {
+    return (float) Math.cos(2 * Math.PI * months / 12);
+  }
+
   @Test
-  void covariateWindowsGoOnOverTheHorizonWithWhatIsKnownInAdvance() {
-    // Input a, target c, future column b; 2 steps back, 2 ahead; calendar month; one static input.
+  void everyStepCarriesTheFutureBlockOfWhatIsKnownAboutTheHorizon() {
+    // Input a, target c, future column b; 2 steps back, 2 ahead; calendar month; three quantiles.
     WindowSpec spec = new WindowSpec(List.of("a"), List.of("c"), 2, 2, 1, WindowSpec.Missing.ERROR,
         WindowSpec.Normalization.NONE, false, FrequencyRule.AUTO, new WindowSpec.Covariates(List.of("b"),
         new CalendarFeatures(List.of("month_of_year")), List.of(), null), List.of(0.1, 0.5, 0.9));
     assertEquals(List.of("a", "c", "b"), spec.valueColumns());
     assertEquals(List.of("a", "b"), spec.stepColumns());
-    assertEquals(4, spec.steps(), "the lookback, then the horizon");
-    assertEquals(2 + 2 + 1, spec.stepWidth(), "a and b, month sine and cosine, the flag");
+    assertEquals(2, spec.steps());
+    assertEquals(2 * (1 + 2), spec.futureWidth(), "per forecast step: b, the month's sine and cosine");
+    assertEquals(2 + 2 + 6, spec.stepWidth(), "a and b, the step's month, the future block");
     assertEquals(2 * 1 * 3, spec.outputWidth(), "horizon x targets x quantiles");
     assertEquals(1, spec.pointQuantile());
     double[][] v = {{1, 100, 10}, {2, 200, 20}, {3, 300, 30}, {4, 400, 40}, {5, 500, 50}};
-    long january = java.time.LocalDate.of(2024, 1, 1).toEpochDay() * 86_400_000_000L;
     long[] months = new long[5];
     for (int i = 0; i < 5; i++) {
       months[i] = java.time.LocalDate.of(2024, 1 + i, 1).toEpochDay() * 86_400_000_000L;
     }
-    assertEquals(january, months[0]);
     Series s = new Series("m", months, v, true);
-    float[] x = new float[4 * 5];
+    float[] x = new float[2 * 10];
     spec.window(s, v, new double[0], 0, spec.normalizer(v, 0), x, 0);
-    float sin = (float) Math.sin(2 * Math.PI * 2 / 12);
-    float cos = (float) Math.cos(2 * Math.PI * 2 / 12);
-    assertArrayEquals(new float[] {3, 30, sin, cos, 0}, java.util.Arrays.copyOfRange(x, 10, 15), 1e-6f,
-        "row 2 is March");
-    assertArrayEquals(new float[] {0, 40, (float) Math.sin(2 * Math.PI * 3 / 12), (float) Math.cos(2 * Math.PI * 3
-        / 12), 1}, java.util.Arrays.copyOfRange(x, 15, 20), 1e-6f,
-        "on a forecast step the past-only input is 0, the future column and the calendar are given, the flag is 1");
+    float[] block = {30, sin(2), cos(2), 40, sin(3), cos(3)};
+    float[] january = {1, 10, sin(0), cos(0)};
+    float[] february = {2, 20, sin(1), cos(1)};
+    for (int step = 0; step < 2; step++) {
+      assertArrayEquals(step == 0 ? january : february, java.util.Arrays.copyOfRange(x, 10 * step, 10 * step + 4),
+          1e-6f, "row " + step + ": a, b and its month");
+      assertArrayEquals(block, java.util.Arrays.copyOfRange(x, 10 * step + 4, 10 * step + 10), 1e-6f,
+          "row " + step + ": March's and April's b and months, on every step");
+    }
     float[] y = new float[6];
     spec.targets(v, 2, 2, spec.normalizer(v, 0), y, 0);
     assertArrayEquals(new float[] {300, 300, 300, 400, 400, 400}, y, "each target once per quantile");

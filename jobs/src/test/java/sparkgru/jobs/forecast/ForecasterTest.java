@@ -142,7 +142,7 @@ class ForecasterTest {
   void aModelOfAnotherWidthIsRejected() {
     WindowSpec spec = new WindowSpec(List.of("a", "b"), List.of("b"), 4, 3, 1, WindowSpec.Missing.ERROR,
         WindowSpec.Normalization.NONE, false);
-    assertEquals("the model reads 3 input values per step but the data have 2 input columns [a, b]", assertThrows(
+    assertEquals("the model reads 3 input values per step but the data give 2 (2 columns [a, b])", assertThrows(
         IllegalArgumentException.class, () -> new Forecaster(model(3, 3), 3, spec, 8)).getMessage());
     assertEquals("the model outputs [2] values per window but 3 step(s) of [b] need 3", assertThrows(
         IllegalArgumentException.class, () -> new Forecaster(model(2, 2), 2, spec, 8)).getMessage());
