@@ -105,7 +105,7 @@ class CalendarDataTest {
     times.values().forEach(t -> assertEquals(expected, t));
 
     StringWriter evaluation = new StringWriter();
-    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), model("monthly"), null, null, null,
+    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), model("monthly"), null, null, null, null,
         new PrintWriter(evaluation));
     // Test part: the last 24 months; windows of 4 forecast months start at each of the first 21.
     assertEquals(6 * 21, report.evaluation().windows(), evaluation.toString());
@@ -117,7 +117,7 @@ class CalendarDataTest {
     Path history = monthEnds("history.csv", LocalDate.of(2016, 1, 31), 96, false);
     train(config(history, "m4like"));
     Path follow = monthEnds("follow.csv", LocalDate.of(2024, 1, 31), 4, false);
-    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), model("m4like"), follow.toUri().toString(),
+    EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), model("m4like"), follow.toUri().toString(), null,
         null, null, new PrintWriter(new StringWriter()));
     assertEquals(6, report.evaluation().windows(), "one window per series, against its 4 actual months");
 
@@ -125,7 +125,7 @@ class CalendarDataTest {
     Map<String, String> before = NoPartialOutput.snapshot(dir);
     String json = dir.resolve("refused.json").toUri().toString();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(
-        SparkTestSession.get(), model("m4like"), overlap.toUri().toString(), json, null,
+        SparkTestSession.get(), model("m4like"), overlap.toUri().toString(), null, json, null,
         new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().matches("series m\\d has an actual at time 2023-12-31 00:00:00 in "
         + java.util.regex.Pattern.quote(overlap.toUri().toString()) + ", and its history runs to 2023-12-31 "
@@ -135,7 +135,7 @@ class CalendarDataTest {
 
     Path late = monthEnds("late.csv", LocalDate.of(2024, 3, 31), 4, false);
     e = assertThrows(IllegalArgumentException.class, () -> EvaluateJob.run(SparkTestSession.get(),
-        model("m4like"), late.toUri().toString(), null, null, new PrintWriter(new StringWriter())));
+        model("m4like"), late.toUri().toString(), null, null, null, new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("its times jump from 2023-12-31 00:00:00 to 2024-03-31 00:00:00, 3 periods of "
         + "ME, where a window needs consecutive periods"), e.getMessage());
   }
