@@ -249,7 +249,7 @@ public final class EvaluateJob {
             tally.countingFolds(e::skipped), shipped.value().steps());
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
-          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());
+          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.quantiles(), f.scaling());
         }
         return List.of(e).iterator();
       }, true).collect().stream().reduce(Evaluation::merge).orElseThrow();
