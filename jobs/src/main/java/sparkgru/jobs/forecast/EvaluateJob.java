@@ -353,7 +353,8 @@ public final class EvaluateJob {
   /**
    * The PNG report: the model's loss curves, with folds the MAE (original scale) of the model and
    * of the seasonal naive baseline (the naive one when the lookback is shorter than a season) by
-   * fold, and the evaluation's sample windows.
+   * fold, and the evaluation's sample windows, shaded between the lowest and the highest forecast
+   * quantile for a model that forecasts quantiles.
    *
    * @throws RunFailedException when Java cannot draw (no fonts), naming the fix
    */
@@ -387,7 +388,7 @@ public final class EvaluateJob {
         fx[i] = i;
       }
       plots.add(new ForecastReport.SeriesPlot(s.series() + " (" + model.spec().targets().get(0) + ")", hx,
-          s.history(), fx, s.forecast(), s.actual()));
+          s.history(), fx, s.forecast(), s.actual(), s.lower(), s.upper()));
     }
     try {
       return ForecastReport.png(title, model.history(), lines, plots, 1400,
