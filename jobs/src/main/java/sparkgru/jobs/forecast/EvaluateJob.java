@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
@@ -45,8 +47,10 @@ import sparkgru.jobs.spark.SparkJobs;
  * given a file of actuals, the {@code horizon} steps after the end of every series against those
  * actuals (the M4 protocol); scores the model and the naive, seasonal naive and mean baselines
  * with {@link ForecastMetrics}, over all windows and, with folds, fold by fold, in one pass over
- * the series whose sums are merged; prints a table and optionally writes a JSON report and a PNG
- * report (loss curves, the folds' MAE and a few windows).
+ * the series whose sums are merged; a model that forecasts quantiles is also scored with
+ * {@link IntervalMetrics} beside the seasonal naive baseline interval (see {@link Evaluation});
+ * prints a table (and the intervals' table) and optionally writes a JSON report and a PNG report
+ * (loss curves, the folds' MAE and a few windows, with their forecast quantiles' range).
  */
 public final class EvaluateJob {
   /** The metrics shown in the console table, in order. */
@@ -139,6 +143,7 @@ public final class EvaluateJob {
       out.println("over all folds:");
     }
     out.print(table(evaluation));
+    out.print(intervalTable(evaluation));
     if (folds != null) {
       out.print(foldTable(evaluation));
     }
@@ -158,6 +163,10 @@ public final class EvaluateJob {
     report.put("steps_scored", steps == null ? "all" : Arrays.stream(steps).map(x -> x + 1).boxed().toList());
     report.put("season", config.get(Settings.EVALUATE_SEASON));
     report.put("metrics", json(evaluation.results()));
+    if (!evaluation.intervals().isEmpty()) {
+      report.put("quantiles", Arrays.stream(evaluation.levels()).boxed().toList());
+      report.put("intervals", json(evaluation.intervals()));
+    }
     if (folds != null) {
       report.put("fold_step", folds.step());
       List<Map<String, Object>> byFold = new ArrayList<>();
@@ -170,6 +179,9 @@ public final class EvaluateJob {
         fold.put("windows", f.windows());
         fold.put("windows_skipped", f.skipped());
         fold.put("metrics", json(f.results()));
+        if (!f.intervals().isEmpty()) {
+          fold.put("intervals", json(f.intervals()));
+        }
         byFold.add(fold);
         skipped += f.skipped();
       }
@@ -178,6 +190,9 @@ public final class EvaluateJob {
       overall.put("windows", evaluation.windows());
       overall.put("windows_skipped", skipped);
       overall.put("metrics", json(evaluation.results()));
+      if (!evaluation.intervals().isEmpty()) {
+        overall.put("intervals", json(evaluation.intervals()));
+      }
       report.put("overall", overall);
     }
     report.put("created", Instant.now().toString());
@@ -249,7 +264,7 @@ public final class EvaluateJob {
             tally.countingFolds(e::skipped), shipped.value().steps());
         while (forecasts.hasNext()) {
           WindowForecasts.Forecast f = forecasts.next();
-          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.scaling());
+          e.add(f.series(), f.scaled(), f.origin(), f.scaledForecast(), f.forecast(), f.quantiles(), f.scaling());
         }
         return List.of(e).iterator();
       }, true).collect().stream().reduce(Evaluation::merge).orElseThrow();
@@ -322,6 +337,37 @@ public final class EvaluateJob {
   }
 
   /**
+   * The console table of the interval metrics, for a model that forecasts quantiles (empty
+   * otherwise): a line naming the levels, then one row per forecaster (the model, the seasonal
+   * naive baseline interval) with {@code spl}, {@code wql}, each central interval's coverage
+   * ({@code cov_<p>} for {@code coverage_<p>}) and width, and {@code msis} when scored.
+   */
+  public static String intervalTable(Evaluation evaluation) {
+    Map<String, Map<String, Double>> intervals = evaluation.intervals();
+    if (intervals.isEmpty()) {
+      return "";
+    }
+    List<String> shown = intervals.get("model").keySet().stream()
+        .filter(m -> !m.equals("values") && !m.equals("windows_left_out")).toList();
+    StringBuilder b = new StringBuilder("intervals (quantiles " + Arrays.stream(evaluation.levels())
+        .mapToObj(EvaluateJob::level).collect(Collectors.joining(", ")) + "):\n");
+    b.append(String.format(Locale.ROOT, "%-15s", "forecaster"));
+    shown.forEach(m -> b.append(String.format(Locale.ROOT, " %10s", m.replace("coverage_", "cov_"))));
+    b.append('\n');
+    intervals.forEach((name, values) -> {
+      b.append(String.format(Locale.ROOT, "%-15s", name));
+      shown.forEach(m -> b.append(String.format(Locale.ROOT, " %10s", format(values.get(m)))));
+      b.append('\n');
+    });
+    return b.toString();
+  }
+
+  /** A quantile level as written in the config: 0.1, 0.025. */
+  private static String level(double q) {
+    return BigDecimal.valueOf(q).stripTrailingZeros().toPlainString();
+  }
+
+  /**
    * The console table of the folds: one row per fold with its latest cutoff (the last lookback
    * row of the series that ends last), its windows, its skipped windows and each forecaster's
    * {@code mae_raw}.
@@ -353,7 +399,8 @@ public final class EvaluateJob {
   /**
    * The PNG report: the model's loss curves, with folds the MAE (original scale) of the model and
    * of the seasonal naive baseline (the naive one when the lookback is shorter than a season) by
-   * fold, and the evaluation's sample windows.
+   * fold, and the evaluation's sample windows, shaded between the lowest and the highest forecast
+   * quantile for a model that forecasts quantiles.
    *
    * @throws RunFailedException when Java cannot draw (no fonts), naming the fix
    */
@@ -387,7 +434,7 @@ public final class EvaluateJob {
         fx[i] = i;
       }
       plots.add(new ForecastReport.SeriesPlot(s.series() + " (" + model.spec().targets().get(0) + ")", hx,
-          s.history(), fx, s.forecast(), s.actual()));
+          s.history(), fx, s.forecast(), s.actual(), s.lower(), s.upper()));
     }
     try {
       return ForecastReport.png(title, model.history(), lines, plots, 1400,

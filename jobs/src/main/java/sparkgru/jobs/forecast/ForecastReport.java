@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,8 @@ import sparkgru.jobs.io.RunFailedException;
 /**
  * One PNG image of a forecasting run: the run's title across the top, then a grid of XChart
  * charts in two columns: the training loss curves first, then any line charts of metrics (e.g.
- * by fold), then one chart per series. Everything is
+ * by fold), then one chart per series, optionally with a shaded band (e.g. a forecast interval).
+ * Everything is
  * drawn into an in-memory image, so it needs no display ({@code java.awt.headless=true} is fine)
  * and writes no files, not even ImageIO's disk cache.
  */
@@ -39,6 +41,8 @@ public final class ForecastReport {
   static final int MAX_SIDE = 8000;
   /** Title of the loss chart when no epoch has a {@code loss} or {@code val_loss}. */
   static final String NO_HISTORY = "no training history";
+  /** The legend name of the shaded band around a forecast. */
+  static final String BAND = "interval";
   private static final int COLUMNS = 2;
   private static final List<String> LOSS_KEYS = List.of("loss", "val_loss");
   private static final Color HISTORY = new Color(31, 119, 180);
@@ -63,11 +67,18 @@ public final class ForecastReport {
    * @param forecast  predicted values
    * @param actual    observed values at {@code forecastX}, {@code [forecast.length]}; null when
    *                  not yet known
+   * @param lower     the lower edge of a band around the forecast (e.g. its lowest quantile),
+   *                  {@code [forecast.length]}; null for no band
+   * @param upper     the band's upper edge, {@code [forecast.length]}; null exactly when
+   *                  {@code lower} is
    */
   public record SeriesPlot(String id, double[] historyX, double[] history, double[] forecastX, double[] forecast,
-      double[] actual) {
+      double[] actual, double[] lower, double[] upper) {
 
-    /** Checks that every x array matches its values and {@code actual}, when given, the forecast. */
+    /**
+     * Checks that every x array matches its values, and {@code actual} and the band's edges, when
+     * given, the forecast.
+     */
     public SeriesPlot {
       Objects.requireNonNull(id, "id");
       String what = "series '" + id + "'";
@@ -75,6 +86,14 @@ public final class ForecastReport {
       sameLength(what, "forecastX", forecastX, "forecast", forecast);
       if (actual != null) {
         sameLength(what, "actual", actual, "forecast", forecast);
+      }
+      if ((lower == null) != (upper == null)) {
+        throw new IllegalArgumentException(what + ": a band needs both lower and upper, got only "
+            + (lower == null ? "upper" : "lower"));
+      }
+      if (lower != null) {
+        sameLength(what, "lower", lower, "forecast", forecast);
+        sameLength(what, "upper", upper, "forecast", forecast);
       }
     }
   }
@@ -203,6 +222,9 @@ public final class ForecastReport {
 
   private static XYChart seriesChart(SeriesPlot s) {
     XYChart chart = chart(s.id());
+    if (s.lower() != null) {
+      band(chart, s.forecastX(), s.lower(), s.upper());
+    }
     add(chart, "history", s.historyX(), s.history(), HISTORY, SeriesMarkers.NONE);
     add(chart, "forecast", s.forecastX(), s.forecast(), FORECAST, SeriesMarkers.NONE);
     if (s.actual() != null) {
@@ -233,6 +255,32 @@ public final class ForecastReport {
     series.setLineColor(color);
     series.setMarker(marker);
     series.setMarkerColor(color);
+  }
+
+  /**
+   * Shades the band between {@code lower} and {@code upper} over {@code x}, in the forecast's
+   * colour, as one closed polygon (out along the upper edge, back along the lower one); a band with
+   * a non-finite edge, which a polygon cannot draw, is left out.
+   */
+  private static void band(XYChart chart, double[] x, double[] lower, double[] upper) {
+    int n = x.length;
+    double[] px = new double[2 * n];
+    double[] py = new double[2 * n];
+    for (int i = 0; i < n; i++) {
+      px[i] = x[i];
+      py[i] = upper[i];
+      px[2 * n - 1 - i] = x[i];
+      py[2 * n - 1 - i] = lower[i];
+    }
+    if (n == 0 || Arrays.stream(px).anyMatch(v -> !Double.isFinite(v))
+        || Arrays.stream(py).anyMatch(v -> !Double.isFinite(v))) {
+      return;
+    }
+    XYSeries series = chart.addSeries(BAND, px, py);
+    series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+    series.setFillColor(new Color(FORECAST.getRed(), FORECAST.getGreen(), FORECAST.getBlue(), 60));
+    series.setLineColor(new Color(0, 0, 0, 0));
+    series.setMarker(SeriesMarkers.NONE);
   }
 
   /** A copy with every infinity replaced by NaN: XChart draws NaN as a gap but throws on infinities. */

@@ -250,9 +250,11 @@ class ForecastJobTest {
       assertEquals(Double.parseDouble(String.format(Locale.ROOT, "%.6f", actual)), r.getDouble(5), 0, id + " at " + t);
       absError += Math.abs(r.getDouble(4) - r.getDouble(5));
     }
+    StringWriter console = new StringWriter();
     EvaluateJob.Report report = EvaluateJob.run(SparkTestSession.get(), trained(), null, null,
         dir.resolve("evaluation.json").toUri().toString(), dir.resolve("evaluation.png").toUri().toString(),
-        new PrintWriter(new StringWriter()));
+        new PrintWriter(console));
+    assertFalse(console.toString().contains("intervals"), "a point forecast has no intervals table: " + console);
     assertEquals(19 * 4 + 1, report.evaluation().windows());
     assertEquals(absError / rows.size(), report.evaluation().results().get("model").get("mae_raw"), 1e-9);
     @SuppressWarnings("unchecked")
@@ -260,6 +262,7 @@ class ForecastJobTest {
     assertEquals(77L, ((Number) json.get("windows")).longValue());
     assertTrue(((Map<?, ?>) json.get("metrics")).keySet().containsAll(List.of("model", "naive", "seasonal_naive",
         "mean")));
+    assertFalse(json.containsKey("intervals") || json.containsKey("quantiles"), json.keySet().toString());
     assertTrue(Files.size(dir.resolve("evaluation.png")) > 1000);
   }
 

@@ -50,7 +50,7 @@ class ForecastReportTest {
       a[i] = Math.sin(fx[i] / 4.0);
       f[i] = a[i] + shift;
     }
-    return new SeriesPlot(id, hx, h, fx, f, withActual ? a : null);
+    return new SeriesPlot(id, hx, h, fx, f, withActual ? a : null, null, null);
   }
 
   private static BufferedImage decode(byte[] png) throws IOException {
@@ -117,7 +117,7 @@ class ForecastReportTest {
     bad.put("val_loss", Double.NaN);
     diverged.add(bad);
     SeriesPlot blownUp = new SeriesPlot("x", new double[0], new double[0], new double[] {1, 2, 3},
-        new double[] {1, Double.NEGATIVE_INFINITY, Double.NaN}, new double[] {Double.NaN, 2, 3});
+        new double[] {1, Double.NEGATIVE_INFINITY, Double.NaN}, new double[] {Double.NaN, 2, 3}, null, null);
     assertEquals(500, decode(ForecastReport.png("diverged", diverged, List.of(), List.of(blownUp), 500, 400))
         .getWidth());
     BufferedImage dot = decode(ForecastReport.png("tiny", history(2), List.of(), List.of(blownUp, blownUp), 1, 1));
@@ -130,11 +130,23 @@ class ForecastReportTest {
     double[] three = {1, 2, 3};
     double[] two = {1, 2};
     assertEquals("series 'a': historyX and history must have the same length, got 3 and 2", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesPlot("a", three, two, three, three, null)).getMessage());
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, two, three, three, null, null, null))
+        .getMessage());
     assertEquals("series 'a': forecastX and forecast must have the same length, got 2 and 3", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, two, three, null)).getMessage());
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, two, three, null, null, null))
+        .getMessage());
     assertEquals("series 'a': actual and forecast must have the same length, got 2 and 3", assertThrows(
-        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, three, three, two)).getMessage());
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, three, three, two, null, null))
+        .getMessage());
+    assertEquals("series 'a': lower and forecast must have the same length, got 2 and 3", assertThrows(
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, three, three, null, two, three))
+        .getMessage());
+    assertEquals("series 'a': a band needs both lower and upper, got only lower", assertThrows(
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, three, three, null, three, null))
+        .getMessage());
+    assertEquals("series 'a': a band needs both lower and upper, got only upper", assertThrows(
+        IllegalArgumentException.class, () -> new SeriesPlot("a", three, three, three, three, null, null, three))
+        .getMessage());
   }
 
   @Test
@@ -150,6 +162,28 @@ class ForecastReportTest {
     assertEquals("line chart 'mae_raw by fold': x and model must have the same length, got 3 and 2", assertThrows(
         IllegalArgumentException.class, () -> new LinePlot("mae_raw by fold", "fold", new double[] {1, 2, 3},
             Map.of("model", new double[] {1, 2}))).getMessage());
+  }
+
+  @Test
+  void aBandIsShadedBehindTheForecastUnlessAnEdgeIsNotFinite() throws IOException {
+    SeriesPlot plain = sine("a", 0.1, true);
+    double[] lower = plain.forecast().clone();
+    double[] upper = plain.forecast().clone();
+    for (int i = 0; i < lower.length; i++) {
+      lower[i] -= 0.3;
+      upper[i] += 0.3;
+    }
+    SeriesPlot banded = new SeriesPlot("a", plain.historyX(), plain.history(), plain.forecastX(), plain.forecast(),
+        plain.actual(), lower, upper);
+    XYChart chart = ForecastReport.charts(history(3), List.of(), List.of(banded)).get(1);
+    assertEquals(List.of(ForecastReport.BAND, "history", "forecast", "actual"),
+        chart.getSeriesCollection().stream().map(s -> s.getName()).toList(), "the band first, drawn underneath");
+    int[] shaded = pixels(decode(ForecastReport.png("run", history(3), List.of(), List.of(banded), 640, 360)));
+    int[] bare = pixels(decode(ForecastReport.png("run", history(3), List.of(), List.of(plain), 640, 360)));
+    assertFalse(Arrays.equals(shaded, bare));
+    upper[2] = Double.NaN;
+    assertEquals(List.of("history", "forecast", "actual"), ForecastReport.charts(history(3), List.of(),
+        List.of(banded)).get(1).getSeriesCollection().stream().map(s -> s.getName()).toList());
   }
 
   @Test
