@@ -284,15 +284,20 @@ public record FrequencyRule(String alias) implements Serializable {
     return firstOffGrid(f, times, 0) < 0 ? f : null;
   }
 
-  /** Whether two consecutive times of a business-day series lie on both sides of a weekend. */
+  /**
+   * Whether times on weekdays are business days: their most common step is one business day, and
+   * two consecutive times lie on both sides of a weekend (weekly data on Fridays is not).
+   */
   private static boolean crossesWeekend(Frequency.BusinessDays b, long[] times) {
-    for (int i = 1; i < times.length; i++) {
-      long calendarDays = (times[i] - times[i - 1]) / Frequency.DAY;
-      if (calendarDays != b.period(times[i]) - b.period(times[i - 1])) {
-        return true;
+    long[] periods = new long[times.length];
+    boolean crosses = false;
+    for (int i = 0; i < times.length; i++) {
+      periods[i] = b.period(times[i]);
+      if (i > 0 && (times[i] - times[i - 1]) / Frequency.DAY != periods[i] - periods[i - 1]) {
+        crosses = true;
       }
     }
-    return false;
+    return crosses && mostCommonStep(periods) == 1;
   }
 
   /** The most common difference of consecutive times, the smallest of them on a tie. */

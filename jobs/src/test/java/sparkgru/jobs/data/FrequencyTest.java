@@ -117,6 +117,8 @@ class FrequencyTest {
     assertEquals(List.of(0, 2, 4), stretches(hourly));
     Series weekly = auto("2024-01-07", "2024-01-14", "2024-01-28");
     assertEquals("W-SUN", weekly.frequency().name());
+    assertEquals("W-FRI", auto("2024-03-01", "2024-03-08", "2024-03-15").frequency().name(),
+        "weekdays a week apart are weekly, not business days with gaps");
     assertEquals("2024-02-04 00:00:00", text(weekly, 3));
     Series daily = auto("2024-03-01", "2024-03-02", "2024-03-03");
     assertEquals("D", daily.frequency().name(), "a weekend inside: not business days");

@@ -203,7 +203,7 @@ class ForecastJobTest {
     StringWriter log = new StringWriter();
     ForecastJob.Result r = ForecastJob.run(SparkTestSession.get(), trained("data.path=" + input.toUri()),
         out.toUri().toString(), false, false, new PrintWriter(log));
-    assertEquals(new ForecastJob.Result(4, 0, 24), r);
+    assertEquals(new ForecastJob.Result(4, 0, 24), r, log.toString());
     List<String> lines = log.toString().lines().toList();
     assertTrue(lines.contains("1 of 4 series were not in the model's training data and were scaled on their own "
         + "history (per-series scaling), e.g. new"), log.toString());
@@ -212,8 +212,8 @@ class ForecastJobTest {
         + "the furthest: s2 (v: " + WindowForecasts.number(window[0]) + " to " + WindowForecasts.number(window[1])
         + " against " + WindowForecasts.number(training[0]) + " to " + WindowForecasts.number(training[1])
         + " in training); check the data's units and scaling"), log.toString());
-    assertTrue(lines.contains("spark-gru: warning: 1 of 4 series have a time step the model was not trained on "
-        + "(1 h), and their forecasts step by their own step: s1 (7 d)"), log.toString());
+    assertTrue(lines.contains("spark-gru: warning: 1 of 4 series have a frequency the model was not trained on "
+        + "(h), and their forecasts step by their own: s1 (W-FRI)"), log.toString());
     double error = 0;
     for (String line : Files.readAllLines(out)) {
       String[] f = line.split(",");
