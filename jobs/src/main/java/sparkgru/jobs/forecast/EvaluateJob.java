@@ -1,10 +1,8 @@
 package sparkgru.jobs.forecast;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -32,7 +30,6 @@ import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Folds;
 import sparkgru.jobs.io.DataErrors;
-import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.SeriesSource;
 import sparkgru.jobs.data.SlidingWindows;
 import sparkgru.jobs.data.WindowSpec;
@@ -282,36 +279,16 @@ public final class EvaluateJob {
   private static Dataset<Row> appendActuals(Dataset<Row> history, Dataset<Row> future, SeriesSource.Table table,
       int horizon, boolean rowOrder, String origin) {
     String series = table.series();
-    Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"));
-    Dataset<Row> actualCounts = future.groupBy(col(series)).agg(count(lit(1)).as("_a"));
-    List<Row> wrong = lengths.join(actualCounts, lengths.col(series).equalTo(actualCounts.col(series)), "full_outer")
-        .filter(col("_a").isNull().or(col("_n").isNull()).or(col("_a").notEqual(horizon)))
-        .select(coalesce(lengths.col(series), actualCounts.col(series)), col("_n"), col("_a")).limit(3)
-        .collectAsList();
-    if (!wrong.isEmpty()) {
-      Row r = wrong.get(0);
-      String what = r.isNullAt(1) ? "has actuals in " + origin + " but no history"
-          : r.isNullAt(2) ? "has no actuals in " + origin : "has " + r.getLong(2) + " actual rows in " + origin;
-      throw new InvalidInputException("series " + r.getString(0) + " " + what + "; every series needs exactly "
-          + horizon + " (window.horizon) actual rows following its history");
+    FutureRows.Words words = new FutureRows.Words("actuals", "actual rows", "an actual", "in " + origin,
+        "the actuals must be");
+    FutureRows.requireCounts(history, future, series, horizon, words);
+    if (!rowOrder) {
+      FutureRows.requireAfter(history, future, series, table.time(), horizon, words);
     }
     Dataset<Row> moved = future;
-    if (!rowOrder) {
-      String time = table.time();
-      Dataset<Row> ends = history.groupBy(col(series)).agg(max(col(time)).as("_end"));
-      List<Row> early = future.join(ends, future.col(series).equalTo(ends.col(series)))
-          .filter(future.col(time).leq(col("_end"))).select(future.col(series), future.col(time), col("_end"))
-          .limit(1).collectAsList();
-      if (!early.isEmpty()) {
-        Row r = early.get(0);
-        boolean dates = SlidingWindows.typedDateTimes(history, time);
-        throw new InvalidInputException("series " + r.getString(0) + " has an actual at time "
-            + Series.timeText(r.getLong(1), dates, null) + " in " + origin + ", and its history runs to " + Series.timeText(r.getLong(2), dates, null)
-            + "; the actuals must be the " + horizon + " (window.horizon) periods that follow each series' history");
-      }
-    }
     if (rowOrder) {
       String time = table.time();
+      Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"));
       Dataset<Row> shifted = future.join(lengths, future.col(series).equalTo(lengths.col(series)))
           .withColumn("_t", future.col(time).plus(col("_n")));
       List<Column> cols = new ArrayList<>();

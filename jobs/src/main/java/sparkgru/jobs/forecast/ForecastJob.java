@@ -86,7 +86,11 @@ public final class ForecastJob {
       String what = "--future " + future;
       Dataset<Row> rows = FutureRows.complete(known.rows(), table.rows(), table.series(), spec.valueColumns(),
           spec.covariates().statics());
-      typed = FutureRows.append(typed, windows.select(rows, what), table.series(), table.time(), spec.horizon(), what);
+      Dataset<Row> following = windows.select(rows, what);
+      FutureRows.Words words = new FutureRows.Words("rows", "rows", "a row", "in " + what, what + " must hold");
+      FutureRows.requireCounts(typed, following, table.series(), spec.horizon(), words);
+      FutureRows.requireAfter(typed, following, table.series(), table.time(), spec.horizon(), words);
+      typed = typed.unionByName(following);
     }
     boolean dateTimes = windows.typedDateTimes(typed);
     TimeKind times = !dateTimes ? TimeKind.NUMBER : target.csv() ? TimeKind.TEXT : TimeKind.TIMESTAMP;

@@ -1,5 +1,6 @@
 package sparkgru.jobs.forecast;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -18,11 +19,23 @@ import sparkgru.jobs.data.SlidingWindows;
 
 /**
  * Rows that follow each series' history, read from another input in the data's layout: the
- * known-future values of {@code forecast --future}. Every series needs exactly {@code horizon}
- * of them, all after its last time; the checks name the first series that breaks the rule.
+ * actuals of {@code evaluate --actuals} and the known-future values of {@code forecast --future}.
+ * Every series needs exactly {@code horizon} of them, all after its last time; the checks name the
+ * first series that breaks the rule, in the words of {@link Words}.
  */
 final class FutureRows {
   private FutureRows() {}
+
+  /**
+   * How the messages name the rows.
+   *
+   * @param some    the rows of a series, {@code actuals}
+   * @param counted the rows as counted, {@code actual rows}
+   * @param one     one of them, {@code an actual}
+   * @param where   where they are, {@code in <path>}
+   * @param rule    what they must be, ending the message: {@code the actuals must be}
+   */
+  record Words(String some, String counted, String one, String where, String rule) {}
 
   /**
    * Raw rows of a {@code --future} input completed to the history's columns: value columns it
@@ -50,36 +63,39 @@ final class FutureRows {
   }
 
   /**
-   * Typed history rows followed by typed future rows ({@link SlidingWindows#select}), after checking
-   * that every series has exactly {@code horizon} future rows, all after its history's last time;
-   * {@code what} names them in messages ({@code --future PATH}).
+   * Checks that every series of typed history rows ({@link SlidingWindows#select}) has exactly
+   * {@code horizon} typed {@code future} rows and the other way round.
    */
-  static Dataset<Row> append(Dataset<Row> history, Dataset<Row> future, String series, String time, int horizon,
-      String what) {
-    Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"), max(col(time)).as("_end"));
+  static void requireCounts(Dataset<Row> history, Dataset<Row> future, String series, int horizon, Words words) {
+    Dataset<Row> lengths = history.groupBy(col(series)).agg(count(lit(1)).as("_n"));
     Dataset<Row> counts = future.groupBy(col(series)).agg(count(lit(1)).as("_f"));
     List<Row> wrong = lengths.join(counts, lengths.col(series).equalTo(counts.col(series)), "full_outer")
         .filter(col("_f").isNull().or(col("_n").isNull()).or(col("_f").notEqual(horizon)))
-        .select(org.apache.spark.sql.functions.coalesce(lengths.col(series), counts.col(series)), col("_n"),
-            col("_f")).limit(1).collectAsList();
+        .select(coalesce(lengths.col(series), counts.col(series)), col("_n"), col("_f")).limit(1).collectAsList();
     if (!wrong.isEmpty()) {
       Row r = wrong.get(0);
-      String found = r.isNullAt(1) ? "has rows in " + what + " but no history"
-          : r.isNullAt(2) ? "has no rows in " + what : "has " + r.getLong(2) + " rows in " + what;
+      String found = r.isNullAt(1) ? "has " + words.some() + " " + words.where() + " but no history"
+          : r.isNullAt(2) ? "has no " + words.some() + " " + words.where()
+          : "has " + r.getLong(2) + " " + words.counted() + " " + words.where();
       throw new InvalidInputException("series " + r.getString(0) + " " + found + "; every series needs exactly "
-          + horizon + " (window.horizon) rows there, the periods that follow its history");
+          + horizon + " (window.horizon) " + words.counted() + " following its history");
     }
-    List<Row> early = future.join(lengths, future.col(series).equalTo(lengths.col(series)))
+  }
+
+  /** Checks that every typed {@code future} row of a series lies after the series' last history row. */
+  static void requireAfter(Dataset<Row> history, Dataset<Row> future, String series, String time, int horizon,
+      Words words) {
+    Dataset<Row> ends = history.groupBy(col(series)).agg(max(col(time)).as("_end"));
+    List<Row> early = future.join(ends, future.col(series).equalTo(ends.col(series)))
         .filter(future.col(time).leq(col("_end"))).select(future.col(series), future.col(time), col("_end"))
         .limit(1).collectAsList();
     if (!early.isEmpty()) {
       Row r = early.get(0);
       boolean dates = SlidingWindows.typedDateTimes(history, time);
-      throw new InvalidInputException("series " + r.getString(0) + " has a row at time "
-          + Series.timeText(r.getLong(1), dates, null) + " in " + what + ", and its history runs to "
-          + Series.timeText(r.getLong(2), dates, null) + "; " + what + " must hold the " + horizon
+      throw new InvalidInputException("series " + r.getString(0) + " has " + words.one() + " at time "
+          + Series.timeText(r.getLong(1), dates, null) + " " + words.where() + ", and its history runs to "
+          + Series.timeText(r.getLong(2), dates, null) + "; " + words.rule() + " the " + horizon
           + " (window.horizon) periods that follow each series' history");
     }
-    return history.unionByName(future);
   }
 }
