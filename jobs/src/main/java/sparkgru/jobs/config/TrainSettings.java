@@ -60,6 +60,12 @@ public record TrainSettings(ModelSpec model, OptimizerSpec optimizer, String los
         seed, aggregationDepth);
   }
 
+  /** These settings with another loss (e.g. {@link #pinball} of a quantile forecaster's levels). */
+  public TrainSettings withLoss(String name) {
+    return new TrainSettings(model, optimizer, name, metrics, epochs, batchSize, averagingFrequency,
+        averageOptimizerState, seed, aggregationDepth);
+  }
+
   /** A freshly built and compiled model with the initial weights of this seed. */
   public Sequential buildModel() {
     Sequential m = model.build(seed);

@@ -22,6 +22,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleArrayParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -80,6 +81,15 @@ import sparkgru.jobs.train.TrainingRun;
  * layer index); a last dense layer without units gets one per label value. A bad value fails
  * when it is set, naming the param and what it accepts; combinations are checked by
  * {@link #transformSchema}.
+ *
+ * <p>With {@code quantiles} (e.g. {@code 0.1, 0.5, 0.9}, as the train job's
+ * {@code train.quantiles}) the network learns those quantiles of every label value by the
+ * pinball loss, which replaces {@code loss}: a last dense layer without units gets one per label
+ * value and level, and each row's target is its label values, each repeated once per level
+ * (quantile innermost, the layout of the model's outputs). The model then predicts, for a number
+ * label, an {@code array<double>} of the levels' quantiles, and for a label of k values one of
+ * k * levels values, label-major ({@link GruModel#getQuantiles}). Per-step (sequence) labels take
+ * no quantiles.
  */
 public final class GruEstimator extends Estimator<GruModel> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -125,6 +135,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   private final DoubleParam learningRate;
   private final StringArrayParam optimizerArgs;
   private final Param<String> loss;
+  private final DoubleArrayParam quantiles;
   private final Param<String> metrics;
   private final IntParam epochs;
   private final IntParam batchSize;
@@ -183,7 +194,12 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
         + "(optimizer.<argument>), e.g. beta_1=0.9, clipnorm=1", ParamChecks.entries(OWNER, "optimizerArgs",
         "(?!name=|learning_rate=)[a-z_0-9]+=.*", "<keras argument>=<value> other than name and learning_rate "
         + "(see optimizer and learningRate), e.g. clipnorm=1"));
-    loss = param(Settings.TRAIN_LOSS, "train.loss: the loss");
+    loss = param(Settings.TRAIN_LOSS, "train.loss: the loss (not used when quantiles are set: they train on the "
+        + "pinball loss)");
+    quantiles = new DoubleArrayParam(this, "quantiles", Settings.TRAIN_QUANTILES.name() + ": increasing quantile "
+        + "levels strictly between 0 and 1 to predict for every label value (quantile innermost), trained with the "
+        + "pinball loss, which replaces loss; a last dense layer without units gets one per label value and level; "
+        + "empty = point predictions", ParamChecks.quantiles(OWNER, "quantiles"));
     metrics = param(Settings.TRAIN_METRICS, true);
     epochs = param(Settings.TRAIN_EPOCHS);
     batchSize = param(Settings.TRAIN_BATCH_SIZE);
@@ -214,6 +230,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     setDefault(predictionCol, "prediction");
     setDefault(units, Settings.DEFAULT_UNITS);
     setDefault(layerArgs, new String[0]);
+    setDefault(quantiles, new double[0]);
     setDefault(optimizerArgs, new String[0]);
     setDefault(resume, false);
     setDefault(metricsPath, "");
@@ -316,6 +333,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public DoubleParam learningRate() { return learningRate; }
   public StringArrayParam optimizerArgs() { return optimizerArgs; }
   public Param<String> loss() { return loss; }
+  public DoubleArrayParam quantiles() { return quantiles; }
   public Param<String> metrics() { return metrics; }
   public IntParam epochs() { return epochs; }
   public IntParam batchSize() { return batchSize; }
@@ -351,6 +369,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public String getOptimizer() { return getOrDefault(optimizer); }
   public String[] getOptimizerArgs() { return getOrDefault(optimizerArgs); }
   public String getLoss() { return getOrDefault(loss); }
+  public double[] getQuantiles() { return getOrDefault(quantiles).clone(); }
   public String getMetrics() { return getOrDefault(metrics); }
   public int getEpochs() { return (Integer) getOrDefault(epochs); }
   public int getBatchSize() { return (Integer) getOrDefault(batchSize); }
@@ -398,6 +417,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
   public GruEstimator setLearningRate(double v) { set(learningRate, v); return this; }
   public GruEstimator setOptimizerArgs(String... v) { set(optimizerArgs, v); return this; }
   public GruEstimator setLoss(String v) { set(loss, v); return this; }
+  public GruEstimator setQuantiles(double... v) { set(quantiles, v); return this; }
   public GruEstimator setMetrics(String v) { set(metrics, v); return this; }
   public GruEstimator setEpochs(int v) { set(epochs, v); return this; }
   public GruEstimator setBatchSize(int v) { set(batchSize, v); return this; }
@@ -441,6 +461,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     SequenceColumns.requireSequences(schema, OWNER, "featuresCol", getFeaturesCol());
     SequenceColumns.Shape shape = SequenceColumns.labelShape(schema, OWNER, "labelCol", getLabelCol());
     SequenceColumns.requireAbsent(schema, OWNER, "predictionCol", getPredictionCol());
+    int levels = getQuantiles().length;
+    if (levels > 0 && shape == SequenceColumns.Shape.SEQUENCE) {
+      throw new InvalidInputException(OWNER + " param quantiles: labelCol '" + getLabelCol() + "' holds per-step "
+          + "labels (a sequence), which take no quantiles; quantiles need a number, array<numeric> or vector label");
+    }
     boolean validation = isDefined(validationIndicatorCol);
     if (validation) {
       DataType t = SequenceColumns.type(schema, OWNER, "validationIndicatorCol", getOrDefault(validationIndicatorCol));
@@ -457,7 +482,7 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
           + "to the directory the interrupted fit wrote its checkpoints to");
     }
     jobConfig(validation);
-    return schema.add(getPredictionCol(), shape.predictionType(), false);
+    return schema.add(getPredictionCol(), shape.withQuantiles(levels).predictionType(), false);
   }
 
   /** Trains on {@code dataset} (see the class comment for its columns). */
@@ -489,9 +514,10 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     int outputs = shape == SequenceColumns.Shape.SEQUENCE
         ? SequenceColumns.sequence(first.get(0).get(1), -1, label, where)[0].length
         : SequenceColumns.numbers(first.get(0).get(1), label, where).length;
-    TrainSettings settings = settings(config, width, outputs);
+    double[] levels = getQuantiles();
+    TrainSettings settings = settings(config, width, outputs, levels);
     Sequential model = settings.buildModel();
-    requireOutputs(model.outputShape(), shape, outputs);
+    requireOutputs(model.outputShape(), shape, outputs, levels.length);
     if (hasValidation && !rows.filter(col(getOrDefault(validationIndicatorCol)).isNull()).limit(1).isEmpty()) {
       throw new InvalidInputException(OWNER + " param validationIndicatorCol: column '"
           + getOrDefault(validationIndicatorCol) + "' has nulls; every row must be true (validation) or false");
@@ -527,9 +553,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
       listener = listener.andThen(l);
     }
     Dataset<Row> trainRows = hasValidation ? rows.filter(not(col(getOrDefault(validationIndicatorCol)))) : rows;
-    JavaRDD<PackedPartition> train = pack(trainRows, partitions, width, shape, outputs, keyed);
+    int repeats = Math.max(1, levels.length);
+    JavaRDD<PackedPartition> train = pack(trainRows, partitions, width, shape, outputs, repeats, keyed);
     JavaRDD<PackedPartition> validation = hasValidation
-        ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, keyed)
+        ? pack(rows.filter(col(getOrDefault(validationIndicatorCol))), partitions, width, shape, outputs, repeats,
+        keyed)
         : null;
     Provenance provenance = Provenance.NONE.withPredictionShape(shape.name().toLowerCase(Locale.ROOT));
     Column steps = size(col(features));
@@ -550,32 +578,45 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     }
   }
 
+  /** The rows packed for training, each label value repeated {@code repeats} times (once per quantile level). */
   private static JavaRDD<PackedPartition> pack(Dataset<Row> rows, int partitions, int width,
-      SequenceColumns.Shape shape, int outputs, boolean keyed) {
+      SequenceColumns.Shape shape, int outputs, int repeats, boolean keyed) {
     String[] names = rows.columns();
     String features = names[0];
     String label = names[1];
     JavaRDD<PackedPartition> packed = rows.repartition(partitions, col(KEY)).sortWithinPartitions(col(KEY)).javaRDD()
-        .mapPartitions(it -> List.of(SequenceColumns.pack(it, width, shape, outputs, features, label, keyed))
+        .mapPartitions(it -> List.of(SequenceColumns.pack(it, width, shape, outputs, repeats, features, label,
+            keyed))
             .iterator(), true);
     return packed.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  private void requireOutputs(int[] outShape, SequenceColumns.Shape shape, int outputs) {
+  /** Checks that the model outputs {@code outputs} values (per step for sequences), times {@code levels} if any. */
+  private void requireOutputs(int[] outShape, SequenceColumns.Shape shape, int outputs, int levels) {
     boolean perStep = shape == SequenceColumns.Shape.SEQUENCE;
-    if ((outShape.length == 2) != perStep || outShape[outShape.length - 1] != outputs) {
+    int units = outputs * Math.max(1, levels);
+    if ((outShape.length == 2) != perStep || outShape[outShape.length - 1] != units) {
       throw new InvalidInputException(OWNER + ": the model (layers " + getLayers() + ") outputs "
           + Arrays.toString(outShape) + " per sample but labelCol '" + getLabelCol() + "' holds "
-          + (perStep ? outputs + " values per step" : outputs + " value(s) per sequence") + "; "
+          + (perStep ? outputs + " values per step" : outputs + " value(s) per sequence")
+          + (levels > 0 ? " and quantiles lists " + levels + " levels" : "") + "; "
           + (perStep ? "per-step labels need return_sequences=true on the last GRU"
-          : "the last GRU must not return sequences") + " and the last dense layer " + outputs + " units (or none "
+          : "the last GRU must not return sequences") + " and the last dense layer " + units + " units (or none "
           + "set)");
     }
   }
 
-  private TrainSettings settings(JobConfig config, int width, int outputs) {
+  /**
+   * The training settings for {@code outputs} label values per sample: with quantile
+   * {@code levels}, one output per value and level and the pinball loss of those levels.
+   */
+  private TrainSettings settings(JobConfig config, int width, int outputs, double[] levels) {
     try {
-      return config.trainSettings(width, outputs);
+      if (levels.length == 0) {
+        return config.trainSettings(width, outputs);
+      }
+      return config.trainSettings(width, outputs * levels.length).withLoss(TrainSettings.pinball(
+          Arrays.stream(levels).boxed().toList()));
     } catch (InvalidInputException e) {
       throw new InvalidInputException(OWNER + ": " + e.getMessage(), e);
     }
@@ -616,6 +657,11 @@ public final class GruEstimator extends Estimator<GruModel> implements DefaultPa
     }
     for (String a : getOptimizerArgs()) {
       s.add("optimizer." + a.trim());
+    }
+    if (getQuantiles().length > 0) {
+      // Recorded in the model's configuration, where GruModel finds the levels its outputs hold.
+      s.add(Settings.TRAIN_QUANTILES.name() + "=" + String.join(",", Arrays.stream(getQuantiles())
+          .mapToObj(String::valueOf).toList()));
     }
     s.add(Settings.OUTPUT_PROGRESS.name() + "=false");
     try {

@@ -57,6 +57,14 @@ import sparkgru.jobs.predict.EqualLengthBatches;
  * lookback to cut, in {@link #transformSchema} when the column says its length (as
  * {@link SequenceWindows} marks it) and otherwise at the first such row.
  *
+ * <p>A model that learned quantiles ({@link #getQuantiles()}, from {@link GruEstimator}'s
+ * {@code quantiles} or the train job's {@code train.quantiles}, recorded in its configuration)
+ * outputs every quantile of every value, quantile innermost; its prediction is an
+ * {@code array<double>} also for one label value: the Q quantiles of a number, or for a label of
+ * k values k * Q numbers, label-major ({@code [y0 q1, y0 q2, ..., y1 q1, ...]}). Each value's
+ * quantiles are sorted, so they never cross (a model trained on the pinball loss can output
+ * crossed ones; sorted they are a valid set of quantiles, the levels' order kept).
+ *
  * <p>Saved as MLlib's params metadata plus the project's own model file,
  * {@code <path>/model.sgru}, which {@code spark-gru predict}, {@code export} and the engine read.
  */
@@ -171,6 +179,29 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
   }
 
   /**
+   * The quantile levels this model predicts, increasing (see the class comment for the layout);
+   * empty for point predictions. Recorded as {@code train.quantiles} in its configuration, a key
+   * the train job reads for time series only, so a train job's model of sequences
+   * ({@code data.format=sequences}) predicts points whatever the key says.
+   */
+  public double[] getQuantiles() {
+    Provenance p = loaded().provenance();
+    Map<String, String> config = p.config();
+    String levels = config == null ? null : config.get(Settings.TRAIN_QUANTILES.name());
+    boolean read = p.predictionShape() != null || !"sequences".equals(config == null ? null
+        : config.get(Settings.DATA_FORMAT.name()));
+    if (levels == null || !read) {
+      return new double[0];
+    }
+    return Settings.quantileLevels(levels).stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** What a prediction holds: as {@link #shape()}, a number's quantiles several numbers. */
+  private SequenceColumns.Shape predictionShape() {
+    return shape().withQuantiles(getQuantiles().length);
+  }
+
+  /**
    * The sequence lengths this model accepts, null when unknown: the shortest and longest it
    * trained on, as {@link GruEstimator} records them, or for a train job's forecasting model its
    * {@code window.lookback}. A GRU given sequences of another length still computes outputs, but
@@ -215,7 +246,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
       throw new InvalidInputException(lengthRefused(getFeaturesCol(), (int) meta.getLong(SequenceColumns.STEPS),
           " (the windows' lookback)", trained));
     }
-    return schema.add(getPredictionCol(), shape().predictionType(), false);
+    return schema.add(getPredictionCol(), predictionShape().predictionType(), false);
   }
 
   @Override
@@ -231,11 +262,12 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     int width = spec().features();
     int steps = spec().steps();
     int batch = getPredictionBatchSize();
-    SequenceColumns.Shape shape = shape();
+    SequenceColumns.Shape shape = predictionShape();
+    int levels = getQuantiles().length;
     String name = OWNER + " " + uid;
     Provenance.SequenceSteps trained = sequenceSteps();
     return dataset.toDF().mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new Predictions(rows,
-        ModelFile.read(model.value(), name).model(), index, column, width, steps, trained, batch, shape),
+        ModelFile.read(model.value(), name).model(), index, column, width, steps, trained, batch, shape, levels),
         Encoders.row(out));
   }
 
@@ -250,10 +282,12 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
     private final Provenance.SequenceSteps trained;
     private final int batch;
     private final SequenceColumns.Shape shape;
+    /** Quantile levels per value, 0 for point predictions. */
+    private final int levels;
     private long seen;
 
     Predictions(Iterator<Row> rows, Sequential model, int index, String column, int width, int steps,
-        Provenance.SequenceSteps trained, int batch, SequenceColumns.Shape shape) {
+        Provenance.SequenceSteps trained, int batch, SequenceColumns.Shape shape, int levels) {
       this.rows = rows;
       this.model = model;
       this.index = index;
@@ -263,6 +297,7 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
       this.trained = trained;
       this.batch = batch;
       this.shape = shape;
+      this.levels = levels;
     }
 
     @Override
@@ -302,6 +337,9 @@ public final class GruModel extends Model<GruModel> implements DefaultParamsWrit
       double[] d = new double[y.length];
       for (int i = 0; i < y.length; i++) {
         d[i] = y[i];
+      }
+      for (int v = 0; levels > 0 && v + levels <= d.length; v += levels) {
+        Arrays.sort(d, v, v + levels);
       }
       return switch (shape) {
         case SCALAR -> d[0];

@@ -6,6 +6,8 @@ import java.util.Locale;
 import org.apache.spark.ml.util.MLReader;
 import scala.Function1;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.engine.loss.Loss;
+import sparkgru.jobs.config.Settings;
 
 /**
  * Validators for MLlib {@code Param}s that fail with a message naming the stage, the param, the
@@ -68,6 +70,30 @@ final class ParamChecks {
         if (e == null || !e.trim().matches(pattern)) {
           throw new InvalidInputException(owner + " param " + name + " entries must look like " + form + ", got '"
               + e + "'");
+        }
+      }
+      return true;
+    };
+  }
+
+  /**
+   * Quantile levels as the pinball loss takes them (increasing, each strictly between 0 and 1),
+   * checked by {@link Loss.Pinball}; empty for none.
+   */
+  static Check<double[]> quantiles(String owner, String name) {
+    return v -> {
+      if (v == null) {
+        throw new InvalidInputException(owner + " param " + name + " must not be null (empty for point predictions)");
+      }
+      if (v.length > 0) {
+        try {
+          new Loss.Pinball(v);
+        } catch (InvalidInputException e) {
+          // The loss's messages name the train job's key; this one names the param in its place.
+          String key = Settings.TRAIN_QUANTILES.name();
+          String why = e.getMessage().startsWith(key + " ") ? e.getMessage().substring(key.length())
+              : ": " + e.getMessage();
+          throw new InvalidInputException(owner + " param " + name + why, e);
         }
       }
       return true;

@@ -25,8 +25,8 @@ import sparkgru.jobs.data.PackedPartition;
  *   <li>A label: a number (one output), {@code array<numeric>} or {@code vector} (several
  *       outputs of the sequence), or a sequence as above (one output vector per step, for
  *       models with {@code return_sequences}).</li>
- *   <li>A prediction: {@code double} for one output, {@code array<double>} for several,
- *       {@code array<array<double>>} per step.</li>
+ *   <li>A prediction: {@code double} for one output, {@code array<double>} for several (or for
+ *       the quantiles of one), {@code array<array<double>>} per step.</li>
  * </ul>
  * Values are stored as float32; missing, NaN, infinite and out-of-float-range values are errors
  * naming the column and the row.
@@ -48,6 +48,14 @@ final class SequenceColumns {
         case VECTOR -> DataTypes.createArrayType(DataTypes.DoubleType, false);
         case SEQUENCE -> DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType, false), false);
       };
+    }
+
+    /**
+     * The shape of predictions of {@code levels} quantiles (0: point predictions) of labels of
+     * this shape: a number's quantiles are several numbers; the others keep their shape.
+     */
+    Shape withQuantiles(int levels) {
+      return levels > 0 && this == SCALAR ? VECTOR : this;
     }
 
     /** The shape of a model output: {@code [k]} or {@code [steps, k]}. */
@@ -202,9 +210,12 @@ final class SequenceColumns {
    * @param width   features per step
    * @param shape   what the labels hold
    * @param outputs label values per sample (per step for {@link Shape#SEQUENCE})
+   * @param repeats times each label value is repeated in the targets, in place (1, or the number
+   *                of quantile levels: {@code [y0, y0, y0, y1, y1, y1]}, as a quantile model's
+   *                outputs hold quantile innermost)
    */
-  static PackedPartition pack(Iterator<Row> rows, int width, Shape shape, int outputs, String featuresCol,
-      String labelCol, boolean keyed) {
+  static PackedPartition pack(Iterator<Row> rows, int width, Shape shape, int outputs, int repeats,
+      String featuresCol, String labelCol, boolean keyed) {
     List<double[][]> xs = new ArrayList<>();
     List<double[][]> ys = new ArrayList<>();
     while (rows.hasNext()) {
@@ -223,8 +234,20 @@ final class SequenceColumns {
             + "; expected " + outputs + " (as in the first row)");
       }
       xs.add(x);
-      ys.add(y);
+      ys.add(repeats == 1 ? y : repeated(y, repeats));
     }
-    return PackedPartition.ofSequences(xs, ys, width, outputs, shape == Shape.SEQUENCE);
+    return PackedPartition.ofSequences(xs, ys, width, outputs * repeats, shape == Shape.SEQUENCE);
+  }
+
+  /** Each row of {@code y} with every value repeated {@code times} times in place. */
+  private static double[][] repeated(double[][] y, int times) {
+    double[][] out = new double[y.length][];
+    for (int s = 0; s < y.length; s++) {
+      out[s] = new double[y[s].length * times];
+      for (int i = 0; i < out[s].length; i++) {
+        out[s][i] = y[s][i / times];
+      }
+    }
+    return out;
   }
 }

@@ -340,6 +340,15 @@ class GruEstimatorTest {
         DataTypes.DoubleType))).add("label", DataTypes.DoubleType)));
     assertEquals("GruEstimator param resume is true but checkpointPath is empty: set checkpointPath to the directory "
         + "the interrupted fit wrote its checkpoints to", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setQuantiles(0.1, 1.5));
+    assertEquals("GruEstimator param quantiles must each lie strictly between 0 and 1, got 1.5", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setQuantiles(0.9, 0.1));
+    assertEquals("GruEstimator param quantiles must be increasing with no repeats, got [0.9, 0.1]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> gru.setQuantiles((double[]) null));
+    assertEquals("GruEstimator param quantiles must not be null (empty for point predictions)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ParamMap.empty().put(gru.quantiles(), new double[] {0.0}));
+    assertEquals("GruEstimator param quantiles must each lie strictly between 0 and 1, got 0.0", e.getMessage());
+    assertEquals(0, gru.getQuantiles().length, "point predictions by default");
     e = assertThrows(IllegalArgumentException.class, () -> new SequenceWindows().setLookback(0));
     assertEquals("SequenceWindows param lookback must be in [1, 100000], got 0", e.getMessage());
   }
@@ -454,6 +463,93 @@ class GruEstimatorTest {
       float[] want2 = engine2.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
       assertEquals(List.of((double) want2[0], (double) want2[1]), b.get(i).getList(3));
     }
+  }
+
+  @Test
+  void quantileModelsPredictEachLabelValuesSortedQuantilesThatCoverTheLabelsAndKeepThemWhenSaved() throws Exception {
+    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.createArrayType(
+        DataTypes.DoubleType))).add("y", DataTypes.DoubleType).add("pair", DataTypes.createArrayType(
+        DataTypes.DoubleType)).add("steps", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.DoubleType)));
+    List<Row> rows = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(8);
+    for (int i = 0; i < 300; i++) {
+      List<List<Double>> x = new ArrayList<>();
+      double sum = 0;
+      for (int t = 0; t < 3; t++) {
+        double v = r.nextDouble() - 0.5;
+        sum += v;
+        x.add(List.of(v));
+      }
+      // Noise uniform in [-1, 1]: the 0.1 and 0.9 quantiles lie 0.8 below and above the mean.
+      double y = sum + 2 * r.nextDouble() - 1;
+      rows.add(RowFactory.create(x, y, List.of(y, -y), List.of(List.of(y), List.of(y), List.of(y))));
+    }
+    Dataset<Row> data = spark().createDataFrame(rows, schema);
+    double[] levels = {0.1, 0.5, 0.9};
+    GruEstimator gru = new GruEstimator().setLabelCol("y").setUnits(8).setEpochs(40).setBatchSize(16)
+        .setLearningRate(0.02).setQuantiles(levels);
+    assertEquals(DataTypes.createArrayType(DataTypes.DoubleType, false), gru.transformSchema(data.schema())
+        .apply("prediction").dataType(), "a number's quantiles");
+    GruModel model = gru.fit(data);
+    assertArrayEquals(levels, model.getQuantiles());
+    List<sparkgru.engine.model.LayerSpec> layers = model.spec().layers();
+    assertEquals("3", layers.get(layers.size() - 1).args().get("units"), "the last dense layer: one unit per level");
+    List<Row> predicted = model.transform(data).collectAsList();
+    int apart = 0;
+    int belowLower = 0;
+    int belowUpper = 0;
+    for (Row row : predicted) {
+      List<Double> q = row.getList(4);
+      assertEquals(3, q.size());
+      assertTrue(q.get(0) <= q.get(1) && q.get(1) <= q.get(2), "quantiles never cross: " + q);
+      apart += q.get(0) < q.get(2) ? 1 : 0;
+      belowLower += row.getDouble(1) < q.get(0) ? 1 : 0;
+      belowUpper += row.getDouble(1) < q.get(2) ? 1 : 0;
+    }
+    assertTrue(apart > 0.9 * predicted.size(), apart + " of " + predicted.size() + " rows have 0.1 < 0.9 quantile");
+    // Ideally 10% and 90% of the labels lie below the two quantiles, 80% between them (measured: 9% and 86%).
+    double between = (belowUpper - belowLower) / (double) predicted.size();
+    assertTrue(belowLower < 0.25 * predicted.size() && between > 0.6, "below the 0.1 quantile: " + belowLower
+        + ", between: " + between);
+
+    String path = dir.resolve("quantiles").toUri().toString();
+    model.write().save(path);
+    GruModel loaded = GruModel.load(path);
+    assertArrayEquals(levels, loaded.getQuantiles());
+    assertEquals(predicted, loaded.transform(data).collectAsList());
+    String estimatorPath = dir.resolve("quantile-estimator").toUri().toString();
+    gru.write().save(estimatorPath);
+    assertArrayEquals(levels, GruEstimator.load(estimatorPath).getQuantiles());
+    assertEquals(0, new GruEstimator().setLabelCol("y").setUnits(2).setEpochs(1).fit(data).getQuantiles().length,
+        "a point model");
+
+    // A vector label of k values: k * Q numbers, label-major, each value's quantiles sorted.
+    GruModel pairs = new GruEstimator().setLabelCol("pair").setUnits(4).setEpochs(1).setQuantiles(0.25, 0.75)
+        .fit(data);
+    sparkgru.engine.model.Sequential engine = ModelFile.read(pairs.modelFile(), "pairs").model();
+    List<Row> pairRows = pairs.transform(data).limit(20).collectAsList();
+    for (Row row : pairRows) {
+      List<?> x = row.getList(0);
+      float[] input = new float[x.size()];
+      for (int t = 0; t < input.length; t++) {
+        input[t] = ((Number) first(x.get(t))).floatValue();
+      }
+      float[] raw = engine.predict(sparkgru.engine.linalg.Tensor.of(input, 1, input.length, 1), 1).toArray();
+      assertEquals(4, raw.length, "two values, two levels each");
+      List<Double> want = List.of((double) Math.min(raw[0], raw[1]), (double) Math.max(raw[0], raw[1]),
+          (double) Math.min(raw[2], raw[3]), (double) Math.max(raw[2], raw[3]));
+      assertEquals(want, row.getList(4));
+    }
+
+    Exception e = assertThrows(IllegalArgumentException.class, () -> new GruEstimator().setLabelCol("steps")
+        .setLayerArgs("0.return_sequences=true").setQuantiles(0.1, 0.9).transformSchema(data.schema()));
+    assertEquals("GruEstimator param quantiles: labelCol 'steps' holds per-step labels (a sequence), which take no "
+        + "quantiles; quantiles need a number, array<numeric> or vector label", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new GruEstimator().setLabelCol("pair").setUnits(2)
+        .setLayers("gru,dense").setLayerArgs("1.units=2").setQuantiles(0.1, 0.9).fit(data));
+    assertEquals("GruEstimator: the model (layers gru,dense) outputs [2] per sample but labelCol 'pair' holds 2 "
+        + "value(s) per sequence and quantiles lists 2 levels; the last GRU must not return sequences and the last "
+        + "dense layer 4 units (or none set)", e.getMessage());
   }
 
   /** Predictions of {@code model} by the rows' key. */

@@ -80,6 +80,8 @@ class ParamAccessorsTest {
     assertEquals("/tmp/m.jsonl", gru.getMetricsPath());
     assertArrayEquals(new String[] {"0.dropout=0.1"}, gru.getLayerArgs());
     assertFalse(new GruEstimator().getResume(), "the default");
+    assertArrayEquals(new double[] {0.05, 0.95}, new GruEstimator().setQuantiles(0.05, 0.95).getQuantiles());
+    assertArrayEquals(new double[0], new GruEstimator().getQuantiles(), "the default");
 
     assertEquals(7, new GruModel("m").setPredictionBatchSize(7).getPredictionBatchSize());
   }
