@@ -10,8 +10,11 @@ import sparkgru.engine.model.Sequential;
 
 /**
  * Predicts a batch of sequences of any lengths: sequences of one length run through the model
- * together, unpadded, so each gets exactly what Keras computes for it alone ({@code go_backwards}
- * and {@code return_sequences} included).
+ * together, unpadded, so each gets what Keras computes for it alone, with no padding or mask
+ * ({@code go_backwards} and {@code return_sequences} included), up to float32 rounding: the
+ * matrix products of a batch block their sums by its size, so the same sequence predicted among
+ * other sequences can differ in the last bits (relative differences near 1e-7, measured in
+ * {@code GruEstimatorTest#predictionsDependOnTheBatchSizeOnlyByFloat32Rounding}).
  */
 public final class EqualLengthBatches {
   private EqualLengthBatches() {}
