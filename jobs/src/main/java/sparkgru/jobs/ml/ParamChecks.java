@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.ml.util.MLReader;
 import scala.Function1;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.engine.loss.Loss;
 import sparkgru.jobs.config.Settings;
 
@@ -38,6 +39,18 @@ final class ParamChecks {
       if (v == null || !allowed.contains(v.trim().toLowerCase(Locale.ROOT))) {
         throw new InvalidInputException(owner + " param " + name + " must be one of " + allowed + ", got '" + v
             + "'");
+      }
+      return true;
+    };
+  }
+
+  /** A frequency as {@code data.frequency} takes it: auto, a pandas alias or a whole number. */
+  static Check<String> frequency(String owner, String name) {
+    return v -> {
+      try {
+        FrequencyRule.of(v);
+      } catch (InvalidInputException e) {
+        throw new InvalidInputException(owner + " param " + name + ": " + e.getMessage(), e);
       }
       return true;
     };

@@ -42,6 +42,7 @@ import org.apache.spark.sql.types.StructType;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.config.Settings;
 import sparkgru.jobs.data.ChronologicalSplit;
+import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.jobs.data.Scaler;
 import sparkgru.jobs.data.Series;
 import sparkgru.jobs.data.WindowCutter;
@@ -58,8 +59,8 @@ import sparkgru.jobs.data.WindowSpec;
  * <p>The series are read as the train job reads them, by the same code ({@link Series#group},
  * {@link Series#stretches}, {@link WindowCutter#clean}, {@link WindowCutter#starts}) and with its
  * messages: times are whole numbers, dates or timestamps, one row per series and time; a window
- * never crosses a time gap (a missing period of the series' frequency, inferred from its times as
- * {@code data.frequency=auto} infers it: monthly, business-day and fixed steps alike), so rows
+ * never crosses a time gap (a missing period of the series' frequency, {@code frequency}, which is
+ * {@code data.frequency}: inferred per series by default, monthly, business-day and fixed steps alike), so rows
  * left out of a series (by a filter, or by a tuning split) end a stretch instead of joining its
  * two sides. {@code missing} is the train job's
  * {@code data.missing}: a missing value (null or NaN) is an error, or is forward-filled within its
@@ -95,6 +96,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   private final IntParam horizon;
   private final IntParam stride;
   private final Param<String> missing;
+  private final Param<String> frequency;
   private final Param<String> emit;
 
   /** Windows with a random uid. */
@@ -129,6 +131,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     List<String> policies = Arrays.stream(WindowSpec.Missing.values()).map(Settings.DATA_MISSING::text).toList();
     missing = new Param<>(this, "missing", Settings.DATA_MISSING.name() + ": " + Settings.DATA_MISSING.description()
         + "; one of " + policies, ParamChecks.oneOf(OWNER, "missing", policies));
+    frequency = new Param<>(this, "frequency", Settings.DATA_FREQUENCY.name() + ": "
+        + Settings.DATA_FREQUENCY.description(), ParamChecks.frequency(OWNER, "frequency"));
     emit = new Param<>(this, "emit", "which windows: training (with a full label), forecast (each series' last "
         + "lookback rows, label null) or both", ParamChecks.oneOf(OWNER, "emit", EMITS));
     setDefault(seriesCol, Settings.DATA_SERIES_COLUMN.defaultValue());
@@ -143,6 +147,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     setDefault(horizon, 1);
     setDefault(stride, Settings.WINDOW_STRIDE.defaultValue());
     setDefault(missing, Settings.DATA_MISSING.defaultText());
+    setDefault(frequency, Settings.DATA_FREQUENCY.defaultText());
     setDefault(emit, EMITS.get(0));
   }
 
@@ -163,6 +168,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   public IntParam horizon() { return horizon; }
   public IntParam stride() { return stride; }
   public Param<String> missing() { return missing; }
+  public Param<String> frequency() { return frequency; }
   public Param<String> emit() { return emit; }
 
   public String getSeriesCol() { return text(seriesCol); }
@@ -177,6 +183,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   public int getHorizon() { return number(horizon); }
   public int getStride() { return number(stride); }
   public String getMissing() { return text(missing); }
+  public String getFrequency() { return text(frequency); }
   public String getEmit() { return text(emit); }
 
   public SequenceWindows setSeriesCol(String v) { set(seriesCol, v); return this; }
@@ -191,6 +198,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
   public SequenceWindows setHorizon(int v) { set(horizon, v); return this; }
   public SequenceWindows setStride(int v) { set(stride, v); return this; }
   public SequenceWindows setMissing(String v) { set(missing, v); return this; }
+  public SequenceWindows setFrequency(String v) { set(frequency, v); return this; }
   public SequenceWindows setEmit(String v) { set(emit, v); return this; }
 
   private String text(Param<String> p) {
@@ -252,7 +260,8 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
           : input + "[" + i + "]");
     }
     WindowSpec spec = new WindowSpec(columns, List.of(target), number(lookback), number(horizon), number(stride),
-        WindowSpec.missing(getMissing()), WindowSpec.Normalization.NONE, false);
+        WindowSpec.missing(getMissing()), WindowSpec.Normalization.NONE, false, FrequencyRule.of(getFrequency()),
+        WindowSpec.Covariates.NONE, List.of());
     Cut cut = new Cut(spec, input, emitted(), dateTimes, width);
     Column time = col(text(timeCol));
     Column micros = timeType instanceof IntegralType ? time.cast(DataTypes.LongType)
@@ -323,7 +332,7 @@ public final class SequenceWindows extends Transformer implements DefaultParamsW
     Iterator<Row> windows(Iterator<Row> rows) {
       int columns = spec.valueColumns().size();
       Iterator<Series> series = Series.group(new Typed(rows, input, width, columns > width, dateTimes), columns,
-          dateTimes);
+          dateTimes, spec.frequency(), List.of());
       WindowCutter cutter = new WindowCutter(spec, ChronologicalSplit.NONE, ChronologicalSplit.Part.ALL,
           Scaler.unfitted("none", "global", spec.valueColumns()));
       List<Row> none = List.of();

@@ -185,4 +185,27 @@ class SequenceWindowsTest {
     assertEquals("SequenceWindows param emit must be one of [training, forecast, both], got 'future'",
         bad.getMessage());
   }
+
+  @Test
+  void monthlyDatesStepByMonthAndANamedFrequencyIsChecked() {
+    StructType dates = new StructType().add("series_id", DataTypes.StringType).add("timestamp", DataTypes.DateType)
+        .add("value", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    for (int m = 0; m < 8; m++) {
+      java.time.LocalDate d = java.time.LocalDate.of(2024, 1, 31).plusMonths(m);
+      rows.add(RowFactory.create("a", java.sql.Date.valueOf(d.withDayOfMonth(d.lengthOfMonth())), (double) m));
+    }
+    Dataset<Row> data = spark().createDataFrame(rows, dates);
+    assertEquals(8 - 3, windows().transform(data).count(), "month ends of 28 to 31 days are one step each");
+    Dataset<Row> forecast = windows().setEmit("forecast").transform(data);
+    assertEquals("2024-09-30", String.valueOf(forecast.first().<Object>getAs("forecast_time")),
+        "the month end after August");
+    assertEquals(0, windows().setFrequency("MS").transform(spark().createDataFrame(rows.subList(0, 0), dates))
+        .count());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> windows().setFrequency("monthly"));
+    assertEquals("SequenceWindows param frequency: data.frequency must be auto or a pandas frequency such as 15min, "
+        + "h, D, B, W-SUN, MS, ME, QS, QE, YS, YE (optionally with a multiple, e.g. 2h, 3MS), or a whole number (the "
+        + "step) for numeric times; got 'monthly'", bad.getMessage());
+  }
 }
