@@ -231,7 +231,8 @@ public record FrequencyRule(String alias) implements Serializable {
     if (times.length == 1) {
       return new Frequency.Step(dateTimes ? Frequency.DAY : 1, times[0], dateTimes);
     }
-    List<String> tried = new ArrayList<>();
+    // Each frequency tried, with the name a message gives it, in the order tried.
+    Map<String, Frequency> tried = new java.util.LinkedHashMap<>();
     if (dateTimes) {
       long timeOfDay = Math.floorMod(times[0] + offset, Frequency.DAY);
       for (boolean end : new boolean[] {false, true}) {
@@ -239,25 +240,52 @@ public record FrequencyRule(String alias) implements Serializable {
         if (f != null) {
           return f;
         }
+        tried.put(end ? "month ends" : "month starts", new Frequency.Months(1, 0, end, timeOfDay, offset));
       }
-      tried.add("month, quarter and year starts and ends");
       Frequency.BusinessDays b = new Frequency.BusinessDays(timeOfDay, offset);
       if (firstOffGrid(b, times, 0) < 0 && crossesWeekend(b, times)) {
         return b;
       }
-      tried.add("business days");
+      tried.put("business days", b);
     }
-    long step = mostCommonStep(times);
-    Frequency.Step s = new Frequency.Step(step, times[0], dateTimes);
-    int off = firstOffGrid(s, times, 0);
-    if (off < 0) {
+    Frequency.Step s = new Frequency.Step(mostCommonStep(times), times[0], dateTimes);
+    if (firstOffGrid(s, times, 0) < 0) {
       return s;
     }
-    tried.add("a step of " + s.name() + " (the most common)");
-    throw new InvalidInputException("series " + id + " has times that fit no frequency: " + Series.timeText(times[off - 1], dateTimes, zone)
-        + " (row " + off + " of the series) and " + Series.timeText(times[off], dateTimes, zone) + " (row " + (off + 1) + ") are "
-        + TimeSteps.describe(times[off] - times[off - 1], dateTimes) + " apart; tried " + String.join(", ", tried)
-        + "; fix or round these times, or set " + KEY + " (now auto)");
+    tried.put("a step of " + s.name() + " (the most common)", s);
+    throw new InvalidInputException(noFit(id, times, dateTimes, zone, tried));
+  }
+
+  /**
+   * Why {@code times} fit none of the frequencies {@code tried}: the times off the grid of the one
+   * that the fewest are off (the first two of them), and how many are off each.
+   */
+  private static String noFit(String id, long[] times, boolean dateTimes, ZoneOffset zone,
+      Map<String, Frequency> tried) {
+    String closest = null;
+    List<Integer> closestOff = null;
+    List<String> counts = new ArrayList<>();
+    for (Map.Entry<String, Frequency> e : tried.entrySet()) {
+      List<Integer> off = new ArrayList<>();
+      for (int i = 0; i < times.length; i++) {
+        if (e.getValue().period(times[i]) == Frequency.OFF_GRID) {
+          off.add(i);
+        }
+      }
+      counts.add(e.getKey() + ": " + off.size() + " off");
+      if (closestOff == null || off.size() < closestOff.size()) {
+        closest = e.getKey();
+        closestOff = off;
+      }
+    }
+    List<String> named = new ArrayList<>();
+    for (int i : closestOff.subList(0, Math.min(2, closestOff.size()))) {
+      named.add(Series.timeText(times[i], dateTimes, zone) + " (row " + (i + 1) + " of the series)");
+    }
+    return "series " + id + " has times that fit no frequency; the nearest is " + closest + ", which "
+        + closestOff.size() + " of its " + times.length + " times " + (closestOff.size() == 1 ? "is" : "are")
+        + " off, e.g. " + String.join(" and ", named)
+        + "; tried " + String.join(", ", counts) + "; fix or round these times, or set " + KEY + " (now auto)";
   }
 
   /** Month starts or ends every k months (k the smallest step in months), or null when the times are not. */

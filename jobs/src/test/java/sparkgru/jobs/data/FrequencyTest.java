@@ -3,6 +3,7 @@ package sparkgru.jobs.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -131,10 +132,19 @@ class FrequencyTest {
     long[] hours = IntStream.range(0, 8).mapToLong(i -> at("2024-01-01 00:00:00") + i * 3_600_000_000L).toArray();
     hours[5] += Series.MICROS_PER_SECOND;
     InvalidInputException e = assertThrows(InvalidInputException.class, () -> series(FrequencyRule.AUTO, hours));
-    assertEquals("series s has times that fit no frequency: 2024-01-01 04:00:00 (row 5 of the series) and "
-        + "2024-01-01 05:00:01 (row 6) are 3601 s apart; tried month, quarter and year starts and ends, business "
-        + "days, a step of h (the most common); fix or round these times, or set data.frequency (now auto)",
-        e.getMessage());
+    assertEquals("series s has times that fit no frequency; the nearest is a step of h (the most common), which 1 "
+        + "of its 8 times is off, e.g. 2024-01-01 05:00:01 (row 6 of the series); tried month starts: 7 off, month "
+        + "ends: 8 off, business days: 7 off, a step of h (the most common): 1 off; fix or round these times, or set "
+        + "data.frequency (now auto)", e.getMessage());
+    long[] monthly = new long[24];
+    for (int m = 0; m < monthly.length; m++) {
+      monthly[m] = at(java.time.LocalDate.of(1995, 1, 1).plusMonths(m).toString());
+    }
+    monthly[14] = at("1996-03-15");
+    InvalidInputException mid = assertThrows(InvalidInputException.class, () -> series(FrequencyRule.AUTO, monthly));
+    assertTrue(mid.getMessage().startsWith("series s has times that fit no frequency; the nearest is month starts, "
+        + "which 1 of its 24 times is off, e.g. 1996-03-15 00:00:00 (row 15 of the series); tried month starts: 1 "
+        + "off, month ends: 24 off, business days: "), mid.getMessage());
     InvalidInputException named = assertThrows(InvalidInputException.class,
         () -> series(FrequencyRule.of("MS"), times("2024-01-01", "2024-02-01", "2024-02-15", "2024-03-31")));
     assertEquals("series s has times off the grid of data.frequency=MS: 2024-02-15 00:00:00 (row 3 of the series) "
