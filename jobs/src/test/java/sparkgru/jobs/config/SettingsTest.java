@@ -141,7 +141,7 @@ class SettingsTest {
 
   @Test
   void theShippedConfigurationsLoadAndSetOnlyTheTablesKeys() throws Exception {
-    for (String name : List.of("demo.conf", "etth1.conf", "m4-hourly.conf", "exchange-rate.conf")) {
+    for (String name : List.of("demo.conf", "etth1.conf", "m4-hourly.conf", "m4-weekly.conf", "exchange-rate.conf")) {
       try (Reader reader = Files.newBufferedReader(CONF.resolve(name))) {
         JobConfig config = JobConfig.load(reader, name, List.of());
         for (String key : config.effectiveValues().keySet()) {
