@@ -33,7 +33,7 @@ import sparkgru.engine.errors.InvalidInputException;
  * the calendar features of that step's time. The block is the same on every step of the window, so
  * the last step, whose state the Dense head reads, sees the whole horizon's covariates one GRU
  * step away from the output: the model learns "a promotion on forecast step 3 raises step 3"
- * directly, where a GRU made to carry it through the horizon's steps barely learns it. The Keras
+ * directly, without carrying it through further recurrent steps. The Keras
  * model it exports takes {@code [lookback, stepWidth()]} like any other.
  *
  * @param inputs        input columns
