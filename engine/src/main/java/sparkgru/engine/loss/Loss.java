@@ -170,19 +170,27 @@ public sealed interface Loss {
   record Pinball(double[] quantiles) implements Loss {
     /** Validates and copies the levels. */
     public Pinball {
-      if (quantiles == null || quantiles.length == 0) {
-        throw new InvalidInputException("train.quantiles must list at least one quantile, got "
-            + Arrays.toString(quantiles));
-      }
+      check(quantiles, "train.quantiles");
       quantiles = quantiles.clone();
+    }
+
+    /**
+     * Fails unless {@code quantiles} are levels a pinball loss takes: at least one, each strictly
+     * inside (0, 1), increasing with no repeats; the message begins with {@code name}, the setting
+     * or param that gave them.
+     */
+    public static void check(double[] quantiles, String name) {
+      if (quantiles == null || quantiles.length == 0) {
+        throw new InvalidInputException(name + " must list at least one quantile, got " + Arrays.toString(quantiles));
+      }
       for (double q : quantiles) {
         if (!(q > 0 && q < 1)) {
-          throw new InvalidInputException("train.quantiles must each lie strictly between 0 and 1, got " + q);
+          throw new InvalidInputException(name + " must each lie strictly between 0 and 1, got " + q);
         }
       }
       for (int k = 1; k < quantiles.length; k++) {
         if (!(quantiles[k] > quantiles[k - 1])) {
-          throw new InvalidInputException("train.quantiles must be increasing with no repeats, got "
+          throw new InvalidInputException(name + " must be increasing with no repeats, got "
               + Arrays.toString(quantiles));
         }
       }

@@ -8,7 +8,6 @@ import scala.Function1;
 import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.FrequencyRule;
 import sparkgru.engine.loss.Loss;
-import sparkgru.jobs.config.Settings;
 
 /**
  * Validators for MLlib {@code Param}s that fail with a message naming the stage, the param, the
@@ -99,15 +98,7 @@ final class ParamChecks {
         throw new InvalidInputException(owner + " param " + name + " must not be null (empty for point predictions)");
       }
       if (v.length > 0) {
-        try {
-          new Loss.Pinball(v);
-        } catch (InvalidInputException e) {
-          // The loss's messages name the train job's key; this one names the param in its place.
-          String key = Settings.TRAIN_QUANTILES.name();
-          String why = e.getMessage().startsWith(key + " ") ? e.getMessage().substring(key.length())
-              : ": " + e.getMessage();
-          throw new InvalidInputException(owner + " param " + name + why, e);
-        }
+        Loss.Pinball.check(v, owner + " param " + name);
       }
       return true;
     };
