@@ -164,8 +164,12 @@ public record Series(String id, long[] times, double[][] values, boolean dateTim
    */
   public int[] stretches() {
     List<Integer> starts = new ArrayList<>(List.of(0));
+    long previous = times.length == 0 ? 0 : frequency.period(times[0]);
     for (int i = 1; i < times.length; i++) {
-      if (periodsBetween(i) != 1) {
+      long period = frequency.period(times[i]);
+      boolean gap = period - previous != 1;
+      previous = period;
+      if (gap) {
         starts.add(i);
       }
     }
