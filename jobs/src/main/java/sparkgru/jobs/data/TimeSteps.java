@@ -36,25 +36,6 @@ public record TimeSteps(List<String> frequencies, boolean dateTimes) implements 
     return String.join(", ", frequencies);
   }
 
-  /**
-   * A difference of times as the console shows it: for date-times in the largest unit of days,
-   * hours, minutes, seconds, milliseconds and microseconds that divides it, else the number.
-   */
-  public static String describe(long step, boolean dateTimes) {
-    if (!dateTimes) {
-      return Long.toString(step);
-    }
-    long second = Series.MICROS_PER_SECOND;
-    long[] sizes = {86_400 * second, 3_600 * second, 60 * second, second, second / 1000};
-    String[] units = {" d", " h", " min", " s", " ms"};
-    for (int i = 0; i < sizes.length; i++) {
-      if (step % sizes[i] == 0) {
-        return step / sizes[i] + units[i];
-      }
-    }
-    return step + " µs";
-  }
-
   /** The frequencies as plain data for a model file's JSON header. */
   public Map<String, Object> toJson() {
     Map<String, Object> out = new LinkedHashMap<>();

@@ -29,11 +29,12 @@ class TimeStepsTest {
   }
 
   @Test
-  void stepsAreShownInTheLargestUnitThatDividesThem() {
-    assertEquals(List.of("7 d", "1 h", "15 min", "90 s", "250 ms", "1500 µs", "12"), List.of(
-        TimeSteps.describe(7 * 86_400 * SECOND, true), TimeSteps.describe(3600 * SECOND, true),
-        TimeSteps.describe(900 * SECOND, true), TimeSteps.describe(90 * SECOND, true),
-        TimeSteps.describe(SECOND / 4, true), TimeSteps.describe(1500, true), TimeSteps.describe(12, false)));
+  void stepsAreNamedInTheLargestUnitThatDividesThem() {
+    assertEquals(List.of("W-THU", "h", "15min", "90s", "250ms", "1500us", "12"), List.of(
+        Frequency.stepName(7 * 86_400 * SECOND, 0), Frequency.stepName(3600 * SECOND, 0),
+        Frequency.stepName(900 * SECOND, 0), Frequency.stepName(90 * SECOND, 0),
+        Frequency.stepName(SECOND / 4, 0), Frequency.stepName(1500, 0), new Frequency.Step(12, 0, false).name()),
+        "1970-01-01 is a Thursday");
     TimeSteps hourly = new TimeSteps(List.of("h"), true);
     assertEquals("h", hourly.describe());
     assertEquals("D, h", new TimeSteps(List.of("D", "h"), true).describe());
