@@ -369,18 +369,20 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
   public void window(Series s, double[][] values, double[] statics, int start, Normalizer n, float[] x, int at) {
     int[] idx = stepIndex();
     CalendarFeatures calendar = covariates.calendar();
-    float[] block = new float[futureWidth()];
-    if (block.length > 0) {
+    int block = futureWidth();
+    // The block is written once, on the first step, and copied to the others.
+    int firstBlock = at + idx.length + calendar.width() + statics.length;
+    if (block > 0) {
       List<String> columns = valueColumns();
       int[] future = covariates.future().stream().mapToInt(columns::indexOf).toArray();
-      int b = 0;
+      int b = firstBlock;
       for (int h = 0; h < horizon; h++) {
         int row = start + lookback + h;
         for (int c : future) {
-          block[b++] = (float) n.apply(c, values[row][c]);
+          x[b++] = (float) n.apply(c, values[row][c]);
         }
         if (calendar.width() > 0) {
-          calendar.write(s.time(row), s.zone(), block, b);
+          calendar.write(s.time(row), s.zone(), x, b);
           b += calendar.width();
         }
       }
@@ -397,10 +399,13 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
       for (double v : statics) {
         x[o++] = (float) v;
       }
-      System.arraycopy(block, 0, x, o, block.length);
-      o += block.length;
+      if (o != firstBlock) {
+        System.arraycopy(x, firstBlock, x, o, block);
+      }
+      o += block;
     }
   }
+
 
   /**
    * Writes the targets of rows {@code [from, from + steps)}, normalised, into {@code y} at
