@@ -1,11 +1,13 @@
 package sparkgru.jobs.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.engine.loss.Loss;
 import sparkgru.engine.loss.Metric;
 import sparkgru.engine.model.LayerSpec;
@@ -329,7 +331,7 @@ public final class Settings {
 
   /** The quantile levels written as {@code text}, checked: numbers, increasing, strictly inside (0, 1). */
   public static List<Double> quantileLevels(String text) {
-    List<Double> out = new java.util.ArrayList<>();
+    List<Double> out = new ArrayList<>();
     for (String part : text.split(",")) {
       if (part.isBlank()) {
         continue;
@@ -337,7 +339,7 @@ public final class Settings {
       try {
         out.add(Double.parseDouble(part.trim()));
       } catch (NumberFormatException e) {
-        throw new sparkgru.engine.errors.InvalidInputException("train.quantiles must be numbers such as 0.1,0.5,0.9, "
+        throw new InvalidInputException("train.quantiles must be numbers such as 0.1,0.5,0.9, "
             + "got '" + part.trim() + "'", e);
       }
     }

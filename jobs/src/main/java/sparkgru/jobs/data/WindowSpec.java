@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import sparkgru.engine.errors.InvalidInputException;
+import sparkgru.engine.loss.Loss;
 
 /**
  * The shape and encoding of forecasting windows, shared by training, forecasting and
@@ -206,7 +207,7 @@ public record WindowSpec(List<String> inputs, List<String> targets, int lookback
       }
     }
     if (!quantiles.isEmpty()) {
-      new sparkgru.engine.loss.Loss.Pinball(quantiles.stream().mapToDouble(Double::doubleValue).toArray());
+      Loss.Pinball.check(quantiles.stream().mapToDouble(Double::doubleValue).toArray(), "train.quantiles");
       if (recursive) {
         throw new InvalidInputException("train.quantiles needs forecast.mode=direct: a recursive forecast feeds one "
             + "value back per step, and a quantile forecast has several");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Row;
+import sparkgru.engine.errors.InvalidInputException;
 import sparkgru.jobs.data.Batched;
 import sparkgru.jobs.data.ChronologicalSplit;
 import sparkgru.jobs.data.Folds;
@@ -225,7 +226,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
     int from = history(raw);
     if (from < raw.size()) {
       if (from > 0 && raw.periodsBetween(from) != 1) {
-        throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + ": its --future rows start at "
+        throw new InvalidInputException("series " + raw.id() + ": its --future rows start at "
             + raw.timeText(raw.times()[from]) + ", " + raw.periodsBetween(from) + " periods of "
             + raw.frequency().name() + " after its history's last time " + raw.timeText(raw.times()[from - 1])
             + "; the future values must be the " + spec.horizon() + " (window.horizon) periods that follow it");
@@ -233,7 +234,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
       List<String> columns = spec.valueColumns();
       for (int i = from; i < raw.size(); i++) {
         if (i > from && raw.periodsBetween(i) != 1) {
-          throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + ": its --future rows skip "
+          throw new InvalidInputException("series " + raw.id() + ": its --future rows skip "
               + "from " + raw.timeText(raw.times()[i - 1]) + " to " + raw.timeText(raw.times()[i]) + "; the future "
               + "values must be the " + spec.horizon() + " (window.horizon) periods that follow its history");
         }
@@ -242,7 +243,7 @@ final class WindowForecasts extends Batched<WindowForecasts.Forecast> {
           if (!spec.covariates().future().contains(columns.get(c))) {
             v[c] = 0;
           } else if (Double.isNaN(v[c])) {
-            throw new sparkgru.engine.errors.InvalidInputException("series " + raw.id() + " has no value of the "
+            throw new InvalidInputException("series " + raw.id() + " has no value of the "
                 + "future column '" + columns.get(c) + "' at time " + raw.timeText(raw.times()[i]) + " in the "
                 + "--future data; forecasting needs every future column at each of the " + spec.horizon()
                 + " periods after the history");
